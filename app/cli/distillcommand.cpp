@@ -1,0 +1,203 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "commands.h"
+#include "jsonout.h"
+#include "progress.h"
+#include "stopsignal.h"
+
+#include <distillery/config.h>
+#include <distillery/error.h>
+#include <distillery/runcontrol.h>
+#include <distillery/session.h>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+namespace distillery::cli {
+namespace {
+
+    struct DistillOptions
+    {
+        std::string configFile;
+        std::string preset = "classroom";
+        core::RunConfig values; // only the fields given on the command line are used
+        bool noEval = false;
+        bool json = false;
+        bool quiet = false;
+    };
+
+    /// Config file (or preset defaults), then every option given explicitly on the command line.
+    core::RunConfig buildConfig(const DistillOptions& o, const CLI::App& cmd)
+    {
+        core::RunConfig config;
+        if (!o.configFile.empty()) {
+            config = core::loadRunConfig(o.configFile);
+            if (cmd.count("--preset"))
+                core::applyPreset(config, o.preset);
+        } else {
+            core::applyPreset(config, o.preset);
+        }
+        const auto& v = o.values;
+        auto given = [&](const char* name) { return cmd.count(name) > 0; };
+        if (given("--dataset"))
+            config.data.source = v.data.source;
+        if (given("--image-size"))
+            config.data.imageSize = v.data.imageSize;
+        if (given("--color"))
+            config.data.color = v.data.color;
+        if (given("--method"))
+            config.method = v.method;
+        if (given("--ipc"))
+            config.ipc = v.ipc;
+        if (given("--iterations"))
+            config.iterations = v.iterations;
+        if (given("--device"))
+            config.device = v.device;
+        if (given("--seed"))
+            config.seed = v.seed;
+        if (given("--threads"))
+            config.threads = v.threads;
+        if (given("--out"))
+            config.outDir = v.outDir;
+        if (given("--model"))
+            config.model.arch = v.model.arch;
+        if (given("--width"))
+            config.model.width = v.model.width;
+        if (given("--depth"))
+            config.model.depth = v.model.depth;
+        if (given("--norm"))
+            config.model.norm = v.model.norm;
+        if (given("--init"))
+            config.params.init = v.params.init;
+        if (given("--lr-img"))
+            config.params.lrImage = v.params.lrImage;
+        if (given("--features"))
+            config.params.features = v.params.features;
+        if (given("--eval-models"))
+            config.eval.models = v.eval.models;
+        if (given("--eval-epochs"))
+            config.eval.epochs = v.eval.epochs;
+        if (given("--eval-augment"))
+            config.eval.augment = v.eval.augment;
+        if (given("--eval-every"))
+            config.evalEvery = v.evalEvery;
+        if (o.noEval)
+            config.finalEval = false;
+        return config;
+    }
+
+    void runDistill(const DistillOptions& o, const CLI::App& cmd)
+    {
+        core::Session session(buildConfig(o, cmd));
+        core::RunControl control;
+        StopOnSignal stopOnSignal(control);
+
+        Progress progress("distill");
+        Progress evalProgress("evaluate");
+        bool evaluating = false;
+        core::SessionCallbacks callbacks;
+        callbacks.onMessage = [&](const std::string& line) {
+            if (!o.quiet) {
+                progress.finish();
+                std::cerr << line << std::endl;
+            }
+        };
+        callbacks.onStep = [&](const core::StepStats& s) {
+            if (o.quiet)
+                return;
+            char loss[64];
+            std::snprintf(loss, sizeof loss, "loss %.5g", s.loss);
+            progress.update(s.iteration, s.totalIterations, loss);
+        };
+        callbacks.onEvalProgress = [&](const core::EvalProgress& p) {
+            if (o.quiet)
+                return;
+            if (!evaluating) {
+                progress.finish();
+                evalProgress = Progress("evaluate");
+                evaluating = true;
+            }
+            evalProgress.update(static_cast<long>(p.model) * p.epochs + p.epoch, static_cast<long>(p.models) * p.epochs,
+                "model " + std::to_string(p.model + 1) + "/" + std::to_string(p.models));
+        };
+        callbacks.onEvaluated = [&](const core::EvalResult& r) {
+            evalProgress.finish();
+            evaluating = false;
+            if (!o.quiet)
+                std::cerr << "accuracy at iteration " << r.iteration << ": " << r.summary() << std::endl;
+        };
+
+        const core::RunResult result = session.run(control, callbacks);
+        progress.finish();
+
+        if (o.json) {
+            nlohmann::json out = {{"run_dir", result.runDir}, {"device", result.device},
+                {"iterations", result.iterations}, {"stopped", result.stopped},
+                {"config", nlohmann::json::parse(core::toJson(session.config()))}};
+            out["evaluations"] = nlohmann::json::array();
+            for (const auto& e : result.evaluations)
+                out["evaluations"].push_back(toJson(e));
+            printJson(out);
+        } else {
+            if (result.stopped)
+                std::cout << "stopped after " << result.iterations << " of " << session.config().iterations
+                          << " iterations; the last set and checkpoint are saved" << std::endl;
+            if (!result.evaluations.empty())
+                std::cout << "final accuracy: " << result.evaluations.back().summary() << std::endl;
+            std::cout << (result.runDir.empty() ? std::string("(no run folder: --out was empty)") : result.runDir)
+                      << std::endl;
+        }
+        if (stopOnSignal.interrupted())
+            throw CLI::RuntimeError(130);
+    }
+
+} // namespace
+
+void addDistillCommand(CLI::App& app)
+{
+    auto o = std::make_shared<DistillOptions>();
+    CLI::App* cmd = app.add_subcommand("distill", "Distil (or select) a synthetic training set and save a run folder");
+    auto& v = o->values;
+    cmd->add_option("--dataset", v.data.source,
+           "fashion-mnist (default), idx:<dir>, cifar10:<dir>, cifar100:<dir>, folder:<dir>, medmnist:<file.npz>")
+        ->default_str("fashion-mnist");
+    cmd->add_option("--method", v.method, "Method name (see `info`)")->default_str("random");
+    cmd->add_option("--ipc", v.ipc, "Images per class")->default_str("10")->check(CLI::PositiveNumber);
+    cmd->add_option("--iterations", v.iterations, "Outer iterations (default: the method's, for the preset)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--preset", o->preset, "classroom (a laptop CPU) or paper (reference settings)")
+        ->check(CLI::IsMember({"classroom", "paper"}))
+        ->default_str("classroom");
+    cmd->add_option("--device", v.device, "auto, cpu, cuda or cuda:N")->default_str("auto");
+    cmd->add_option("--seed", v.seed, "Seed: the same seed reproduces the same set on the CPU")->default_str("0");
+    cmd->add_option("--out", v.outDir, "Parent folder of the run folder")->default_str("runs");
+    cmd->add_option("--config", o->configFile, "Start from this config.json (options given here override it)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--threads", v.threads, "CPU threads for torch (0 = every core)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--model", v.model.arch, "convnet, mlp, lenet or resnet18")
+        ->check(CLI::IsMember({"convnet", "mlp", "lenet", "resnet18"}));
+    cmd->add_option("--width", v.model.width, "ConvNet width (paper 128, classroom 32)")->check(CLI::PositiveNumber);
+    cmd->add_option("--depth", v.model.depth, "ConvNet depth")->check(CLI::PositiveNumber);
+    cmd->add_option("--norm", v.model.norm, "instance, batch or none")->check(CLI::IsMember({"instance", "batch", "none"}));
+    cmd->add_option("--init", v.params.init, "Start from real images or noise")->check(CLI::IsMember({"real", "noise"}));
+    cmd->add_option("--lr-img", v.params.lrImage, "Learning rate of the synthetic images")->check(CLI::PositiveNumber);
+    cmd->add_option("--features", v.params.features, "Herding/k-center feature space: pixels or convnet")
+        ->check(CLI::IsMember({"pixels", "convnet"}));
+    cmd->add_option("--image-size", v.data.imageSize, "Image folders: resize to this size")->check(CLI::Range(8, 512));
+    cmd->add_option("--color", v.data.color, "Image folders: grey, colour or auto")
+        ->check(CLI::IsMember({"grey", "colour", "auto"}));
+    cmd->add_option("--eval-models", v.eval.models, "Fresh models in the final evaluation")->check(CLI::PositiveNumber);
+    cmd->add_option("--eval-epochs", v.eval.epochs, "Epochs per evaluation model")->check(CLI::PositiveNumber);
+    cmd->add_option("--eval-augment", v.eval.augment, "dsa or none")->check(CLI::IsMember({"dsa", "none"}));
+    cmd->add_option("--eval-every", v.evalEvery, "Also evaluate every N iterations (monitoring only)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--no-eval", o->noEval, "Skip the final evaluation");
+    cmd->add_flag("--json", o->json, "Print one JSON object with the result on stdout");
+    cmd->add_flag("--quiet", o->quiet, "No progress output");
+    cmd->callback([o, cmd] { runDistill(*o, *cmd); });
+}
+
+} // namespace distillery::cli

@@ -1,0 +1,114 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace distillery::core {
+
+/// Which data set, and how to read it. `source` is one of
+///   fashion-mnist | idx:<dir> | cifar10:<dir> | cifar100:<dir> | folder:<dir> | medmnist:<file.npz>
+struct DataConfig
+{
+    std::string source = "fashion-mnist";
+    /// Image folders only: every image is resized to imageSize × imageSize.
+    int imageSize = 32;
+    /// Image folders only: "grey", "colour", or "auto" (grey when every sampled image is grey).
+    std::string color = "auto";
+    /// Image folders without train/ and test/: share of each class held out as the test split.
+    double testFraction = 0.2;
+    /// Seed of that split, so the same folder always gives the same split.
+    std::uint64_t splitSeed = 0;
+};
+
+/// The network used to distil and, by default, to evaluate. METHODS.md §1.1.
+struct ModelConfig
+{
+    std::string arch = "convnet"; ///< convnet | mlp | lenet | resnet18
+    int width = 128; ///< ConvNet channels per block
+    int depth = 3; ///< ConvNet blocks
+    std::string norm = "instance"; ///< instance | batch | none
+    std::string activation = "relu"; ///< relu | leakyrelu | sigmoid
+    std::string pooling = "avg"; ///< avg | max | none
+};
+
+/// The evaluation protocol of METHODS.md §1.4: fresh networks trained on the synthetic set only.
+struct EvalConfig
+{
+    int models = 5; ///< fresh networks per evaluation; report mean ± population std over them
+    int epochs = 1000; ///< the loop runs epochs + 1 passes, lr × 0.1 after pass ⌊epochs/2⌋ + 1; 0 = protocol default
+    std::string augment = "dsa"; ///< dsa | none; empty = the method's reference protocol
+    std::string dsaStrategy = ""; ///< empty: the data set's reference strategy
+    double lr = 0.01;
+    double momentum = 0.9;
+    double weightDecay = 5e-4;
+    int batchSize = 256;
+};
+
+/// Method hyperparameters. Zero, negative or empty means "the method's default for this preset and IPC";
+/// Session resolves them before the run starts and records the resolved values in config.json.
+struct MethodParams
+{
+    std::string init = ""; ///< real | noise
+    double lrImage = 0; ///< learning rate of the synthetic images
+    double lrNet = 0; ///< learning rate of the inner network (DC/DSA) or of the feature network
+    int realBatch = 0; ///< real images per class per matching step
+    int outerLoops = 0; ///< DC/DSA outer loops per iteration
+    int innerLoops = 0; ///< DC/DSA inner epochs per outer loop
+    std::string augment = ""; ///< DSA strategy while distilling, or "none"
+    std::string features = ""; ///< herding / k-center feature space: pixels | convnet
+    int featureEpochs = 0; ///< epochs to train the feature ConvNet on the real training set
+};
+
+/// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)
+/// reproduces the same synthetic set on the CPU.
+struct RunConfig
+{
+    std::string method = "random";
+    int ipc = 10; ///< images per class
+    int iterations = 0; ///< 0: the method's default for the preset
+    std::string preset = "classroom"; ///< classroom | paper
+    std::string device = "auto"; ///< auto | cpu | cuda | cuda:N
+    std::uint64_t seed = 0;
+    int threads = 0; ///< CPU threads for torch; 0 = every core
+
+    DataConfig data;
+    ModelConfig model;
+    MethodParams params;
+    EvalConfig eval;
+
+    int snapshotEvery = 1; ///< iterations between snapshots handed to the caller
+    int evalEvery = 0; ///< iterations between monitoring evaluations; 0 = only the final one
+    bool finalEval = true; ///< evaluate the final synthetic set with `eval`
+    int checkpointEvery = 100; ///< iterations between checkpoint.safetensors writes (and always on stop)
+    std::string outDir = "runs"; ///< parent folder of the run folder; empty = write nothing
+};
+
+/// The names accepted for RunConfig::preset.
+std::vector<std::string> presetNames();
+
+/// Applies a preset's model and evaluation settings (classroom: narrow ConvNet, short evaluation on a laptop
+/// CPU; paper: the reference ConvNet and protocol). Method hyperparameters are filled in later by the method,
+/// from `config.preset`. Throws Error for an unknown preset.
+void applyPreset(RunConfig& config, const std::string& preset);
+
+/// Fills an evaluation left open by the paper preset: augment "" → `defaultAugment`; epochs 0 → 1000 with DSA,
+/// 300 without (METHODS.md §1.4).
+void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment = "dsa");
+
+/// JSON text of a config (pretty-printed, every field present).
+std::string toJson(const RunConfig& config);
+
+/// Parses JSON written by toJson (or by hand: missing fields keep their defaults). Throws Error naming
+/// the field on a wrong type and on unknown keys, so a typo never silently falls back to a default.
+RunConfig runConfigFromJson(const std::string& json);
+
+RunConfig loadRunConfig(const std::string& path);
+void saveRunConfig(const RunConfig& config, const std::string& path);
+
+/// Checks ranges and names without touching the data; throws Error naming the setting.
+void validate(const RunConfig& config);
+
+} // namespace distillery::core

@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/config.h>
+#include <distillery/evalresult.h>
+#include <distillery/syntheticset.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace distillery::core {
+
+class RunControl;
+
+struct EvalProgress
+{
+    int model = 0; ///< 0-based index of the model being trained
+    int models = 0;
+    int epoch = 0; ///< passes done for this model
+    int epochs = 0; ///< passes per model (EvalConfig::epochs + 1)
+};
+using EvalProgressFn = std::function<void(const EvalProgress&)>;
+
+/// Which real data, network and protocol an evaluation uses.
+struct EvalRequest
+{
+    DataConfig data;
+    ModelConfig model;
+    EvalConfig eval;
+    std::string device = "auto";
+    std::uint64_t seed = 0; ///< model i is initialised from seed + i
+    int threads = 0;
+};
+
+/// Trains `eval.models` fresh networks on the set only and tests each once on the real test split
+/// (METHODS.md §1.4: no best-over-time). Throws Error when the set does not fit the data set, Cancelled when
+/// `control` asks to stop.
+EvalResult evaluateSyntheticSet(const SyntheticSet& set, const EvalRequest& request, const EvalProgressFn& progress = {},
+    const RunControl* control = nullptr);
+
+/// Baseline: the same protocol on the whole training split.
+EvalResult evaluateFullData(const EvalRequest& request, const EvalProgressFn& progress = {},
+    const RunControl* control = nullptr);
+
+/// Baseline: a random real subset with `ipc` images per class (drawn from `request.seed`), same protocol.
+EvalResult evaluateRandomSubset(int ipc, const EvalRequest& request, const EvalProgressFn& progress = {},
+    const RunControl* control = nullptr);
+
+} // namespace distillery::core

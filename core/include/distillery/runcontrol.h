@@ -1,0 +1,73 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+
+namespace distillery::core {
+
+/// Shared between whoever drives a run (GUI thread, CLI signal handler) and the session loop that reads it
+/// between steps. A fresh RunControl per run means a late stop can never hit the next run.
+class RunControl final
+{
+public:
+    /// Ends the run at the next check. Also wakes a paused run, which must see the stop.
+    void requestStop()
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+        m_wake.notify_all();
+    }
+
+    void setPaused(bool paused)
+    {
+        std::lock_guard lock(m_mutex);
+        m_paused = paused;
+        if (!paused)
+            m_stepsAllowed = 0;
+        m_wake.notify_all();
+    }
+
+    /// While paused, lets exactly one more step through (the "Step" button of a lesson).
+    void requestSingleStep()
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_stepsAllowed;
+        m_wake.notify_all();
+    }
+
+    /// Asks the session for an evaluation of the current synthetic set at the next check.
+    void requestEvaluation() { m_evaluate.store(true, std::memory_order_relaxed); }
+    bool takeEvaluationRequest() { return m_evaluate.exchange(false, std::memory_order_relaxed); }
+
+    /// Between steps: blocks while paused (unless a single step was granted); false means "end the run now".
+    bool checkpoint()
+    {
+        std::unique_lock lock(m_mutex);
+        m_wake.wait(lock, [this] { return !m_paused || m_stop || m_stepsAllowed > 0; });
+        if (m_paused && m_stepsAllowed > 0)
+            --m_stepsAllowed;
+        return !m_stop;
+    }
+
+    bool isPaused() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_paused;
+    }
+
+    /// Lock-free, for long inner loops (evaluation epochs, feature extraction).
+    bool stopRequested() const { return m_stop.load(std::memory_order_relaxed); }
+
+private:
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_evaluate{false};
+    bool m_paused = false;
+    int m_stepsAllowed = 0;
+};
+
+} // namespace distillery::core

@@ -1,0 +1,71 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/config.h>
+#include <distillery/evalresult.h>
+#include <distillery/evaluation.h>
+#include <distillery/snapshot.h>
+#include <distillery/stepstats.h>
+#include <distillery/syntheticset.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace distillery::core {
+
+class RunControl;
+
+/// Called on the run's thread; keep them short (copy, queue, return).
+struct SessionCallbacks
+{
+    std::function<void(const StepStats&)> onStep;
+    std::function<void(const Snapshot&)> onSnapshot;
+    std::function<void(const EvalResult&)> onEvaluated;
+    std::function<void(const std::string&)> onMessage; ///< plain progress lines ("loading Fashion-MNIST …")
+    EvalProgressFn onEvalProgress;
+};
+
+struct RunResult
+{
+    std::string runDir; ///< empty when RunConfig::outDir is empty
+    std::string device; ///< the device actually used
+    int iterations = 0; ///< iterations done
+    bool stopped = false; ///< ended by RunControl before the last iteration
+    std::vector<EvalResult> evaluations; ///< monitoring and final evaluations, in order
+};
+
+/// One distillation run: config → data → method → loop → run folder (ARCHITECTURE.md, "Data flow").
+/// Torch state lives behind the pimpl and is used only on the thread that calls prepare()/run().
+class Session final
+{
+public:
+    explicit Session(RunConfig config); ///< validates the config; throws Error naming the setting
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    /// Loads the data, creates the method, resolves defaults and initialises the synthetic set. Called by run()
+    /// when not called before; calling it first lets a viewer show the starting images.
+    void prepare(const SessionCallbacks& callbacks = {});
+
+    /// Steps until the iterations are done or `control` stops the run, then writes the final files and runs
+    /// the final evaluation. Blocks. Throws Error (the last good set is still written to the run folder).
+    RunResult run(RunControl& control, const SessionCallbacks& callbacks = {});
+
+    /// The config with every default resolved (valid after prepare()).
+    const RunConfig& config() const;
+    /// The current synthetic set (valid after prepare()).
+    SyntheticSet synthetic() const;
+    Snapshot snapshot() const;
+    /// The run folder (created by prepare() when outDir is set).
+    std::string runDir() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace distillery::core

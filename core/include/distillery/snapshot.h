@@ -1,0 +1,25 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/imagebatch.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace distillery::core {
+
+/// A value copy of the synthetic set at one iteration, for viewers: de-normalised 8-bit pixels, class-major.
+struct Snapshot
+{
+    int iteration = 0;
+    int totalIterations = 0;
+    int ipc = 0;
+    ImageBatch8 images;
+    std::vector<std::int64_t> labels;
+    std::vector<std::string> classNames;
+    std::vector<std::int64_t> initIndices; ///< see SyntheticSet::initIndices
+};
+
+} // namespace distillery::core

@@ -1,0 +1,72 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/augment.h>
+
+#include <torch/torch.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+namespace distillery::core {
+
+/// The random draws of one DSA call: which group of the strategy, and its parameters. Each parameter tensor
+/// has one entry per image, or a single entry shared by all images (Siamese).
+struct DsaDraw
+{
+    enum class Group
+    {
+        Color,
+        Crop,
+        Cutout,
+        Flip,
+        Scale,
+        Rotate,
+    };
+    Group group = Group::Color;
+    std::vector<torch::Tensor> values;
+};
+
+/// Differentiable Siamese augmentation (METHODS.md §1.3), 'S' mode: every call applies one group, chosen
+/// uniformly from the strategy string. Every operation is differentiable with respect to the images; fill
+/// values are 0 in normalised space (the data set mean).
+class Dsa final
+{
+public:
+    /// `seed` drives the group choice (host side); parameter draws use torch's generator of the images'
+    /// device, which the session seeds.
+    Dsa(const std::string& strategy, std::uint64_t seed);
+
+    /// Non-Siamese: one group for the batch, parameters per image (evaluation, inner loops).
+    torch::Tensor operator()(const torch::Tensor& x);
+
+    /// Siamese: one group and one parameter set for every image of every batch (matching real and synthetic).
+    std::vector<torch::Tensor> siamese(const std::vector<torch::Tensor>& batches);
+
+    /// Draws a group and parameters for `n` images (n = 1: shared) of size h×w on `device`.
+    DsaDraw draw(std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device);
+    static torch::Tensor apply(const torch::Tensor& x, const DsaDraw& draw);
+
+    const std::string& strategy() const { return m_strategy; }
+
+private:
+    std::string m_strategy;
+    std::vector<DsaDraw::Group> m_groups;
+    std::mt19937_64 m_rng;
+};
+
+/// The individual operations, with explicit parameters (shape N or 1). Exposed for tests and teaching panels.
+namespace dsaop {
+    torch::Tensor brightness(const torch::Tensor& x, const torch::Tensor& u);
+    torch::Tensor saturation(const torch::Tensor& x, const torch::Tensor& u);
+    torch::Tensor contrast(const torch::Tensor& x, const torch::Tensor& u);
+    torch::Tensor crop(const torch::Tensor& x, const torch::Tensor& shiftH, const torch::Tensor& shiftW);
+    torch::Tensor cutout(const torch::Tensor& x, const torch::Tensor& centreH, const torch::Tensor& centreW);
+    torch::Tensor flip(const torch::Tensor& x, const torch::Tensor& u);
+    torch::Tensor scale(const torch::Tensor& x, const torch::Tensor& sx, const torch::Tensor& sy);
+    torch::Tensor rotate(const torch::Tensor& x, const torch::Tensor& radians);
+} // namespace dsaop
+
+} // namespace distillery::core

@@ -1,0 +1,213 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ImageFolder trees (FORMATS.md §7), decoded with OpenCV.
+#include "data/rawdataset.h"
+
+#include <distillery/augment.h>
+#include <distillery/error.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <random>
+
+#ifdef DISTILLERY_HAVE_OPENCV
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#endif
+
+namespace fs = std::filesystem;
+
+namespace distillery::core {
+
+#ifdef DISTILLERY_HAVE_OPENCV
+namespace {
+
+    bool isImageFile(const fs::path& path)
+    {
+        std::string ext = path.extension().string();
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        static const std::vector<std::string> kExtensions
+            = {".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp", ".dcm"};
+        return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+    }
+
+    /// Sub-folders as classes, sorted by code point like Python's sorted(); hidden folders are not classes.
+    std::vector<std::string> classFolders(const fs::path& root)
+    {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(root)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_directory() && !name.empty() && name[0] != '.')
+                names.push_back(name);
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    std::vector<fs::path> imageFiles(const fs::path& classDir)
+    {
+        std::vector<fs::path> files;
+        for (const auto& entry : fs::recursive_directory_iterator(classDir, fs::directory_options::follow_directory_symlink)) {
+            const std::string name = entry.path().filename().string();
+            if (entry.is_regular_file() && !name.empty() && name[0] != '.' && isImageFile(entry.path()))
+                files.push_back(entry.path());
+        }
+        std::sort(files.begin(), files.end());
+        return files;
+    }
+
+    struct Decoded
+    {
+        std::vector<cv::Mat> images; // 8-bit, 1 or 3 channels (BGR), original size
+        std::vector<std::int64_t> labels;
+    };
+
+    cv::Mat decode(const fs::path& path)
+    {
+        cv::Mat image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+        if (image.empty())
+            throw Error(path.string() + ": cannot read image (unknown format or corrupt file)");
+        if (image.depth() == CV_16U) // 16-bit grey (e.g. DICOM, PNG): keep the top 8 bits' worth of range
+            image.convertTo(image, CV_8U, 1.0 / 257.0);
+        else if (image.depth() != CV_8U)
+            throw Error(path.string() + ": unsupported pixel depth (only 8- and 16-bit images)");
+        if (image.channels() == 4)
+            cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+        else if (image.channels() != 1 && image.channels() != 3)
+            throw Error(path.string() + ": unsupported channel count " + std::to_string(image.channels()));
+        return image;
+    }
+
+    void decodeClass(const fs::path& classDir, std::int64_t label, Decoded& out)
+    {
+        const auto files = imageFiles(classDir);
+        if (files.empty())
+            throw Error(classDir.string() + ": found no image file for this class (.png, .jpg, .bmp, .tif, …)");
+        for (const auto& file : files) {
+            out.images.push_back(decode(file));
+            out.labels.push_back(label);
+        }
+    }
+
+    RawSplit pack(const Decoded& decoded, int channels, int size)
+    {
+        const auto n = static_cast<std::int64_t>(decoded.images.size());
+        RawSplit split;
+        split.images = torch::empty({n, channels, size, size}, torch::kUInt8);
+        auto* dst = split.images.data_ptr<std::uint8_t>();
+        for (std::int64_t i = 0; i < n; ++i) {
+            cv::Mat image = decoded.images[i];
+            if (channels == 1 && image.channels() == 3)
+                cv::cvtColor(image, image, cv::COLOR_BGR2GRAY);
+            else if (channels == 3 && image.channels() == 1)
+                cv::cvtColor(image, image, cv::COLOR_GRAY2RGB);
+            else if (channels == 3)
+                cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+            if (image.rows != size || image.cols != size) {
+                const bool shrinking = image.rows > size || image.cols > size;
+                cv::resize(image, image, cv::Size(size, size), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+            }
+            // Interleaved HWC → planar CHW.
+            std::vector<cv::Mat> planes;
+            cv::split(image, planes);
+            for (int c = 0; c < channels; ++c) {
+                cv::Mat plane = planes[c].isContinuous() ? planes[c] : planes[c].clone();
+                std::copy(plane.data, plane.data + size * size, dst);
+                dst += size * size;
+            }
+        }
+        split.labels = torch::from_blob(const_cast<std::int64_t*>(decoded.labels.data()), {n}, torch::kInt64).clone();
+        return split;
+    }
+
+    /// Per class, hold out round(fraction · n) images (at least one stays in training), from a seeded shuffle.
+    void splitSeeded(const Decoded& all, double fraction, std::uint64_t seed, Decoded& train, Decoded& test)
+    {
+        std::map<std::int64_t, std::vector<std::size_t>> byClass;
+        for (std::size_t i = 0; i < all.labels.size(); ++i)
+            byClass[all.labels[i]].push_back(i);
+        std::mt19937_64 rng(seed);
+        for (auto& [label, indices] : byClass) {
+            std::shuffle(indices.begin(), indices.end(), rng);
+            const auto n = static_cast<std::int64_t>(indices.size());
+            const auto held = std::clamp<std::int64_t>(std::llround(fraction * n), 0, n - 1);
+            std::sort(indices.begin(), indices.begin() + held); // keep file order inside each split
+            std::sort(indices.begin() + held, indices.end());
+            for (std::int64_t k = 0; k < n; ++k) {
+                Decoded& target = k < held ? test : train;
+                target.images.push_back(all.images[indices[k]]);
+                target.labels.push_back(label);
+            }
+        }
+    }
+
+} // namespace
+
+RawDataset readImageFolder(const std::string& dir, const DataConfig& config)
+{
+    const fs::path root(dir);
+    std::error_code ec;
+    if (!fs::is_directory(root, ec))
+        throw Error(dir + ": folder not found");
+    if (config.imageSize < 8 || config.imageSize > 512)
+        throw Error("imageSize: " + std::to_string(config.imageSize) + " is outside 8…512");
+    if (config.color != "auto" && config.color != "grey" && config.color != "colour")
+        throw Error("color: \"" + config.color + "\" is not grey, colour or auto");
+
+    RawDataset raw;
+    raw.name = root.filename().empty() ? root.parent_path().filename().string() : root.filename().string();
+    raw.source = "folder:" + dir;
+    raw.dsaStrategy = kDsaStrategyDefault;
+
+    Decoded train;
+    Decoded test;
+    const bool presplit = fs::is_directory(root / "train", ec) && fs::is_directory(root / "test", ec);
+    const fs::path classRoot = presplit ? root / "train" : root;
+    raw.classNames = classFolders(classRoot);
+    if (raw.classNames.empty())
+        throw Error(classRoot.string() + ": no class sub-folders (expected one folder of images per class)");
+
+    if (presplit) {
+        for (std::size_t c = 0; c < raw.classNames.size(); ++c) {
+            decodeClass(root / "train" / raw.classNames[c], static_cast<std::int64_t>(c), train);
+            if (fs::is_directory(root / "test" / raw.classNames[c], ec))
+                decodeClass(root / "test" / raw.classNames[c], static_cast<std::int64_t>(c), test);
+        }
+        for (const auto& name : classFolders(root / "test"))
+            if (std::find(raw.classNames.begin(), raw.classNames.end(), name) == raw.classNames.end())
+                throw Error((root / "test" / name).string() + ": test class missing from " + (root / "train").string());
+    } else {
+        if (config.testFraction < 0.0 || config.testFraction >= 1.0)
+            throw Error("testFraction: " + std::to_string(config.testFraction) + " is outside [0, 1)");
+        Decoded all;
+        for (std::size_t c = 0; c < raw.classNames.size(); ++c)
+            decodeClass(root / raw.classNames[c], static_cast<std::int64_t>(c), all);
+        splitSeeded(all, config.testFraction, config.splitSeed, train, test);
+    }
+
+    int channels = 3;
+    if (config.color == "grey") {
+        channels = 1;
+    } else if (config.color == "auto") {
+        auto isGrey = [](const cv::Mat& m) { return m.channels() == 1; };
+        channels = std::all_of(train.images.begin(), train.images.end(), isGrey)
+                && std::all_of(test.images.begin(), test.images.end(), isGrey)
+            ? 1
+            : 3;
+    }
+    raw.train = pack(train, channels, config.imageSize);
+    raw.test = pack(test, channels, config.imageSize);
+    return raw; // normalisation is computed on the training split (no reference constants)
+}
+
+#else
+
+RawDataset readImageFolder(const std::string& dir, const DataConfig&)
+{
+    throw Error("folder:" + dir + ": this build of Distillery has no OpenCV, so image folders cannot be read");
+}
+
+#endif
+
+} // namespace distillery::core

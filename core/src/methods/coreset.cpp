@@ -1,0 +1,171 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "methods/coreset.h"
+
+#include "eval/protocol.h"
+#include "nn/network.h"
+#include "util/torchutil.h"
+
+#include <distillery/error.h>
+
+namespace distillery::core {
+namespace {
+
+    // Rows per embedding forward when computing ConvNet features for the whole training split.
+    constexpr std::int64_t kFeatureBatch = 1024;
+    constexpr std::uint64_t kStreamFeatureNet = 0xC1;
+
+} // namespace
+
+CoresetMethod::CoresetMethod(CoresetRule rule)
+    : m_rule(rule)
+{
+}
+
+MethodInfo CoresetMethod::info() const
+{
+    switch (m_rule) {
+    case CoresetRule::Random:
+        return {"random", "Random real (coreset)", "Keeps randomly chosen real training images of each class.", true};
+    case CoresetRule::Herding:
+        return {"herding", "Herding (coreset)",
+            "Keeps real images whose running feature mean stays closest to the class mean (Welling 2009).", true};
+    case CoresetRule::KCenter:
+        return {"kcenter", "K-center greedy (coreset)",
+            "Keeps real images that cover the class: each new one is the image farthest from those already kept.", true};
+    }
+    return {};
+}
+
+void CoresetMethod::resolveDefaults(RunConfig& config) const
+{
+    config.iterations = config.ipc; // one image per class per step
+    config.params.init = "real";
+    if (config.params.features.empty())
+        config.params.features = (m_rule == CoresetRule::Random || config.preset == "classroom") ? "pixels" : "convnet";
+    if (config.params.features == "convnet" && config.params.featureEpochs == 0)
+        config.params.featureEpochs = config.preset == "paper" ? 20 : 2;
+    // METHODS.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
+    resolveEvalProtocol(config.eval, "dsa");
+}
+
+torch::Tensor CoresetMethod::computeFeatures(const MethodContext& context) const
+{
+    const Dataset& data = context.data;
+    const RunConfig& config = context.config;
+    if (config.params.features == "pixels")
+        return data.trainImages().flatten(1);
+
+    // A ConvNet trained on the whole training split with the protocol's optimiser, no augmentation.
+    EvalConfig training;
+    training.models = 1;
+    training.epochs = config.params.featureEpochs;
+    training.augment = "none";
+    if (context.log)
+        context.log("training the feature ConvNet on " + std::to_string(data.trainImages().size(0)) + " images for "
+            + std::to_string(training.epochs) + " epochs");
+    const std::uint64_t seed = deriveSeed(config.seed, kStreamFeatureNet);
+    Network net = trainNetwork({data.trainImages(), data.trainLabels()}, data, config.model, training, seed, seed + 1, 0,
+        {}, context.control);
+    torch::NoGradGuard noGrad;
+    net->eval();
+    std::vector<torch::Tensor> parts;
+    const torch::Tensor& images = data.trainImages();
+    for (std::int64_t start = 0; start < images.size(0); start += kFeatureBatch)
+        parts.push_back(net->embed(images.slice(0, start, std::min(images.size(0), start + kFeatureBatch))));
+    return torch::cat(parts);
+}
+
+void CoresetMethod::init(const MethodContext& context)
+{
+    torch::NoGradGuard noGrad;
+    m_data = &context.data;
+    m_ipc = context.config.ipc;
+    checkIpcFits(m_data->info(), m_ipc);
+    const torch::Tensor features = computeFeatures(context);
+    m_classes.clear();
+    for (int c = 0; c < m_data->numClasses(); ++c) {
+        ClassState s;
+        s.indices = m_data->classIndices(c);
+        s.features = features.index_select(0, s.indices);
+        s.mean = s.features.mean(0);
+        s.chosenSum = torch::zeros_like(s.mean);
+        s.available = torch::ones({s.indices.size(0)}, torch::TensorOptions().dtype(torch::kBool).device(s.indices.device()));
+        s.randomOrder = torch::randperm(s.indices.size(0), torch::TensorOptions().dtype(torch::kInt64).device(s.indices.device()));
+        m_classes.push_back(std::move(s));
+    }
+}
+
+std::int64_t CoresetMethod::chooseNext(ClassState& s, int iteration) const
+{
+    const auto inf = std::numeric_limits<float>::infinity();
+    switch (m_rule) {
+    case CoresetRule::Random:
+        return s.randomOrder[iteration - 1].item<std::int64_t>();
+    case CoresetRule::Herding: {
+        // p_k = argmin_x ‖μ − (φ(x) + Σ_{j<k} φ(p_j)) / k‖ over the rows not chosen yet (METHODS.md §2).
+        const torch::Tensor candidate = (s.features + s.chosenSum) / static_cast<double>(iteration);
+        const torch::Tensor distance = (candidate - s.mean).norm(2, 1).masked_fill(~s.available, inf);
+        return distance.argmin().item<std::int64_t>();
+    }
+    case CoresetRule::KCenter: {
+        if (iteration == 1) // Q starts with one random row
+            return s.randomOrder[0].item<std::int64_t>();
+        return s.minDistance.masked_fill(~s.available, -inf).argmax().item<std::int64_t>();
+    }
+    }
+    return 0;
+}
+
+torch::Tensor CoresetMethod::objective(const ClassState& s) const
+{
+    if (m_rule == CoresetRule::KCenter)
+        return s.minDistance.max();
+    const double k = static_cast<double>(s.chosenRows.size());
+    return (s.mean - s.chosenSum / k).norm();
+}
+
+std::string CoresetMethod::lossName() const
+{
+    return m_rule == CoresetRule::KCenter ? "coverage radius (feature L2)" : "distance of kept mean to class mean";
+}
+
+StepResult CoresetMethod::step(int iteration)
+{
+    torch::NoGradGuard noGrad;
+    if (iteration < 1 || iteration > m_ipc)
+        throw Error("coreset: iteration " + std::to_string(iteration) + " outside 1…" + std::to_string(m_ipc));
+    std::vector<torch::Tensor> terms;
+    for (auto& s : m_classes) {
+        const std::int64_t row = chooseNext(s, iteration);
+        s.chosenRows.push_back(row);
+        s.available[row] = false;
+        const torch::Tensor chosen = s.features[row];
+        s.chosenSum += chosen;
+        if (m_rule == CoresetRule::KCenter) {
+            const torch::Tensor distance = (s.features - chosen).norm(2, 1);
+            s.minDistance = s.minDistance.defined() ? torch::minimum(s.minDistance, distance) : distance;
+        }
+        terms.push_back(objective(s));
+    }
+    const torch::Tensor classTerms = torch::stack(terms);
+    return {classTerms.sum(), classTerms};
+}
+
+SyntheticTensors CoresetMethod::synthetic() const
+{
+    std::vector<torch::Tensor> picked;
+    for (const auto& s : m_classes)
+        if (!s.chosenRows.empty())
+            picked.push_back(s.indices.index_select(0, fromInt64Vector(s.chosenRows).to(s.indices.device())));
+    SyntheticTensors t;
+    const torch::Tensor index = picked.empty()
+        ? torch::empty({0}, torch::TensorOptions().dtype(torch::kInt64).device(m_data->device()))
+        : torch::cat(picked);
+    t.images = m_data->trainImages().index_select(0, index);
+    t.labels = m_data->trainLabels().index_select(0, index);
+    t.initIndices = index.to(torch::kCPU);
+    return t;
+}
+
+} // namespace distillery::core

@@ -1,0 +1,70 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "data/dataset.h"
+#include "io/synthetictensors.h"
+
+#include <distillery/config.h>
+#include <distillery/methods.h>
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace distillery::core {
+
+class RunControl;
+
+/// What a method may use while it runs. The session owns all of it and outlives the method.
+struct MethodContext
+{
+    const Dataset& data;
+    const RunConfig& config; ///< resolved: every default filled in
+    const RunControl* control = nullptr; ///< for long inner work (feature training); may be null
+    std::function<void(const std::string&)> log; ///< plain progress lines; may be empty
+};
+
+/// What one step produced, still on the device: the session reads these to the host only every few steps,
+/// so a CUDA step never waits for the host.
+struct StepResult
+{
+    torch::Tensor loss; ///< 0-d
+    torch::Tensor classTerms; ///< K values, or undefined when the method has none
+};
+
+/// The one interface of every distillation or selection method (ARCHITECTURE.md, "The Method interface").
+/// Randomness: the session seeds torch's generators before init() and before every step() from the run seed
+/// and the iteration, so a run's result never depends on pauses or interleaved evaluations.
+class Method
+{
+public:
+    virtual ~Method() = default;
+
+    virtual MethodInfo info() const = 0;
+
+    /// What `StepResult::loss` measures, for axis labels ("embedding distance", …).
+    virtual std::string lossName() const = 0;
+
+    /// Fills the settings left open (0 or empty) with this method's values for `config.preset` and
+    /// `config.ipc`: iterations, hyperparameters, and the evaluation protocol of the method's paper.
+    virtual void resolveDefaults(RunConfig& config) const = 0;
+
+    /// Builds the starting synthetic set (and any feature network) from the data.
+    virtual void init(const MethodContext& context) = 0;
+
+    /// One outer iteration. `iteration` is 1-based.
+    virtual StepResult step(int iteration) = 0;
+
+    /// The current synthetic set (tensors may alias the method's own; callers copy what they keep).
+    virtual SyntheticTensors synthetic() const = 0;
+};
+
+using MethodFactory = std::function<std::unique_ptr<Method>()>;
+
+/// The registry: methods by name, in display order.
+std::unique_ptr<Method> createMethod(const std::string& name);
+
+} // namespace distillery::core

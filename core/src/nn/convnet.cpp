@@ -1,0 +1,55 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "nn/convnet.h"
+
+#include "nn/layers.h"
+
+#include <distillery/error.h>
+
+namespace distillery::core {
+
+ConvNetImpl::ConvNetImpl(const ModelConfig& config, const NetworkShape& shape)
+    : m_description(describe(config))
+{
+    namespace nn = torch::nn;
+    if (config.width < 1 || config.depth < 1)
+        throw Error("model: ConvNet width and depth must be at least 1");
+    // Distillery rule (METHODS.md §1.1): a 28×28 input is padded by 3 in the first conv and treated as 32×32,
+    // for any channel count; otherwise padding 1 keeps the size.
+    const bool pad28 = shape.height == 28 && shape.width == 28;
+    std::int64_t h = pad28 ? 32 : shape.height;
+    std::int64_t w = pad28 ? 32 : shape.width;
+
+    m_features = nn::Sequential();
+    std::int64_t in = shape.channels;
+    for (int d = 0; d < config.depth; ++d) {
+        const int padding = (d == 0 && pad28) ? 3 : 1;
+        m_features->push_back(nn::Conv2d(nn::Conv2dOptions(in, config.width, 3).stride(1).padding(padding)));
+        m_features->push_back(makeNorm(config.norm, config.width));
+        m_features->push_back(makeActivation(config.activation));
+        if (config.pooling != "none") {
+            m_features->push_back(makePool(config.pooling));
+            h /= 2;
+            w /= 2;
+        }
+        in = config.width;
+    }
+    if (h < 1 || w < 1)
+        throw Error("model: a " + std::to_string(shape.height) + "×" + std::to_string(shape.width) + " input is too small for "
+            + std::to_string(config.depth) + " pooled ConvNet blocks");
+    m_featureDim = config.width * h * w;
+    m_features = register_module("features", m_features);
+    m_classifier = register_module("classifier", nn::Linear(m_featureDim, shape.numClasses));
+}
+
+torch::Tensor ConvNetImpl::embed(torch::Tensor x)
+{
+    return m_features->forward(x).flatten(1);
+}
+
+torch::Tensor ConvNetImpl::forward(torch::Tensor x)
+{
+    return m_classifier->forward(embed(x));
+}
+
+} // namespace distillery::core

@@ -1,0 +1,294 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RunConfig ↔ JSON, presets and validation.
+#include <distillery/augment.h>
+#include <distillery/config.h>
+#include <distillery/error.h>
+#include <distillery/methods.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace distillery::core {
+namespace {
+
+    using nlohmann::json;
+
+    /// Reads fields of one JSON object by name, and afterwards refuses any key nobody asked for.
+    class FieldReader
+    {
+    public:
+        FieldReader(const json& object, std::string path)
+            : m_object(object)
+            , m_path(std::move(path))
+        {
+            if (!m_object.is_object())
+                throw Error("config: " + (m_path.empty() ? std::string("the top level") : m_path) + " must be a JSON object");
+        }
+
+        template<typename T>
+        void read(const char* key, T& value)
+        {
+            m_known.insert(key);
+            const auto it = m_object.find(key);
+            if (it == m_object.end())
+                return;
+            try {
+                value = it->template get<T>();
+            } catch (const json::exception&) {
+                throw Error("config: " + name(key) + " has the wrong type (" + it->dump() + ")");
+            }
+        }
+
+        template<typename Fn>
+        void object(const char* key, Fn&& readObject)
+        {
+            m_known.insert(key);
+            const auto it = m_object.find(key);
+            if (it != m_object.end()) {
+                FieldReader inner(*it, name(key));
+                readObject(inner);
+                inner.finish();
+            }
+        }
+
+        void finish() const
+        {
+            for (const auto& [key, value] : m_object.items())
+                if (!m_known.count(key))
+                    throw Error("config: unknown setting " + name(key.c_str()));
+        }
+
+    private:
+        std::string name(const char* key) const { return m_path.empty() ? std::string(key) : m_path + "." + key; }
+
+        const json& m_object;
+        std::string m_path;
+        std::set<std::string> m_known;
+    };
+
+    json toJsonValue(const RunConfig& c)
+    {
+        const auto& d = c.data;
+        const auto& m = c.model;
+        const auto& p = c.params;
+        const auto& e = c.eval;
+        return json{
+            {"method", c.method},
+            {"ipc", c.ipc},
+            {"iterations", c.iterations},
+            {"preset", c.preset},
+            {"device", c.device},
+            {"seed", c.seed},
+            {"threads", c.threads},
+            {"data",
+                {{"source", d.source}, {"imageSize", d.imageSize}, {"color", d.color}, {"testFraction", d.testFraction},
+                    {"splitSeed", d.splitSeed}}},
+            {"model",
+                {{"arch", m.arch}, {"width", m.width}, {"depth", m.depth}, {"norm", m.norm}, {"activation", m.activation},
+                    {"pooling", m.pooling}}},
+            {"params",
+                {{"init", p.init}, {"lrImage", p.lrImage}, {"lrNet", p.lrNet}, {"realBatch", p.realBatch},
+                    {"outerLoops", p.outerLoops}, {"innerLoops", p.innerLoops}, {"augment", p.augment},
+                    {"features", p.features}, {"featureEpochs", p.featureEpochs}}},
+            {"eval",
+                {{"models", e.models}, {"epochs", e.epochs}, {"augment", e.augment}, {"dsaStrategy", e.dsaStrategy},
+                    {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
+            {"snapshotEvery", c.snapshotEvery},
+            {"evalEvery", c.evalEvery},
+            {"finalEval", c.finalEval},
+            {"checkpointEvery", c.checkpointEvery},
+            {"outDir", c.outDir},
+        };
+    }
+
+    void requireOneOf(const std::string& setting, const std::string& value, const std::vector<std::string>& allowed)
+    {
+        for (const auto& a : allowed)
+            if (value == a)
+                return;
+        std::string list;
+        for (const auto& a : allowed)
+            list += (list.empty() ? "" : ", ") + a;
+        throw Error(setting + ": \"" + value + "\" is not one of " + list);
+    }
+
+} // namespace
+
+std::vector<std::string> presetNames()
+{
+    return {"classroom", "paper"};
+}
+
+void applyPreset(RunConfig& config, const std::string& preset)
+{
+    requireOneOf("preset", preset, presetNames());
+    config.preset = preset;
+    config.model = ModelConfig{};
+    config.eval = EvalConfig{};
+    if (preset == "paper") {
+        // The reference ConvNet and protocol (METHODS.md §1.1, §1.4); methods pick their own eval epochs.
+        config.model.width = 128;
+        config.eval.models = 5;
+        // Empty/0 = the method's reference protocol (DSA, DM, coresets: 1000 epochs with DSA; DC: 300 without).
+        config.eval.augment = "";
+        config.eval.epochs = 0;
+        config.snapshotEvery = 10;
+    } else {
+        // A 2-core laptop: a narrow ConvNet and a short evaluation, so a lesson sees results in seconds.
+        config.model.width = 32;
+        config.eval.models = 2;
+        config.eval.epochs = 300;
+        config.eval.augment = "dsa";
+        config.snapshotEvery = 1;
+    }
+}
+
+void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment)
+{
+    if (eval.augment.empty())
+        eval.augment = defaultAugment;
+    if (eval.epochs == 0)
+        eval.epochs = eval.augment == "dsa" ? 1000 : 300;
+}
+
+std::string toJson(const RunConfig& config)
+{
+    return toJsonValue(config).dump(2);
+}
+
+RunConfig runConfigFromJson(const std::string& text)
+{
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::exception& e) {
+        throw Error(std::string("config: not valid JSON (") + e.what() + ")");
+    }
+    RunConfig c;
+    FieldReader r(root, "");
+    r.read("method", c.method);
+    r.read("ipc", c.ipc);
+    r.read("iterations", c.iterations);
+    r.read("preset", c.preset);
+    r.read("device", c.device);
+    r.read("seed", c.seed);
+    r.read("threads", c.threads);
+    r.object("data", [&](FieldReader& d) {
+        d.read("source", c.data.source);
+        d.read("imageSize", c.data.imageSize);
+        d.read("color", c.data.color);
+        d.read("testFraction", c.data.testFraction);
+        d.read("splitSeed", c.data.splitSeed);
+    });
+    r.object("model", [&](FieldReader& m) {
+        m.read("arch", c.model.arch);
+        m.read("width", c.model.width);
+        m.read("depth", c.model.depth);
+        m.read("norm", c.model.norm);
+        m.read("activation", c.model.activation);
+        m.read("pooling", c.model.pooling);
+    });
+    r.object("params", [&](FieldReader& p) {
+        p.read("init", c.params.init);
+        p.read("lrImage", c.params.lrImage);
+        p.read("lrNet", c.params.lrNet);
+        p.read("realBatch", c.params.realBatch);
+        p.read("outerLoops", c.params.outerLoops);
+        p.read("innerLoops", c.params.innerLoops);
+        p.read("augment", c.params.augment);
+        p.read("features", c.params.features);
+        p.read("featureEpochs", c.params.featureEpochs);
+    });
+    r.object("eval", [&](FieldReader& e) {
+        e.read("models", c.eval.models);
+        e.read("epochs", c.eval.epochs);
+        e.read("augment", c.eval.augment);
+        e.read("dsaStrategy", c.eval.dsaStrategy);
+        e.read("lr", c.eval.lr);
+        e.read("momentum", c.eval.momentum);
+        e.read("weightDecay", c.eval.weightDecay);
+        e.read("batchSize", c.eval.batchSize);
+    });
+    r.read("snapshotEvery", c.snapshotEvery);
+    r.read("evalEvery", c.evalEvery);
+    r.read("finalEval", c.finalEval);
+    r.read("checkpointEvery", c.checkpointEvery);
+    r.read("outDir", c.outDir);
+    r.finish();
+    return c;
+}
+
+RunConfig loadRunConfig(const std::string& path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw Error(path + ": file not found");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+        return runConfigFromJson(text.str());
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
+}
+
+void saveRunConfig(const RunConfig& config, const std::string& path)
+{
+    std::ofstream out(path, std::ios::trunc);
+    out << toJson(config) << '\n';
+    if (!out.flush())
+        throw Error(path + ": cannot write");
+}
+
+void validate(const RunConfig& c)
+{
+    methodInfo(c.method); // throws with the list of known methods
+    if (c.ipc < 1)
+        throw Error("ipc: must be at least 1, got " + std::to_string(c.ipc));
+    if (c.iterations < 0)
+        throw Error("iterations: must not be negative");
+    requireOneOf("preset", c.preset, presetNames());
+    requireOneOf("model.arch", c.model.arch, {"convnet", "mlp", "lenet", "resnet18"});
+    requireOneOf("model.norm", c.model.norm, {"instance", "batch", "none"});
+    requireOneOf("model.activation", c.model.activation, {"relu", "leakyrelu", "sigmoid"});
+    requireOneOf("model.pooling", c.model.pooling, {"avg", "max", "none"});
+    if (c.model.width < 1 || c.model.width > 4096)
+        throw Error("model.width: must be in 1…4096");
+    if (c.model.depth < 1 || c.model.depth > 8)
+        throw Error("model.depth: must be in 1…8");
+    if (!c.params.init.empty())
+        requireOneOf("params.init", c.params.init, {"real", "noise"});
+    if (!c.params.augment.empty() && c.params.augment != "none")
+        checkDsaStrategy(c.params.augment);
+    if (!c.params.features.empty())
+        requireOneOf("params.features", c.params.features, {"pixels", "convnet"});
+    if (c.params.lrImage < 0 || c.params.lrNet < 0 || c.params.realBatch < 0 || c.params.outerLoops < 0
+        || c.params.innerLoops < 0 || c.params.featureEpochs < 0)
+        throw Error("params: learning rates, batch sizes and loop counts must not be negative");
+    if (!c.eval.augment.empty())
+        requireOneOf("eval.augment", c.eval.augment, {"dsa", "none"});
+    if (!c.eval.dsaStrategy.empty())
+        checkDsaStrategy(c.eval.dsaStrategy);
+    if (c.eval.models < 1)
+        throw Error("eval.models: must be at least 1");
+    if (c.eval.epochs < 0)
+        throw Error("eval.epochs: must not be negative");
+    if (c.eval.batchSize < 1)
+        throw Error("eval.batchSize: must be at least 1");
+    if (!(c.eval.lr > 0))
+        throw Error("eval.lr: must be positive");
+    if (c.snapshotEvery < 1)
+        throw Error("snapshotEvery: must be at least 1");
+    if (c.evalEvery < 0 || c.checkpointEvery < 0)
+        throw Error("evalEvery and checkpointEvery must not be negative");
+    if (c.threads < 0)
+        throw Error("threads: must not be negative");
+    if (c.data.source.empty())
+        throw Error("data.source: empty (use fashion-mnist, idx:<dir>, cifar10:<dir>, folder:<dir> or medmnist:<file>)");
+}
+
+} // namespace distillery::core

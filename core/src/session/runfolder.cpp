@@ -1,0 +1,95 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "session/runfolder.h"
+
+#include <distillery/error.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <ctime>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace distillery::core {
+namespace {
+
+    std::string slug(const std::string& text)
+    {
+        std::string out;
+        for (unsigned char ch : text)
+            out.push_back(std::isalnum(ch) ? static_cast<char>(std::tolower(ch)) : '-');
+        return out;
+    }
+
+} // namespace
+
+RunFolder::RunFolder(const RunConfig& config, const std::string& datasetName)
+{
+    char stamp[32];
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    const std::string base
+        = std::string(stamp) + "-" + slug(config.method) + "-ipc" + std::to_string(config.ipc) + "-" + slug(datasetName);
+
+    std::error_code ec;
+    fs::create_directories(config.outDir, ec);
+    if (ec)
+        throw Error("outDir: cannot create " + config.outDir + " (" + ec.message() + ")");
+    // create_directory is atomic: two runs started in the same second get different folders.
+    for (int attempt = 1;; ++attempt) {
+        const fs::path candidate = fs::path(config.outDir) / (attempt == 1 ? base : base + "-" + std::to_string(attempt));
+        if (fs::create_directory(candidate, ec)) {
+            m_path = candidate.string();
+            break;
+        }
+        if (ec || attempt > 1000)
+            throw Error("outDir: cannot create a run folder in " + config.outDir + (ec ? " (" + ec.message() + ")" : ""));
+    }
+    saveRunConfig(config, (fs::path(m_path) / "config.json").string());
+    m_metrics.open(fs::path(m_path) / "metrics.jsonl", std::ios::trunc);
+    if (!m_metrics)
+        throw Error(m_path + ": cannot create metrics.jsonl");
+}
+
+void RunFolder::appendStep(const StepStats& stats)
+{
+    nlohmann::json line = {{"type", "step"}, {"iteration", stats.iteration}, {"loss", stats.loss},
+        {"seconds", stats.elapsedSeconds}};
+    if (!stats.classTerms.empty())
+        line["class_terms"] = stats.classTerms;
+    m_metrics << line.dump() << '\n';
+}
+
+void RunFolder::appendEval(const EvalResult& r)
+{
+    const nlohmann::json line = {{"type", "eval"}, {"subject", r.subject}, {"iteration", r.iteration},
+        {"mean", r.mean}, {"std", r.std}, {"accuracies", r.accuracies}, {"epochs", r.epochs}, {"augment", r.augment},
+        {"model", r.model}, {"train_images", r.trainImages}, {"test_images", r.testImages}, {"seconds", r.seconds}};
+    m_metrics << line.dump() << '\n';
+    m_metrics.flush();
+}
+
+void RunFolder::flushMetrics()
+{
+    m_metrics.flush();
+}
+
+void RunFolder::writeCheckpoint(const SyntheticSet& set)
+{
+    saveSafetensors(set, (fs::path(m_path) / "checkpoint.safetensors").string());
+}
+
+void RunFolder::writeFinal(const SyntheticSet& set)
+{
+    saveSafetensors(set, (fs::path(m_path) / "synthetic.safetensors").string());
+    if (hasNpzSupport())
+        saveNpz(set, (fs::path(m_path) / "synthetic.npz").string());
+    if (hasImageSupport())
+        saveGridPng(set, (fs::path(m_path) / "grid.png").string());
+}
+
+} // namespace distillery::core

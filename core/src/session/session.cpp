@@ -1,0 +1,311 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "data/dataset.h"
+#include "eval/protocol.h"
+#include "io/synthetictensors.h"
+#include "methods/method.h"
+#include "session/runfolder.h"
+#include "util/torchutil.h"
+
+#include <distillery/device.h>
+#include <distillery/error.h>
+#include <distillery/runcontrol.h>
+#include <distillery/session.h>
+#include <distillery/version.h>
+
+#include <chrono>
+
+namespace distillery::core {
+namespace {
+
+    // deriveSeed() streams: each consumer of randomness gets its own, so adding one never shifts another.
+    constexpr std::uint64_t kStreamInit = 0x51;
+    constexpr std::uint64_t kStreamStep = 0x52;
+    constexpr std::uint64_t kStreamEval = 0x53;
+
+    using Clock = std::chrono::steady_clock;
+
+    double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+} // namespace
+
+struct Session::Impl
+{
+    RunConfig config;
+    std::string device;
+    std::shared_ptr<Dataset> data;
+    std::unique_ptr<Method> method;
+    std::unique_ptr<RunFolder> folder;
+    bool prepared = false;
+    int done = 0; // iterations completed
+
+    /// Steps whose results are still on the device, read together at the next flush.
+    struct Pending
+    {
+        int iteration;
+        StepResult result;
+    };
+    std::vector<Pending> pending;
+    double stepSeconds = 0; // wall time spent in steps, evaluations excluded
+    Clock::time_point lastFlush;
+    SyntheticTensors lastGood; // the set as of the last flush whose losses were all finite
+    int lastGoodIteration = 0;
+
+    SyntheticSet hostSet(const SyntheticTensors& tensors, int iteration) const
+    {
+        SyntheticSet set = toSyntheticSet(tensors, *data);
+        set.metadata = {{"method", config.method}, {"ipc", std::to_string(config.ipc)},
+            {"seed", std::to_string(config.seed)}, {"iteration", std::to_string(iteration)},
+            {"iterations", std::to_string(config.iterations)}, {"preset", config.preset},
+            {"dataset", data->info().name}, {"dataset_source", data->info().source},
+            {"dataset_fingerprint", data->info().fingerprint}, {"device", device}, {"zca", "false"},
+            {"config", toJson(config)}, {"distillery_version", version()}};
+        return set;
+    }
+
+    Snapshot makeSnapshot(const SyntheticTensors& tensors, int iteration) const
+    {
+        Snapshot s;
+        s.iteration = iteration;
+        s.totalIterations = config.iterations;
+        s.classNames = data->info().classNames;
+        if (tensors.images.defined() && tensors.images.size(0) > 0) {
+            s.images = toDisplay(tensors.images, data->info().mean, data->info().std);
+            s.labels = toInt64Vector(tensors.labels);
+            s.initIndices = toInt64Vector(tensors.initIndices);
+            s.ipc = static_cast<int>(s.images.count / data->numClasses());
+        }
+        return s;
+    }
+
+    SyntheticTensors copyOfSynthetic() const
+    {
+        SyntheticTensors t = method->synthetic();
+        t.images = t.images.detach().clone();
+        t.labels = t.labels.clone();
+        if (t.softLabels.defined())
+            t.softLabels = t.softLabels.detach().clone();
+        if (t.learnedLr.defined())
+            t.learnedLr = t.learnedLr.detach().clone();
+        return t;
+    }
+
+    /// Reads the pending step results to the host (one transfer), reports them, and checks they are finite.
+    void flush(const SessionCallbacks& callbacks)
+    {
+        if (pending.empty())
+            return;
+        torch::NoGradGuard noGrad;
+        std::vector<torch::Tensor> losses;
+        std::vector<torch::Tensor> terms;
+        for (const auto& p : pending) {
+            losses.push_back(p.result.loss.detach().reshape({}).to(torch::kFloat64));
+            if (p.result.classTerms.defined())
+                terms.push_back(p.result.classTerms.detach().to(torch::kFloat64));
+        }
+        const std::vector<float> hostLosses = toFloatVector(torch::stack(losses));
+        const bool haveTerms = terms.size() == pending.size();
+        const std::vector<float> hostTerms = haveTerms ? toFloatVector(torch::stack(terms)) : std::vector<float>{};
+        const auto classes = static_cast<std::size_t>(data->numClasses());
+
+        // The transfer above waited for the device, so the time since the last flush is the real step time.
+        const double elapsed = secondsSince(lastFlush);
+        stepSeconds += elapsed;
+        const double perStep = elapsed / static_cast<double>(pending.size());
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            StepStats stats;
+            stats.iteration = pending[i].iteration;
+            stats.totalIterations = config.iterations;
+            stats.loss = hostLosses[i];
+            if (haveTerms)
+                stats.classTerms.assign(hostTerms.begin() + static_cast<std::ptrdiff_t>(i * classes),
+                    hostTerms.begin() + static_cast<std::ptrdiff_t>((i + 1) * classes));
+            stats.lossName = method->lossName();
+            stats.stepSeconds = perStep;
+            stats.elapsedSeconds = stepSeconds - perStep * static_cast<double>(pending.size() - 1 - i);
+            checkFinite(stats.loss, "the " + config.method + " loss at iteration " + std::to_string(stats.iteration));
+            if (folder)
+                folder->appendStep(stats);
+            if (callbacks.onStep)
+                callbacks.onStep(stats);
+        }
+        pending.clear();
+        lastGood = copyOfSynthetic();
+        lastGoodIteration = done;
+        if (folder)
+            folder->flushMetrics();
+        if (callbacks.onSnapshot)
+            callbacks.onSnapshot(makeSnapshot(lastGood, done));
+        lastFlush = Clock::now();
+    }
+
+    EvalResult evaluate(const SyntheticTensors& set, int iteration, const SessionCallbacks& callbacks,
+        const RunControl* control)
+    {
+        if (callbacks.onMessage)
+            callbacks.onMessage("evaluating the synthetic set of iteration " + std::to_string(iteration) + " ("
+                + std::to_string(config.eval.models) + " models, " + std::to_string(config.eval.epochs) + " epochs)");
+        EvalResult result = translateErrors("evaluation", [&] {
+            return runProtocol({set.images, set.trainingLabels()}, *data, config.model, config.eval,
+                deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)), "synthetic",
+                callbacks.onEvalProgress, control);
+        });
+        result.iteration = iteration;
+        if (folder)
+            folder->appendEval(result);
+        if (callbacks.onEvaluated)
+            callbacks.onEvaluated(result);
+        return result;
+    }
+
+    void writeSet(const SyntheticTensors& tensors, int iteration, bool final)
+    {
+        if (!folder || !tensors.images.defined() || tensors.images.size(0) == 0)
+            return;
+        const SyntheticSet set = hostSet(tensors, iteration);
+        folder->writeCheckpoint(set);
+        if (final)
+            folder->writeFinal(set);
+    }
+};
+
+Session::Session(RunConfig config)
+    : d(std::make_unique<Impl>())
+{
+    validate(config);
+    d->config = std::move(config);
+}
+
+Session::~Session() = default;
+
+void Session::prepare(const SessionCallbacks& callbacks)
+{
+    if (d->prepared)
+        return;
+    auto say = [&](const std::string& line) {
+        if (callbacks.onMessage)
+            callbacks.onMessage(line);
+    };
+    RunConfig& config = d->config;
+    setThreadCount(config.threads);
+    d->device = resolveDevice(config.device);
+    say("loading " + config.data.source + " onto " + d->device);
+    d->data = loadDataset(config.data, toTorchDevice(d->device));
+    checkIpcFits(d->data->info(), config.ipc);
+
+    d->method = createMethod(config.method);
+    d->method->resolveDefaults(config);
+    validate(config);
+    if (!config.outDir.empty()) {
+        d->folder = std::make_unique<RunFolder>(config, d->data->info().name);
+        say("run folder " + d->folder->path());
+    }
+
+    translateErrors(config.method + " initialisation", [&] {
+        torch::manual_seed(deriveSeed(config.seed, kStreamInit));
+        const MethodContext context{*d->data, config, nullptr, callbacks.onMessage};
+        d->method->init(context);
+    });
+    d->lastGood = d->copyOfSynthetic();
+    d->prepared = true;
+    if (callbacks.onSnapshot)
+        callbacks.onSnapshot(d->makeSnapshot(d->lastGood, 0));
+}
+
+RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
+{
+    prepare(callbacks);
+    Impl& s = *d;
+    const RunConfig& config = s.config;
+    RunResult result;
+    result.device = s.device;
+    result.runDir = runDir();
+
+    s.lastFlush = Clock::now();
+    try {
+        while (s.done < config.iterations) {
+            if (!control.checkpoint()) {
+                result.stopped = true;
+                break;
+            }
+            if (control.takeEvaluationRequest()) {
+                s.flush(callbacks);
+                result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+                s.lastFlush = Clock::now();
+            }
+            const int iteration = s.done + 1;
+            // Reseed per step: the same seed gives the same set whatever was paused or evaluated in between.
+            torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
+            StepResult step = translateErrors(config.method + " step " + std::to_string(iteration),
+                [&] { return s.method->step(iteration); });
+            s.pending.push_back({iteration, std::move(step)});
+            s.done = iteration;
+
+            const bool last = s.done == config.iterations;
+            // Read results every snapshotEvery steps, and also when paused (a single "Step" must show at once).
+            if (last || s.done % config.snapshotEvery == 0 || control.isPaused())
+                s.flush(callbacks);
+            if (config.evalEvery > 0 && s.done % config.evalEvery == 0 && !last) {
+                s.flush(callbacks);
+                result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+                s.lastFlush = Clock::now();
+            }
+            if (config.checkpointEvery > 0 && s.done % config.checkpointEvery == 0 && !last) {
+                s.flush(callbacks);
+                s.writeSet(s.lastGood, s.lastGoodIteration, false);
+                s.lastFlush = Clock::now();
+            }
+        }
+        s.flush(callbacks);
+    } catch (const Cancelled&) {
+        result.stopped = true; // stopped inside an evaluation: the set itself is fine
+    } catch (const Error& e) {
+        // Keep the last good set (finite losses) before reporting: nothing is lost on NaN or out of memory.
+        s.pending.clear();
+        s.writeSet(s.lastGood, s.lastGoodIteration, true);
+        std::string message = e.what();
+        if (s.folder)
+            message += " (the last good synthetic set, iteration " + std::to_string(s.lastGoodIteration) + ", is in "
+                + s.folder->path() + ")";
+        throw Error(message);
+    }
+
+    result.iterations = s.done;
+    s.writeSet(s.lastGood, s.lastGoodIteration, true);
+    if (config.finalEval && !result.stopped && !control.stopRequested()) {
+        try {
+            result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+        } catch (const Cancelled&) {
+            result.stopped = true;
+        }
+    }
+    if (s.folder)
+        s.folder->flushMetrics();
+    return result;
+}
+
+const RunConfig& Session::config() const
+{
+    return d->config;
+}
+
+SyntheticSet Session::synthetic() const
+{
+    if (!d->prepared)
+        throw Error("session: not prepared");
+    return d->hostSet(d->lastGood, d->lastGoodIteration);
+}
+
+Snapshot Session::snapshot() const
+{
+    if (!d->prepared)
+        throw Error("session: not prepared");
+    return d->makeSnapshot(d->lastGood, d->lastGoodIteration);
+}
+
+std::string Session::runDir() const
+{
+    return d->folder ? d->folder->path() : std::string();
+}
+
+} // namespace distillery::core

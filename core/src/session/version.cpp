@@ -1,0 +1,45 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The only file that sees DISTILLERY_VERSION, so a version bump recompiles one translation unit.
+#include <distillery/device.h>
+#include <distillery/version.h>
+
+#include <torch/torch.h>
+
+#ifdef DISTILLERY_HAVE_OPENCV
+#include <opencv2/core/version.hpp>
+#endif
+#ifdef DISTILLERY_HAVE_LIBZIP
+#include <zip.h>
+#endif
+
+namespace distillery::core {
+
+std::string version()
+{
+    return DISTILLERY_VERSION;
+}
+
+std::string torchVersion()
+{
+    return TORCH_VERSION;
+}
+
+std::string buildFeatures()
+{
+    std::string features;
+#ifdef DISTILLERY_HAVE_OPENCV
+    features += "OpenCV " CV_VERSION;
+#else
+    features += "no OpenCV (no image folders, no PNG export)";
+#endif
+#ifdef DISTILLERY_HAVE_LIBZIP
+    features += std::string(", libzip ") + zip_libzip_version();
+#else
+    features += ", no libzip (no .npz, no MedMNIST)";
+#endif
+    features += cudaAvailable() ? ", CUDA available" : ", CUDA not available";
+    return features;
+}
+
+} // namespace distillery::core
