@@ -63,11 +63,14 @@ namespace {
             throw Error(path + ": cannot write PNG");
     }
 
-    /// "T-shirt/top" → "T-shirt_top": only [A-Za-z0-9._-] in file names.
+    /// "T-shirt/top" → "T-shirt_top": only [A-Za-z0-9._-] in file names; any other character (a whole UTF-8
+    /// sequence) becomes one '_'.
     std::string sanitise(const std::string& name)
     {
         std::string out;
         for (char ch : name) {
+            if ((static_cast<unsigned char>(ch) & 0xC0) == 0x80)
+                continue; // continuation byte of a character already replaced
             const bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.'
                 || ch == '_' || ch == '-';
             out.push_back(ok ? ch : '_');

@@ -78,11 +78,11 @@ torch::Tensor CoresetMethod::computeFeatures(const MethodContext& context) const
 
 void CoresetMethod::init(const MethodContext& context)
 {
-    torch::NoGradGuard noGrad;
     m_data = &context.data;
     m_ipc = context.config.ipc;
     checkIpcFits(m_data->info(), m_ipc);
-    const torch::Tensor features = computeFeatures(context);
+    const torch::Tensor features = computeFeatures(context); // may train a network: gradients on
+    torch::NoGradGuard noGrad;
     m_classes.clear();
     for (int c = 0; c < m_data->numClasses(); ++c) {
         ClassState s;

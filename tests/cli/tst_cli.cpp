@@ -1,0 +1,167 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// distillery-cli end to end, as a user or a script runs it.
+#include "fixtures.h"
+
+#include <distillery/syntheticset.h>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_source;
+
+    struct Result
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+
+    Result cli(const QStringList& args, int timeoutMs = 120000)
+    {
+        QProcess p;
+        p.start(QStringLiteral(DISTILLERY_CLI), args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+        }
+        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+
+    QStringList tinyRun(const QString& method) const
+    {
+        return {QStringLiteral("distill"), QStringLiteral("--dataset"), m_source, QStringLiteral("--method"), method,
+            QStringLiteral("--ipc"), QStringLiteral("2"), QStringLiteral("--device"), QStringLiteral("cpu"),
+            QStringLiteral("--width"), QStringLiteral("8"), QStringLiteral("--eval-models"), QStringLiteral("1"),
+            QStringLiteral("--eval-epochs"), QStringLiteral("20"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("runs"))};
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy"))); }
+
+    void helpOnEverySubcommand_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("top") << QString();
+        QTest::newRow("info") << QStringLiteral("info");
+        QTest::newRow("distill") << QStringLiteral("distill");
+        QTest::newRow("eval") << QStringLiteral("eval");
+    }
+
+    void helpOnEverySubcommand()
+    {
+        QFETCH(QString, command);
+        QStringList args;
+        if (!command.isEmpty())
+            args << command;
+        args << QStringLiteral("--help");
+        const Result r = cli(args);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Usage") || r.out.contains("usage"));
+        if (command == QLatin1String("distill"))
+            QVERIFY(r.out.contains("--ipc") && r.out.contains("--preset") && r.out.contains("--seed"));
+    }
+
+    void infoAsJson()
+    {
+        const Result r = cli({QStringLiteral("info"), QStringLiteral("--json"), QStringLiteral("--dataset"), m_source});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(o.contains(QStringLiteral("cuda_available")));
+        QCOMPARE(o[QStringLiteral("dataset")][QStringLiteral("classes")].toArray().size(), 3);
+        QVERIFY(o[QStringLiteral("methods")].toArray().size() >= 3);
+    }
+
+    void distillThenEvaluate()
+    {
+        const Result r = cli(tinyRun(QStringLiteral("herding")) << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QString runDir = o[QStringLiteral("run_dir")].toString();
+        QVERIFY(QDir(runDir).exists(QStringLiteral("synthetic.safetensors")));
+        QCOMPARE(o[QStringLiteral("iterations")].toInt(), 2);
+        const QJsonArray evaluations = o[QStringLiteral("evaluations")].toArray();
+        QCOMPARE(evaluations.size(), 1);
+        QVERIFY(evaluations[0][QStringLiteral("mean")].toDouble() > 0.5);
+
+        // Without --json the run folder's path is the last line on stdout.
+        const Result plain = cli(tinyRun(QStringLiteral("random")) << QStringLiteral("--no-eval"));
+        QCOMPARE(plain.exitCode, 0);
+        const QString last = QString::fromUtf8(plain.out).trimmed().split(u'\n').last();
+        QVERIFY2(QDir(last).exists(QStringLiteral("config.json")), qPrintable(last));
+
+        // eval reads the set's own data set and network from its metadata.
+        const Result e = cli({QStringLiteral("eval"), runDir + QStringLiteral("/synthetic.safetensors"),
+            QStringLiteral("--models"), QStringLiteral("2"), QStringLiteral("--epochs"), QStringLiteral("10"),
+            QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--json")});
+        QVERIFY2(e.exitCode == 0, e.err.constData());
+        const QJsonObject eo = QJsonDocument::fromJson(e.out).object();
+        QCOMPARE(eo[QStringLiteral("accuracies")].toArray().size(), 2);
+        QCOMPARE(eo[QStringLiteral("train_images")].toInt(), 6);
+        QCOMPARE(eo[QStringLiteral("dataset")].toString(), m_source);
+
+        // The config written by the run reproduces the same set.
+        const Result again = cli({QStringLiteral("distill"), QStringLiteral("--config"), runDir + QStringLiteral("/config.json"),
+            QStringLiteral("--no-eval"), QStringLiteral("--json")});
+        QCOMPARE(again.exitCode, 0);
+        const QString againDir = QJsonDocument::fromJson(again.out).object()[QStringLiteral("run_dir")].toString();
+        QVERIFY(againDir != runDir);
+        const auto first = distillery::core::loadSyntheticSet(runDir.toStdString());
+        const auto second = distillery::core::loadSyntheticSet(againDir.toStdString());
+        QCOMPARE(second.initIndices, first.initIndices);
+        QCOMPARE(second.images.data, first.images.data);
+    }
+
+    void baselines()
+    {
+        const Result r = cli({QStringLiteral("eval"), QStringLiteral("--random"), QStringLiteral("2"), QStringLiteral("--dataset"),
+            m_source, QStringLiteral("--width"), QStringLiteral("8"), QStringLiteral("--models"), QStringLiteral("1"),
+            QStringLiteral("--epochs"), QStringLiteral("10"), QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("subject")].toString(), QStringLiteral("random real"));
+    }
+
+    void badInputIsOneLineAndNonZero_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("missing folder") << QStringList{QStringLiteral("distill"), QStringLiteral("--dataset"),
+            QStringLiteral("idx:/no/such/folder"), QStringLiteral("--device"), QStringLiteral("cpu")}
+                                        << QStringLiteral("/no/such/folder: folder not found");
+        QTest::newRow("ipc too large") << QStringList{QStringLiteral("distill"), QStringLiteral("--dataset"), m_source,
+            QStringLiteral("--ipc"), QStringLiteral("500"), QStringLiteral("--device"), QStringLiteral("cpu")}
+                                       << QStringLiteral("ipc: 500 images per class");
+        QTest::newRow("unknown method") << QStringList{QStringLiteral("distill"), QStringLiteral("--method"), QStringLiteral("magic")}
+                                        << QStringLiteral("unknown method");
+        QTest::newRow("missing set") << QStringList{QStringLiteral("eval"), QStringLiteral("/no/set.safetensors")}
+                                     << QStringLiteral("/no/set.safetensors: file not found");
+        QTest::newRow("no cuda") << QStringList{QStringLiteral("eval"), QStringLiteral("--full"), QStringLiteral("--device"),
+            QStringLiteral("cuda:7")} << QStringLiteral("device:");
+    }
+
+    void badInputIsOneLineAndNonZero()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        const Result r = cli(args);
+        QVERIFY(r.exitCode != 0);
+        // Progress lines may come first; the error itself is the one last line.
+        const QString err = QString::fromUtf8(r.err).trimmed().split(u'\n').last();
+        QVERIFY2(err.contains(expected), qPrintable(err));
+        QVERIFY2(err.startsWith(QLatin1String("distillery-cli: error:")), qPrintable(err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,172 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <distillery/npz.h>
+
+#include <QDir>
+#include <QFile>
+#include <QImage>
+
+#include <zlib.h>
+
+#include <random>
+#include <stdexcept>
+
+namespace fixtures {
+
+ToyImages makeToyImages(int classes, int perClass, int size, int channels, std::uint32_t seed)
+{
+    ToyImages t;
+    t.count = classes * perClass;
+    t.channels = channels;
+    t.size = size;
+    t.pixels.resize(static_cast<std::size_t>(t.count) * channels * size * size);
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> noise(0, 40);
+    const int block = size / 4;
+    for (int i = 0; i < t.count; ++i) {
+        const int label = i % classes;
+        t.labels.push_back(static_cast<std::uint8_t>(label));
+        // Block positions walk along the diagonal band, one per class.
+        const int top = (label * size / classes) % (size - block);
+        const int left = (label * 7 * size / (3 * classes) + label) % (size - block);
+        for (int c = 0; c < channels; ++c)
+            for (int y = 0; y < size; ++y)
+                for (int x = 0; x < size; ++x) {
+                    const bool inBlock = y >= top && y < top + block && x >= left && x < left + block;
+                    const int value = (inBlock ? 200 : 20) + noise(rng) + (channels == 3 ? 10 * c * (label % 2) : 0);
+                    t.pixels[((static_cast<std::size_t>(i) * channels + c) * size + y) * size + x]
+                        = static_cast<std::uint8_t>(std::min(value, 255));
+                }
+    }
+    return t;
+}
+
+QByteArray gzip(const QByteArray& data)
+{
+    z_stream stream{};
+    if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("deflateInit2 failed");
+    QByteArray out(static_cast<int>(deflateBound(&stream, static_cast<uLong>(data.size()))) + 32, '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    deflate(&stream, Z_FINISH);
+    out.resize(static_cast<int>(stream.total_out));
+    deflateEnd(&stream);
+    return out;
+}
+
+void writeFile(const QString& path, const QByteArray& data)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(data) != data.size())
+        throw std::runtime_error("cannot write fixture " + path.toStdString());
+}
+
+QByteArray idxBytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& payload)
+{
+    QByteArray bytes;
+    bytes.append('\0').append('\0').append('\x08').append(static_cast<char>(dims.size()));
+    for (auto d : dims)
+        for (int shift = 24; shift >= 0; shift -= 8)
+            bytes.append(static_cast<char>((d >> shift) & 0xFF));
+    bytes.append(reinterpret_cast<const char*>(payload.data()), static_cast<int>(payload.size()));
+    return bytes;
+}
+
+QString writeIdx(const QString& dir, const ToyImages& train, const ToyImages& test, bool gzipped)
+{
+    QDir().mkpath(dir);
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        writeFile(dir + u'/' + name + (gzipped ? QStringLiteral(".gz") : QString()), gzipped ? gzip(bytes) : bytes);
+    };
+    const auto s = static_cast<std::uint32_t>(train.size);
+    write(QStringLiteral("train-images-idx3-ubyte"), idxBytes({static_cast<std::uint32_t>(train.count), s, s}, train.pixels));
+    write(QStringLiteral("train-labels-idx1-ubyte"), idxBytes({static_cast<std::uint32_t>(train.count)}, train.labels));
+    write(QStringLiteral("t10k-images-idx3-ubyte"), idxBytes({static_cast<std::uint32_t>(test.count), s, s}, test.pixels));
+    write(QStringLiteral("t10k-labels-idx1-ubyte"), idxBytes({static_cast<std::uint32_t>(test.count)}, test.labels));
+    return QStringLiteral("idx:") + dir;
+}
+
+QString writeToyIdxDataset(const QString& dir, int classes, int trainPerClass, int testPerClass)
+{
+    return writeIdx(dir, makeToyImages(classes, trainPerClass, 16, 1, 1), makeToyImages(classes, testPerClass, 16, 1, 2));
+}
+
+QString writeCifar10(const QString& dir, const ToyImages& train, const ToyImages& test)
+{
+    QDir().mkpath(dir);
+    auto records = [](const ToyImages& images, int from, int to) {
+        QByteArray bytes;
+        for (int i = from; i < to; ++i) {
+            bytes.append(static_cast<char>(images.labels[static_cast<std::size_t>(i)]));
+            bytes.append(reinterpret_cast<const char*>(images.image(i)), 3 * 32 * 32);
+        }
+        return bytes;
+    };
+    for (int b = 0; b < 5; ++b)
+        writeFile(dir + QStringLiteral("/data_batch_%1.bin").arg(b + 1), records(train, train.count * b / 5, train.count * (b + 1) / 5));
+    writeFile(dir + QStringLiteral("/test_batch.bin"), records(test, 0, test.count));
+    writeFile(dir + QStringLiteral("/batches.meta.txt"),
+        QByteArrayLiteral("airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n\n"));
+    return QStringLiteral("cifar10:") + dir;
+}
+
+QString writeImageFolder(const QString& dir, const ToyImages& images, const QStringList& classNames)
+{
+    for (const auto& name : classNames)
+        QDir().mkpath(dir + u'/' + name);
+    std::vector<int> counter(static_cast<std::size_t>(classNames.size()), 0);
+    const int s = images.size;
+    for (int i = 0; i < images.count; ++i) {
+        const int label = images.labels[static_cast<std::size_t>(i)];
+        QImage image(s, s, images.channels == 3 ? QImage::Format_RGB888 : QImage::Format_Grayscale8);
+        for (int y = 0; y < s; ++y)
+            for (int x = 0; x < s; ++x)
+                for (int c = 0; c < images.channels; ++c)
+                    image.scanLine(y)[x * images.channels + c] = images.image(i)[(c * s + y) * s + x];
+        const QString path = dir + u'/' + classNames[label] + QStringLiteral("/img_%1.png").arg(counter[label]++, 3, 10, QLatin1Char('0'));
+        if (!image.save(path))
+            throw std::runtime_error("cannot write " + path.toStdString());
+    }
+    return QStringLiteral("folder:") + dir;
+}
+
+void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns)
+{
+    using distillery::core::NpyArray;
+    auto imagesArray = [](const ToyImages& t) {
+        NpyArray a;
+        a.descr = "|u1";
+        const int s = t.size;
+        if (t.channels == 1) {
+            a.shape = {t.count, s, s};
+            a.bytes = t.pixels;
+        } else { // MedMNIST stores RGB as N×H×W×3
+            a.shape = {t.count, s, s, 3};
+            a.bytes.resize(t.pixels.size());
+            for (int i = 0; i < t.count; ++i)
+                for (int c = 0; c < 3; ++c)
+                    for (int p = 0; p < s * s; ++p)
+                        a.bytes[(static_cast<std::size_t>(i) * s * s + p) * 3 + c] = t.image(i)[c * s * s + p];
+        }
+        return a;
+    };
+    auto labelsArray = [labelColumns](const ToyImages& t) {
+        NpyArray a;
+        a.descr = "|u1";
+        a.shape = {t.count, labelColumns};
+        for (int i = 0; i < t.count; ++i)
+            for (int k = 0; k < labelColumns; ++k)
+                a.bytes.push_back(labelColumns == 1 ? t.labels[static_cast<std::size_t>(i)] : static_cast<std::uint8_t>((i + k) % 2));
+        return a;
+    };
+    distillery::core::writeNpz(path.toStdString(),
+        {{"train_images", imagesArray(train)}, {"train_labels", labelsArray(train)}, {"val_images", imagesArray(test)},
+            {"val_labels", labelsArray(test)}, {"test_images", imagesArray(test)}, {"test_labels", labelsArray(test)}});
+}
+
+} // namespace fixtures

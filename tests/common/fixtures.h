@@ -1,0 +1,51 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Tiny generated data sets in every format Distillery reads. Nothing is downloaded; everything is seeded.
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <vector>
+
+namespace fixtures {
+
+/// Separable toy images: class c has a bright block at its own position on a dark, noisy background.
+/// Labels cycle 0, 1, …, K−1, 0, … so classes are interleaved like real files.
+struct ToyImages
+{
+    int count = 0;
+    int channels = 1;
+    int size = 16;
+    std::vector<std::uint8_t> pixels; ///< N×C×H×W, planar
+    std::vector<std::uint8_t> labels;
+
+    const std::uint8_t* image(int i) const { return pixels.data() + static_cast<std::size_t>(i) * channels * size * size; }
+};
+
+ToyImages makeToyImages(int classes, int perClass, int size, int channels, std::uint32_t seed);
+
+QByteArray gzip(const QByteArray& data);
+void writeFile(const QString& path, const QByteArray& data);
+
+/// An IDX file: magic 00 00 08 <dims>, big-endian dimension sizes, then the payload.
+QByteArray idxBytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& payload);
+
+/// train-/t10k- images and labels in `dir`, gzipped or plain. Returns the data source "idx:<dir>".
+QString writeIdx(const QString& dir, const ToyImages& train, const ToyImages& test, bool gzipped = true);
+
+/// A ready toy IDX data set (K classes, 16×16 grey) in `dir`: the usual fixture of method tests.
+QString writeToyIdxDataset(const QString& dir, int classes = 3, int trainPerClass = 24, int testPerClass = 10);
+
+/// data_batch_1…5.bin (train split over them) and test_batch.bin, 3×32×32. Returns "cifar10:<dir>".
+QString writeCifar10(const QString& dir, const ToyImages& train, const ToyImages& test);
+
+/// One sub-folder per class name with PNGs (grey or RGB as the images are). Returns "folder:<dir>".
+QString writeImageFolder(const QString& dir, const ToyImages& images, const QStringList& classNames);
+
+/// A MedMNIST-style npz: {train,val,test}_images N×H×W (grey) or N×H×W×3 (RGB), labels N×labelColumns uint8.
+void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns = 1);
+
+} // namespace fixtures

@@ -1,0 +1,41 @@
+# SPDX-FileCopyrightText: 2026 The Distillery developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Fails when distillery_core depends on Qt: a program linked only to core may not need a Qt library
+# directly, core's objects may not reference a Qt symbol, and no core file may include a Qt header.
+# (Transitive loads are not ours to judge: Debian's libtorch pulls Qt 5 in through OpenCV's highgui.)
+execute_process(COMMAND ${EXE} RESULT_VARIABLE result OUTPUT_VARIABLE output)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "core_smoke failed (${result}): ${output}")
+endif()
+
+find_program(READELF readelf REQUIRED)
+execute_process(COMMAND ${READELF} -d ${EXE} OUTPUT_VARIABLE dynamic RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "readelf failed on ${EXE}")
+endif()
+string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*" needed "${dynamic}")
+foreach(line IN LISTS needed)
+    if(line MATCHES "libQt")
+        message(FATAL_ERROR "a program linked only to distillery_core needs Qt: ${line}")
+    endif()
+endforeach()
+
+find_program(NM nm REQUIRED)
+execute_process(COMMAND ${NM} -C --undefined-only ${CORE_LIB} OUTPUT_VARIABLE undefined RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+    message(FATAL_ERROR "nm failed on ${CORE_LIB}")
+endif()
+string(REGEX MATCHALL "[^\n]*(QString|QObject|QByteArray|QMetaObject|qt_assert)[^\n]*" qt_symbols "${undefined}")
+if(qt_symbols)
+    message(FATAL_ERROR "distillery_core references Qt symbols: ${qt_symbols}")
+endif()
+
+file(GLOB_RECURSE sources ${CORE_DIR}/*.h ${CORE_DIR}/*.cpp)
+foreach(source IN LISTS sources)
+    file(STRINGS ${source} qt_includes REGEX "#include <Q")
+    if(qt_includes)
+        message(FATAL_ERROR "${source} includes Qt: ${qt_includes}")
+    endif()
+endforeach()
+list(LENGTH needed count)
+message(STATUS "core_smoke needs ${count} libraries directly, none from Qt; core has no Qt symbol; ${output}")

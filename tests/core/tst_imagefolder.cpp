@@ -1,0 +1,98 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <distillery/datasets.h>
+#include <distillery/error.h>
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace distillery::core;
+
+class TestImageFolder : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    const QStringList m_names{QStringLiteral("b_cat"), QStringLiteral("a_dog"), QStringLiteral("C_bird")};
+
+    DataConfig folder(const QString& path, int size = 12)
+    {
+        DataConfig config;
+        config.source = "folder:" + path.toStdString();
+        config.imageSize = size;
+        return config;
+    }
+
+    QString errorOf(const DataConfig& config)
+    {
+        try {
+            inspectDataset(config);
+        } catch (const Error& e) {
+            return QString::fromStdString(e.what());
+        }
+        return {};
+    }
+
+private Q_SLOTS:
+    void seededSplitGreyResized()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("grey"));
+        fixtures::writeImageFolder(dir, fixtures::makeToyImages(3, 10, 16, 1, 1), m_names);
+        QDir().mkpath(dir + QStringLiteral("/.ipynb_checkpoints")); // hidden folders are not classes
+        DataConfig config = folder(dir);
+        config.testFraction = 0.2;
+        const DatasetInfo info = inspectDataset(config);
+        // Sorted by code point, like Python's sorted(): upper case first.
+        QCOMPARE(info.classNames, std::vector<std::string>({"C_bird", "a_dog", "b_cat"}));
+        QCOMPARE(info.channels, 1);
+        QCOMPARE(info.height, 12);
+        QCOMPARE(info.trainPerClass, std::vector<std::int64_t>({8, 8, 8}));
+        QCOMPARE(info.testPerClass, std::vector<std::int64_t>({2, 2, 2}));
+        // The same seed gives the same split; another seed another one.
+        QCOMPARE(inspectDataset(config).fingerprint, info.fingerprint);
+        config.splitSeed = 99;
+        QVERIFY(inspectDataset(config).fingerprint != info.fingerprint);
+    }
+
+    void trainTestFoldersAndColour()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("split"));
+        fixtures::writeImageFolder(dir + QStringLiteral("/train"), fixtures::makeToyImages(3, 4, 16, 3, 1), m_names);
+        fixtures::writeImageFolder(dir + QStringLiteral("/test"), fixtures::makeToyImages(3, 2, 16, 3, 2), m_names);
+        const DatasetInfo info = inspectDataset(folder(dir, 16));
+        QCOMPARE(info.channels, 3);
+        QCOMPARE(info.trainCount(), std::int64_t(12));
+        QCOMPARE(info.testCount(), std::int64_t(6));
+        DataConfig grey = folder(dir, 16);
+        grey.color = "grey";
+        QCOMPARE(inspectDataset(grey).channels, 1);
+    }
+
+    void unreadableImage()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("corrupt"));
+        fixtures::writeImageFolder(dir, fixtures::makeToyImages(3, 3, 16, 1, 1), m_names);
+        fixtures::writeFile(dir + QStringLiteral("/a_dog/broken.png"), QByteArrayLiteral("not a png at all"));
+        const QString message = errorOf(folder(dir));
+        QVERIFY2(message.contains(QLatin1String("broken.png: cannot read image")), qPrintable(message));
+    }
+
+    void classWithoutImages()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("empty"));
+        fixtures::writeImageFolder(dir, fixtures::makeToyImages(3, 3, 16, 1, 1), m_names);
+        QDir().mkpath(dir + QStringLiteral("/d_fish"));
+        fixtures::writeFile(dir + QStringLiteral("/d_fish/notes.txt"), QByteArrayLiteral("no images here"));
+        const QString message = errorOf(folder(dir));
+        QVERIFY2(message.contains(QLatin1String("d_fish: found no image file")), qPrintable(message));
+    }
+
+    void notAFolder() { QVERIFY(errorOf(folder(m_dir.filePath(QStringLiteral("none")))).contains(QLatin1String("folder not found"))); }
+};
+
+QTEST_APPLESS_MAIN(TestImageFolder)
+#include "tst_imagefolder.moc"

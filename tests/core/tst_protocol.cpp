@@ -1,0 +1,135 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <distillery/error.h>
+#include <distillery/evaluation.h>
+#include <distillery/runcontrol.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace distillery::core;
+
+class TestProtocol : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    fixtures::ToyImages m_train = fixtures::makeToyImages(3, 24, 16, 1, 1);
+    EvalRequest m_request;
+
+    /// A synthetic set made of the first `perClass` toy training images of each class.
+    SyntheticSet toySet(int perClass)
+    {
+        SyntheticSet s;
+        s.numClasses = 3;
+        s.classNames = {"0", "1", "2"};
+        s.mean = {0.2f};
+        s.std = {0.3f};
+        s.images = {3 * perClass, 1, 16, 16, {}};
+        for (int c = 0; c < 3; ++c)
+            for (int k = 0; k < perClass; ++k) {
+                const int i = k * 3 + c; // labels cycle 0, 1, 2
+                for (int p = 0; p < 256; ++p)
+                    s.images.data.push_back((m_train.image(i)[p] / 255.0f - 0.2f) / 0.3f);
+                s.labels.push_back(c);
+            }
+        return s;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("toy"));
+        m_request.data.source
+            = fixtures::writeIdx(dir, m_train, fixtures::makeToyImages(3, 10, 16, 1, 2)).toStdString();
+        m_request.device = "cpu";
+        m_request.model.width = 8;
+        m_request.model.depth = 2;
+        m_request.eval.models = 2;
+        m_request.eval.epochs = 40;
+        m_request.eval.augment = "none";
+        m_request.eval.lr = 0.05;
+        m_request.threads = 2;
+    }
+
+    void learnsTinySeparableSet()
+    {
+        std::vector<EvalProgress> progress;
+        const EvalResult r = evaluateSyntheticSet(toySet(2), m_request, [&](const EvalProgress& p) { progress.push_back(p); });
+        QCOMPARE(r.accuracies.size(), std::size_t(2));
+        QVERIFY2(r.mean > 0.9, qPrintable(QString::fromStdString(r.summary())));
+        double mean = (r.accuracies[0] + r.accuracies[1]) / 2;
+        QVERIFY(std::abs(r.mean - mean) < 1e-12);
+        QVERIFY(std::abs(r.std - std::abs(r.accuracies[0] - r.accuracies[1]) / 2) < 1e-12); // population std
+        QCOMPARE(r.trainImages, 6);
+        QCOMPARE(r.testImages, 30);
+        QCOMPARE(r.epochs, 40);
+        // E + 1 passes per model, reported in order.
+        QCOMPARE(progress.size(), std::size_t(2 * 41));
+        QCOMPARE(progress.back().epoch, 41);
+        QCOMPARE(progress.back().model, 1);
+    }
+
+    void seededAndRepeatable()
+    {
+        EvalRequest request = m_request;
+        request.eval.epochs = 5;
+        request.eval.augment = "dsa";
+        const EvalResult a = evaluateSyntheticSet(toySet(1), request);
+        const EvalResult b = evaluateSyntheticSet(toySet(1), request);
+        QCOMPARE(a.accuracies, b.accuracies);
+    }
+
+    void labelsCarryTheSignal()
+    {
+        // The same images with shuffled labels cannot teach the classes: accuracy drops to chance.
+        SyntheticSet wrong = toySet(2);
+        for (auto& l : wrong.labels)
+            l = (l + 1) % 3;
+        const EvalResult r = evaluateSyntheticSet(wrong, m_request);
+        QVERIFY2(r.mean < 0.2, qPrintable(QString::fromStdString(r.summary())));
+    }
+
+    void baselinesUseTheSameProtocol()
+    {
+        EvalRequest request = m_request;
+        request.eval.models = 1;
+        const EvalResult random = evaluateRandomSubset(2, request);
+        QCOMPARE(random.subject, std::string("random real"));
+        QCOMPARE(random.trainImages, 6);
+        QVERIFY(random.mean > 0.9);
+        request.eval.epochs = 5;
+        const EvalResult full = evaluateFullData(request);
+        QCOMPARE(full.trainImages, 72);
+        QVERIFY(full.mean > 0.9);
+        QVERIFY_THROWS_EXCEPTION(Error, evaluateRandomSubset(25, request)); // more than a class holds
+    }
+
+    void refusesSetOfAnotherDataSet()
+    {
+        SyntheticSet colour = toySet(1);
+        colour.images.channels = 3;
+        colour.images.data.resize(colour.images.data.size() * 3, 0.0f);
+        colour.mean = {0, 0, 0};
+        colour.std = {1, 1, 1};
+        try {
+            evaluateSyntheticSet(colour, m_request);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY(QString::fromStdString(e.what()).contains(QLatin1String("wrong --dataset")));
+        }
+    }
+
+    void stopsWhenAsked()
+    {
+        RunControl control;
+        control.requestStop();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, evaluateSyntheticSet(toySet(1), m_request, {}, &control));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestProtocol)
+#include "tst_protocol.moc"

@@ -1,0 +1,188 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <distillery/error.h>
+#include <distillery/runcontrol.h>
+#include <distillery/session.h>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <thread>
+
+using namespace distillery::core;
+
+class TestSession : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_source;
+
+    RunConfig config(const std::string& method = "random")
+    {
+        RunConfig c;
+        applyPreset(c, "classroom");
+        c.method = method;
+        c.ipc = 3;
+        c.device = "cpu";
+        c.data.source = m_source;
+        c.model.width = 8;
+        c.model.depth = 2;
+        c.eval.models = 1;
+        c.eval.epochs = 10;
+        c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
+        return c;
+    }
+
+    QList<QJsonObject> metrics(const std::string& runDir)
+    {
+        QFile f(QString::fromStdString(runDir) + QStringLiteral("/metrics.jsonl"));
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        QList<QJsonObject> lines;
+        for (const QByteArray& line : f.readAll().split('\n'))
+            if (!line.isEmpty())
+                lines.append(QJsonDocument::fromJson(line).object());
+        return lines;
+    }
+
+private Q_SLOTS:
+    void initTestCase() { m_source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy"))).toStdString(); }
+
+    void runFolderHoldsEverything()
+    {
+        Session session(config("herding"));
+        RunControl control;
+        const RunResult r = session.run(control);
+        QVERIFY(!r.stopped);
+        QCOMPARE(r.iterations, 3);
+        QCOMPARE(r.device, std::string("cpu"));
+        const QDir dir(QString::fromStdString(r.runDir));
+        QVERIFY(dir.dirName().contains(QLatin1String("herding-ipc3")));
+        for (const char* name :
+            {"config.json", "metrics.jsonl", "synthetic.safetensors", "synthetic.npz", "grid.png", "checkpoint.safetensors"})
+            QVERIFY2(dir.exists(QLatin1String(name)), name);
+
+        // config.json is the resolved config and reloads to the same settings (seed included).
+        const RunConfig saved = loadRunConfig(dir.filePath(QStringLiteral("config.json")).toStdString());
+        QCOMPARE(toJson(saved), toJson(session.config()));
+        QCOMPARE(saved.iterations, 3);
+        QCOMPARE(saved.params.features, std::string("pixels"));
+
+        const auto lines = metrics(r.runDir);
+        QCOMPARE(lines.size(), 4); // three steps and the final evaluation
+        QCOMPARE(lines[0][QStringLiteral("type")].toString(), QStringLiteral("step"));
+        QCOMPARE(lines[2][QStringLiteral("iteration")].toInt(), 3);
+        QCOMPARE(lines[3][QStringLiteral("type")].toString(), QStringLiteral("eval"));
+        QCOMPARE(r.evaluations.size(), std::size_t(1));
+        QCOMPARE(r.evaluations[0].iteration, 3);
+
+        const SyntheticSet set = loadSyntheticSet(r.runDir);
+        QCOMPARE(set.images.count, 9);
+        QCOMPARE(set.metadata.at("method"), std::string("herding"));
+        QCOMPARE(set.metadata.at("seed"), std::string("0"));
+        QCOMPARE(set.classNames.size(), std::size_t(3));
+    }
+
+    void sameSeedSameSet()
+    {
+        RunConfig c = config("random");
+        c.outDir = "";
+        c.finalEval = false;
+        c.seed = 11;
+        auto runOnce = [](const RunConfig& rc) {
+            Session s(rc);
+            RunControl control;
+            s.run(control);
+            return s.synthetic();
+        };
+        const SyntheticSet a = runOnce(c);
+        const SyntheticSet b = runOnce(c);
+        QCOMPARE(a.initIndices, b.initIndices);
+        QCOMPARE(a.images.data, b.images.data);
+        c.seed = 12;
+        QVERIFY(runOnce(c).initIndices != a.initIndices);
+    }
+
+    void evaluationsDoNotChangeTheResult()
+    {
+        // Monitoring evaluations draw random numbers too; the per-step reseeding keeps the run's own stream.
+        RunConfig c = config("random");
+        c.outDir = "";
+        c.finalEval = false;
+        RunConfig monitored = c;
+        monitored.evalEvery = 1;
+        Session plain(c), watched(monitored);
+        RunControl control1, control2;
+        plain.run(control1);
+        const RunResult r = watched.run(control2);
+        QCOMPARE(r.evaluations.size(), std::size_t(2)); // after iterations 1 and 2 (the last one is final)
+        QCOMPARE(watched.synthetic().initIndices, plain.synthetic().initIndices);
+    }
+
+    void stopKeepsTheCheckpoint()
+    {
+        RunConfig c = config("random");
+        Session session(c);
+        RunControl control;
+        SessionCallbacks callbacks;
+        callbacks.onStep = [&](const StepStats& s) {
+            if (s.iteration == 2)
+                control.requestStop();
+        };
+        const RunResult r = session.run(control, callbacks);
+        QVERIFY(r.stopped);
+        QCOMPARE(r.iterations, 2);
+        QVERIFY(r.evaluations.empty()); // a stopped run is not evaluated
+        const SyntheticSet kept = loadSyntheticSet(r.runDir + "/checkpoint.safetensors");
+        QCOMPARE(kept.images.count, 6);
+        QCOMPARE(kept.metadata.at("iteration"), std::string("2"));
+    }
+
+    void pauseAndSingleStep()
+    {
+        RunControl control;
+        control.setPaused(true);
+        std::atomic<int> passed{0};
+        std::thread worker([&] {
+            while (control.checkpoint())
+                ++passed;
+        });
+        QTest::qWait(50);
+        QCOMPARE(passed.load(), 0); // paused: nothing gets through
+        control.requestSingleStep();
+        QTRY_COMPARE(passed.load(), 1);
+        QTest::qWait(50);
+        QCOMPARE(passed.load(), 1); // exactly one
+        control.requestStop(); // wakes the paused worker, which ends
+        worker.join();
+        QCOMPARE(passed.load(), 1);
+    }
+
+    void badInputFailsBeforeRunning()
+    {
+        RunConfig c = config();
+        c.data.source = "idx:" + m_dir.filePath(QStringLiteral("nothing-here")).toStdString();
+        Session session(c);
+        RunControl control;
+        try {
+            session.run(control);
+            QFAIL("no error");
+        } catch (const Error& e) {
+            QVERIFY(QString::fromStdString(e.what()).contains(QLatin1String("nothing-here: folder not found")));
+        }
+        c = config();
+        c.ipc = 0;
+        QVERIFY_THROWS_EXCEPTION(Error, Session{c});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"
