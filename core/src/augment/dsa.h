@@ -51,6 +51,10 @@ public:
 
     const std::string& strategy() const { return m_strategy; }
 
+    /// Restarts the group choice from `seed` (methods reseed per iteration, so a run never depends on how many
+    /// draws came before).
+    void reseed(std::uint64_t seed) { m_rng.seed(seed); }
+
 private:
     std::string m_strategy;
     std::vector<DsaDraw::Group> m_groups;

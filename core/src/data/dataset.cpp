@@ -4,6 +4,8 @@
 
 #include "util/torchutil.h"
 
+#include <limits>
+
 namespace distillery::core {
 
 Dataset::Dataset(RawDataset raw, torch::Device device)
@@ -24,8 +26,30 @@ Dataset::Dataset(RawDataset raw, torch::Device device)
         m_testImages = torch::empty({0, m_info.channels, m_info.height, m_info.width}, m_trainImages.options());
         m_testLabels = torch::empty({0}, m_trainLabels.options());
     }
-    for (int c = 0; c < numClasses(); ++c)
+    std::int64_t largest = 0;
+    m_smallestClass = std::numeric_limits<std::int64_t>::max();
+    for (int c = 0; c < numClasses(); ++c) {
         m_classIndices.push_back(torch::nonzero(m_trainLabels == c).flatten());
+        largest = std::max(largest, m_classIndices.back().size(0));
+        m_smallestClass = std::min(m_smallestClass, m_classIndices.back().size(0));
+    }
+    const auto longs = torch::TensorOptions().dtype(torch::kInt64).device(device);
+    m_classTable = torch::zeros({numClasses(), largest}, longs);
+    m_classWeights = torch::zeros({numClasses(), largest}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
+    for (int c = 0; c < numClasses(); ++c) {
+        const auto n = m_classIndices[c].size(0);
+        m_classTable[c].slice(0, 0, n).copy_(m_classIndices[c]);
+        m_classWeights[c].slice(0, 0, n).fill_(1.0);
+    }
+}
+
+torch::Tensor Dataset::sampleAllClasses(std::int64_t n) const
+{
+    if (n > m_smallestClass)
+        throw Error("sample: " + std::to_string(n) + " images per class requested, the smallest class has "
+            + std::to_string(m_smallestClass));
+    const torch::Tensor positions = torch::multinomial(m_classWeights, n, /*replacement=*/false);
+    return m_classTable.gather(1, positions).reshape({-1});
 }
 
 torch::Tensor Dataset::normalise(const torch::Tensor& pixels) const

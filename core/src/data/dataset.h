@@ -41,6 +41,10 @@ public:
     /// Indices (into the training split) of `n` distinct random images of class `c`, on the device.
     torch::Tensor sampleClassIndices(int c, std::int64_t n) const;
 
+    /// `n` distinct random training indices of every class in one call, class-major (K·n), on the device:
+    /// one multinomial draw without replacement over a padded class × member table.
+    torch::Tensor sampleAllClasses(std::int64_t n) const;
+
     /// Normalise uint8 N×C×H×W pixels with this data set's constants, on the device.
     torch::Tensor normalise(const torch::Tensor& pixels) const;
 
@@ -55,6 +59,9 @@ private:
     torch::Tensor m_mean; ///< 1×C×1×1 on the device
     torch::Tensor m_std;
     std::vector<torch::Tensor> m_classIndices;
+    torch::Tensor m_classTable; ///< K × (largest class): training indices, padded with 0
+    torch::Tensor m_classWeights; ///< K × (largest class): 1 for members, 0 for padding
+    std::int64_t m_smallestClass = 0;
 };
 
 /// Reads, validates and moves a data set to `device`; errors name the source.

@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/coreset.h"
+#include "methods/dm.h"
+#include "methods/gradientmatching.h"
 #include "methods/method.h"
 
 #include <distillery/error.h>
@@ -19,6 +21,9 @@ namespace {
     const std::vector<Entry>& registry()
     {
         static const std::vector<Entry> kMethods = {
+            {"dm", [] { return std::make_unique<DmMethod>(); }},
+            {"dc", [] { return std::make_unique<GradientMatchingMethod>(false); }},
+            {"dsa", [] { return std::make_unique<GradientMatchingMethod>(true); }},
             {"random", [] { return std::make_unique<CoresetMethod>(CoresetRule::Random); }},
             {"herding", [] { return std::make_unique<CoresetMethod>(CoresetRule::Herding); }},
             {"kcenter", [] { return std::make_unique<CoresetMethod>(CoresetRule::KCenter); }},

@@ -1,0 +1,189 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "methods/gradientmatching.h"
+
+#include "eval/protocol.h"
+#include "methods/matchingtools.h"
+#include "util/torchutil.h"
+
+#include <distillery/error.h>
+
+namespace distillery::core {
+namespace {
+
+    constexpr std::uint64_t kStreamDsa = 0xD2;
+    // Inner-loop minibatch and the real images per class used to set batch-norm statistics (reference values).
+    constexpr std::int64_t kInnerBatch = 256;
+    constexpr std::int64_t kBatchNormImages = 16;
+
+    torch::Tensor labelsOf(int c, std::int64_t n, torch::Device device)
+    {
+        return torch::full({n}, c, torch::TensorOptions().dtype(torch::kInt64).device(device));
+    }
+
+} // namespace
+
+GradientMatchingMethod::GradientMatchingMethod(bool siameseAugmentation)
+    : m_dsaMode(siameseAugmentation)
+{
+}
+
+MethodInfo GradientMatchingMethod::info() const
+{
+    if (m_dsaMode)
+        return {"dsa", "Gradient matching with Siamese augmentation (DSA)",
+            "Like DC, with the same random augmentation applied to the real and the synthetic batch it is matched to.",
+            false};
+    return {"dc", "Dataset condensation, gradient matching (DC)",
+        "Makes the training gradient of a network on the synthetic images match its gradient on real images, "
+        "layer by layer, while the network itself trains on the synthetic set.",
+        false};
+}
+
+std::string GradientMatchingMethod::lossName() const
+{
+    return "gradient distance per class (layer-wise 1 − cos, mean over outer loops)";
+}
+
+void GradientMatchingMethod::resolveDefaults(RunConfig& config) const
+{
+    auto& p = config.params;
+    const bool paper = config.preset == "paper";
+    const auto [outer, inner] = referenceLoops(config.ipc);
+    if (config.iterations == 0)
+        config.iterations = paper ? 1000 : 200;
+    if (p.outerLoops == 0)
+        p.outerLoops = paper ? outer : std::min(outer, 5);
+    if (p.innerLoops == 0)
+        p.innerLoops = paper ? inner : std::min(inner, 10);
+    if (p.init.empty())
+        p.init = m_dsaMode ? "real" : "noise";
+    if (p.lrImage == 0)
+        p.lrImage = 0.1;
+    if (p.lrNet == 0)
+        p.lrNet = 0.01;
+    if (p.realBatch == 0)
+        p.realBatch = paper ? 256 : 32;
+    if (!m_dsaMode && p.augment.empty())
+        p.augment = "none";
+    // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (METHODS.md §1.4).
+    resolveEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none");
+}
+
+void GradientMatchingMethod::init(const MethodContext& context)
+{
+    m_config = &context.config;
+    m_data = &context.data;
+    m_ipc = m_config->ipc;
+    checkIpcFits(m_data->info(), std::max(m_ipc, m_config->params.realBatch));
+    const std::string augment = resolveAugment(m_config->params.augment, m_data->dsaStrategy());
+    if (m_dsaMode && augment == "none")
+        throw Error("params.augment: DSA needs an augmentation strategy (it is DC without one)");
+    if (augment != "none")
+        m_dsa.emplace(augment, deriveSeed(m_config->seed, kStreamDsa));
+    m_set = initialSyntheticSet(*m_data, m_ipc, m_config->params.init);
+    m_optimizer = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{m_set.images},
+        torch::optim::SGDOptions(m_config->params.lrImage).momentum(0.5));
+    m_net = makeNetwork(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
+    m_net->to(m_data->device());
+    m_batchNorm = m_config->model.norm == "batch";
+}
+
+void GradientMatchingMethod::freezeBatchNorm()
+{
+    // Reference: one forward of 16 real images per class in train mode sets the running statistics, then every
+    // batch-norm layer is put in eval mode for the matching.
+    {
+        torch::NoGradGuard noGrad;
+        m_net->train();
+        m_net->forward(m_data->trainImages().index_select(0, m_data->sampleAllClasses(kBatchNormImages)));
+    }
+    m_net->apply([](torch::nn::Module& m) {
+        if (dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m))
+            m.eval();
+    });
+}
+
+torch::Tensor GradientMatchingMethod::classDistance(int c, const std::vector<torch::Tensor>& parameters)
+{
+    const auto device = m_data->device();
+    torch::Tensor real = m_data->sampleClass(c, m_config->params.realBatch);
+    torch::Tensor syn = classSlice(m_set.images, c, m_ipc);
+    if (m_dsaMode) {
+        const auto both = m_dsa->siamese({real, syn}); // one draw for the real and the synthetic batch
+        real = both[0];
+        syn = both[1];
+    }
+    const torch::Tensor realLoss
+        = torch::nn::functional::cross_entropy(m_net->forward(real), labelsOf(c, real.size(0), device));
+    std::vector<torch::Tensor> realGrads = torch::autograd::grad({realLoss}, parameters);
+    for (auto& g : realGrads)
+        g = g.detach();
+    const torch::Tensor synLoss = torch::nn::functional::cross_entropy(m_net->forward(syn), labelsOf(c, m_ipc, device));
+    // create_graph: the distance must be differentiable with respect to the synthetic images.
+    const std::vector<torch::Tensor> synGrads
+        = torch::autograd::grad({synLoss}, parameters, {}, /*retain_graph=*/true, /*create_graph=*/true);
+    return gradientDistance(synGrads, realGrads);
+}
+
+void GradientMatchingMethod::trainInner(torch::optim::SGD& optimizer)
+{
+    const torch::Tensor images = m_set.images.detach();
+    const torch::Tensor& labels = m_set.labels;
+    const auto n = images.size(0);
+    m_net->train();
+    for (int epoch = 0; epoch < m_config->params.innerLoops; ++epoch) {
+        const torch::Tensor order
+            = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(m_data->device()));
+        for (std::int64_t start = 0; start < n; start += kInnerBatch) {
+            const torch::Tensor index = order.slice(0, start, std::min(n, start + kInnerBatch));
+            torch::Tensor x = images.index_select(0, index);
+            if (m_dsa) // DSA trains the inner network with per-image augmentation
+                x = (*m_dsa)(x);
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(m_net->forward(x), labels.index_select(0, index));
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+        }
+    }
+}
+
+StepResult GradientMatchingMethod::step(int iteration)
+{
+    if (m_dsa)
+        m_dsa->reseed(deriveSeed(m_config->seed, kStreamDsa, static_cast<std::uint64_t>(iteration)));
+    reinitialise(*m_net);
+    m_net->train();
+    const std::vector<torch::Tensor> parameters = m_net->parameters();
+    torch::optim::SGD inner(parameters, torch::optim::SGDOptions(m_config->params.lrNet));
+    const int classes = m_data->numClasses();
+    const int outer = m_config->params.outerLoops;
+    torch::Tensor termSum = torch::zeros({classes}, torch::TensorOptions().dtype(torch::kFloat32).device(m_data->device()));
+
+    for (int ol = 0; ol < outer; ++ol) {
+        if (m_batchNorm)
+            freezeBatchNorm();
+        std::vector<torch::Tensor> distances;
+        for (int c = 0; c < classes; ++c)
+            distances.push_back(classDistance(c, parameters));
+        const torch::Tensor terms = torch::stack(distances);
+        // Only the images need this gradient: asking for it alone skips the network's parameter gradients.
+        const torch::Tensor imageGrad = torch::autograd::grad({terms.sum()}, {m_set.images})[0];
+        m_optimizer->zero_grad();
+        m_set.images.mutable_grad() = imageGrad;
+        m_optimizer->step();
+        termSum += terms.detach();
+        if (ol == outer - 1)
+            break;
+        trainInner(inner);
+    }
+    const torch::Tensor classTerms = termSum / static_cast<double>(outer);
+    return {classTerms.mean(), classTerms};
+}
+
+SyntheticTensors GradientMatchingMethod::synthetic() const
+{
+    return m_set;
+}
+
+} // namespace distillery::core

@@ -1,0 +1,47 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "augment/dsa.h"
+#include "methods/method.h"
+#include "nn/network.h"
+
+#include <optional>
+
+namespace distillery::core {
+
+/// Gradient matching: DC (Zhao et al., ICLR 2021; METHODS.md §4) and, with Siamese augmentation in every
+/// matching step and per-batch augmentation in the inner loop, DSA (Zhao & Bilen, ICML 2021; §5).
+/// One iteration: a fresh network; `outer` times: for every class, match the gradient of the loss on the
+/// synthetic images of the class to that on a real batch of the class (layer-wise distance), update the images,
+/// then train the network `inner` epochs on the (detached) synthetic set.
+class GradientMatchingMethod final : public Method
+{
+public:
+    explicit GradientMatchingMethod(bool siameseAugmentation);
+
+    MethodInfo info() const override;
+    std::string lossName() const override;
+    void resolveDefaults(RunConfig& config) const override;
+    void init(const MethodContext& context) override;
+    StepResult step(int iteration) override;
+    SyntheticTensors synthetic() const override;
+
+private:
+    /// Σ over layers of the distance between the synthetic and the real gradient of class `c`.
+    torch::Tensor classDistance(int c, const std::vector<torch::Tensor>& parameters);
+    void trainInner(torch::optim::SGD& optimizer);
+    void freezeBatchNorm();
+
+    bool m_dsaMode;
+    const Dataset* m_data = nullptr;
+    const RunConfig* m_config = nullptr;
+    int m_ipc = 0;
+    Network m_net;
+    SyntheticTensors m_set;
+    std::unique_ptr<torch::optim::SGD> m_optimizer;
+    std::optional<Dsa> m_dsa;
+    bool m_batchNorm = false;
+};
+
+} // namespace distillery::core

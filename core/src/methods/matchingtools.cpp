@@ -1,0 +1,111 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "methods/matchingtools.h"
+
+#include <distillery/error.h>
+
+#include <cmath>
+
+namespace distillery::core {
+
+SyntheticTensors initialSyntheticSet(const Dataset& data, int ipc, const std::string& init)
+{
+    torch::NoGradGuard noGrad;
+    const int classes = data.numClasses();
+    const auto device = data.device();
+    SyntheticTensors t;
+    std::vector<torch::Tensor> labels;
+    for (int c = 0; c < classes; ++c)
+        labels.push_back(torch::full({ipc}, c, torch::TensorOptions().dtype(torch::kInt64).device(device)));
+    t.labels = torch::cat(labels);
+    if (init == "real") {
+        std::vector<torch::Tensor> picked;
+        for (int c = 0; c < classes; ++c)
+            picked.push_back(data.sampleClassIndices(c, ipc));
+        const torch::Tensor index = torch::cat(picked);
+        t.images = data.trainImages().index_select(0, index).clone();
+        t.initIndices = index.to(torch::kCPU);
+    } else if (init == "noise") {
+        t.images = torch::randn({static_cast<std::int64_t>(classes) * ipc, data.channels(), data.height(), data.width()},
+            torch::TensorOptions().dtype(torch::kFloat32).device(device));
+        t.initIndices = torch::full({static_cast<std::int64_t>(classes) * ipc}, -1, torch::kInt64);
+    } else {
+        throw Error("params.init: \"" + init + "\" is not real or noise");
+    }
+    t.images.set_requires_grad(true);
+    return t;
+}
+
+void reinitialise(NetworkImpl& net)
+{
+    torch::NoGradGuard noGrad;
+    net.apply([](torch::nn::Module& m) {
+        if (auto* conv = dynamic_cast<torch::nn::Conv2dImpl*>(&m))
+            conv->reset_parameters();
+        else if (auto* linear = dynamic_cast<torch::nn::LinearImpl*>(&m))
+            linear->reset_parameters();
+        else if (auto* group = dynamic_cast<torch::nn::GroupNormImpl*>(&m))
+            group->reset_parameters();
+        else if (auto* batch = dynamic_cast<torch::nn::BatchNorm2dImpl*>(&m))
+            batch->reset_parameters();
+    });
+}
+
+torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, const std::vector<torch::Tensor>& real,
+    const std::string& metric)
+{
+    if (synthetic.size() != real.size())
+        throw Error("gradient distance: " + std::to_string(synthetic.size()) + " synthetic vs "
+            + std::to_string(real.size()) + " real gradient tensors");
+    if (metric == "mse" || metric == "cos") {
+        std::vector<torch::Tensor> s, r;
+        for (std::size_t i = 0; i < synthetic.size(); ++i) {
+            s.push_back(synthetic[i].reshape({-1}));
+            r.push_back(real[i].reshape({-1}));
+        }
+        const torch::Tensor gs = torch::cat(s), gr = torch::cat(r);
+        if (metric == "mse")
+            return (gs - gr).pow(2).sum();
+        return 1 - (gs * gr).sum() / (gs.norm() * gr.norm() + 1e-6);
+    }
+    if (metric != "ours")
+        throw Error("gradient distance: unknown metric \"" + metric + "\" (use ours, mse or cos)");
+    torch::Tensor total;
+    for (std::size_t i = 0; i < synthetic.size(); ++i) {
+        const auto& gs = synthetic[i];
+        const auto& gr = real[i];
+        if (gs.dim() <= 1)
+            continue; // biases and norm affines are ignored by the reference distance
+        // Rows = output units: conv out×(in·kh·kw), 3-D C×(h·w), linear as is.
+        const torch::Tensor s = gs.reshape({gs.size(0), -1});
+        const torch::Tensor r = gr.reshape({gr.size(0), -1});
+        const torch::Tensor d
+            = (1 - (s * r).sum(-1) / (s.norm(2, {-1}) * r.norm(2, {-1}) + 1e-6)).sum();
+        total = total.defined() ? total + d : d;
+    }
+    if (!total.defined())
+        throw Error("gradient distance: no tensor of rank 2 or more to compare");
+    return total;
+}
+
+std::pair<int, int> referenceLoops(int ipc)
+{
+    static const int kTable[][3] = {{1, 1, 1}, {10, 10, 50}, {20, 20, 25}, {30, 30, 20}, {40, 40, 15}, {50, 50, 10}};
+    const int* best = kTable[0];
+    for (const auto& row : kTable)
+        if (std::abs(row[0] - ipc) < std::abs(best[0] - ipc))
+            best = row;
+    return {best[1], best[2]};
+}
+
+std::string resolveAugment(const std::string& requested, const std::string& datasetStrategy)
+{
+    return requested.empty() ? datasetStrategy : requested;
+}
+
+torch::Tensor classSlice(const torch::Tensor& images, int c, int ipc)
+{
+    return images.slice(0, static_cast<std::int64_t>(c) * ipc, static_cast<std::int64_t>(c + 1) * ipc);
+}
+
+} // namespace distillery::core
