@@ -13,5 +13,6 @@ namespace distillery::cli {
 void addInfoCommand(CLI::App& app);
 void addDistillCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
+void addBenchCommand(CLI::App& app);
 
 } // namespace distillery::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     distillery::cli::addInfoCommand(app);
     distillery::cli::addDistillCommand(app);
     distillery::cli::addEvalCommand(app);
+    distillery::cli::addBenchCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -57,6 +57,7 @@ private Q_SLOTS:
         QTest::newRow("info") << QStringLiteral("info");
         QTest::newRow("distill") << QStringLiteral("distill");
         QTest::newRow("eval") << QStringLiteral("eval");
+        QTest::newRow("bench") << QStringLiteral("bench");
     }
 
     void helpOnEverySubcommand()
@@ -130,6 +131,20 @@ private Q_SLOTS:
             QStringLiteral("--epochs"), QStringLiteral("10"), QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("subject")].toString(), QStringLiteral("random real"));
+    }
+
+    void benchTimesIterations()
+    {
+        const Result r = cli({QStringLiteral("bench"), QStringLiteral("--method"), QStringLiteral("dm"), QStringLiteral("--ipc"),
+            QStringLiteral("1"), QStringLiteral("--dataset"), m_source, QStringLiteral("--device"), QStringLiteral("cpu"),
+            QStringLiteral("--width"), QStringLiteral("8"), QStringLiteral("--real-batch"), QStringLiteral("4"),
+            QStringLiteral("--warmup"), QStringLiteral("1"), QStringLiteral("--iterations"), QStringLiteral("3"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o[QStringLiteral("step_ms")].toArray().size(), 3);
+        QVERIFY(o[QStringLiteral("median_ms")].toDouble() > 0);
+        QVERIFY(o[QStringLiteral("iterations_per_second")].toDouble() > 0);
+        QCOMPARE(o[QStringLiteral("config")][QStringLiteral("params")][QStringLiteral("realBatch")].toInt(), 4);
     }
 
     void badInputIsOneLineAndNonZero_data()

@@ -62,6 +62,14 @@ struct MethodParams
     int featureEpochs = 0; ///< epochs to train the feature ConvNet on the real training set
 };
 
+/// Speed settings that apply on CUDA only. Each is kept only where BENCHMARKS.md shows the accuracy holds.
+struct PerformanceConfig
+{
+    bool tf32 = true; ///< TensorFloat-32 in convolutions and matrix products
+    bool cudnnBenchmark = true; ///< let cuDNN time its algorithms for the fixed shapes of a run
+    bool channelsLast = false; ///< NHWC memory layout for images and convolution weights
+};
+
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)
 /// reproduces the same synthetic set on the CPU.
 struct RunConfig
@@ -78,6 +86,7 @@ struct RunConfig
     ModelConfig model;
     MethodParams params;
     EvalConfig eval;
+    PerformanceConfig performance;
 
     int snapshotEvery = 1; ///< iterations between snapshots handed to the caller
     int evalEvery = 0; ///< iterations between monitoring evaluations; 0 = only the final one

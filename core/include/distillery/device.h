@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <distillery/config.h>
+
 #include <string>
 #include <vector>
 
@@ -23,6 +25,12 @@ std::string resolveDevice(const std::string& requested);
 /// Sets torch's CPU thread count (0 = every core). Call once per thread before any torch work.
 void setThreadCount(int threads);
 int threadCount();
+
+/// Applies the CUDA speed settings (TF32, cuDNN benchmark) process-wide; nothing on the CPU.
+void applyPerformanceSettings(const PerformanceConfig& performance, const std::string& device);
+
+/// Waits until the device has finished its queued work (for timing); nothing on the CPU.
+void synchronizeDevice(const std::string& device);
 
 /// Bytes of device memory torch holds at its peak since the last reset; 0 on the CPU.
 long long peakDeviceMemory(const std::string& device);

@@ -73,6 +73,9 @@ void DmMethod::init(const MethodContext& context)
     m_net->to(m_data->device());
     for (auto& p : m_net->parameters())
         p.set_requires_grad(false); // the network is a random feature map, never trained
+    m_channelsLast = config.performance.channelsLast && !m_data->device().is_cpu();
+    if (m_channelsLast)
+        useChannelsLast(*m_net);
 }
 
 DmMethod::Draws DmMethod::prepareIteration(int iteration)
@@ -98,10 +101,10 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
         {
             torch::NoGradGuard noGrad; // real features are a constant target
             const torch::Tensor x = draw ? Dsa::apply(real, perRow(*draw, m_realBatch)) : real;
-            realMean = m_net->embed(x).view({classes, m_realBatch, -1}).mean(1);
+            realMean = m_net->embed(withLayout(x, m_channelsLast)).view({classes, m_realBatch, -1}).mean(1);
         }
         const torch::Tensor s = draw ? Dsa::apply(m_set.images, perRow(*draw, m_ipc)) : m_set.images;
-        const torch::Tensor synMean = m_net->embed(s).view({classes, m_ipc, -1}).mean(1);
+        const torch::Tensor synMean = m_net->embed(withLayout(s, m_channelsLast)).view({classes, m_ipc, -1}).mean(1);
         const torch::Tensor terms = (realMean - synMean).pow(2).sum(1);
         return {terms.sum(), terms};
     }

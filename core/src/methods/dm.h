@@ -52,6 +52,7 @@ private:
     std::unique_ptr<torch::optim::SGD> m_optimizer;
     std::optional<Dsa> m_dsa;
     std::uint64_t m_seed = 0;
+    bool m_channelsLast = false;
 };
 
 } // namespace distillery::core

@@ -87,6 +87,9 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_net = makeNetwork(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
     m_net->to(m_data->device());
     m_batchNorm = m_config->model.norm == "batch";
+    m_channelsLast = m_config->performance.channelsLast && !m_data->device().is_cpu();
+    if (m_channelsLast)
+        useChannelsLast(*m_net);
 }
 
 void GradientMatchingMethod::freezeBatchNorm()
@@ -115,11 +118,12 @@ torch::Tensor GradientMatchingMethod::classDistance(int c, const std::vector<tor
         syn = both[1];
     }
     const torch::Tensor realLoss
-        = torch::nn::functional::cross_entropy(m_net->forward(real), labelsOf(c, real.size(0), device));
+        = torch::nn::functional::cross_entropy(m_net->forward(withLayout(real, m_channelsLast)), labelsOf(c, real.size(0), device));
     std::vector<torch::Tensor> realGrads = torch::autograd::grad({realLoss}, parameters);
     for (auto& g : realGrads)
         g = g.detach();
-    const torch::Tensor synLoss = torch::nn::functional::cross_entropy(m_net->forward(syn), labelsOf(c, m_ipc, device));
+    const torch::Tensor synLoss
+        = torch::nn::functional::cross_entropy(m_net->forward(withLayout(syn, m_channelsLast)), labelsOf(c, m_ipc, device));
     // create_graph: the distance must be differentiable with respect to the synthetic images.
     const std::vector<torch::Tensor> synGrads
         = torch::autograd::grad({synLoss}, parameters, {}, /*retain_graph=*/true, /*create_graph=*/true);
@@ -140,7 +144,8 @@ void GradientMatchingMethod::trainInner(torch::optim::SGD& optimizer)
             torch::Tensor x = images.index_select(0, index);
             if (m_dsa) // DSA trains the inner network with per-image augmentation
                 x = (*m_dsa)(x);
-            const torch::Tensor loss = torch::nn::functional::cross_entropy(m_net->forward(x), labels.index_select(0, index));
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(
+                m_net->forward(withLayout(x, m_channelsLast)), labels.index_select(0, index));
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();

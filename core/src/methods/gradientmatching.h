@@ -42,6 +42,7 @@ private:
     std::unique_ptr<torch::optim::SGD> m_optimizer;
     std::optional<Dsa> m_dsa;
     bool m_batchNorm = false;
+    bool m_channelsLast = false;
 };
 
 } // namespace distillery::core

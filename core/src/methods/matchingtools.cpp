@@ -51,6 +51,19 @@ void reinitialise(NetworkImpl& net)
     });
 }
 
+void useChannelsLast(NetworkImpl& net)
+{
+    torch::NoGradGuard noGrad;
+    for (auto& p : net.parameters())
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
+torch::Tensor withLayout(const torch::Tensor& x, bool channelsLast)
+{
+    return channelsLast ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+}
+
 torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, const std::vector<torch::Tensor>& real,
     const std::string& metric)
 {

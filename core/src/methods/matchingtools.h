@@ -22,6 +22,13 @@ SyntheticTensors initialSyntheticSet(const Dataset& data, int ipc, const std::st
 /// has), on the network's device: cheaper than building a new network every step on a GPU.
 void reinitialise(NetworkImpl& net);
 
+/// NHWC weights for the network's convolutions (PerformanceConfig::channelsLast); in-place re-initialisation
+/// keeps the layout.
+void useChannelsLast(NetworkImpl& net);
+
+/// `x` in NHWC when `channelsLast`, else unchanged (differentiable).
+torch::Tensor withLayout(const torch::Tensor& x, bool channelsLast);
+
 /// DC's layer-wise distance (METHODS.md §4, `dis_metric='ours'`): per tensor, rows = output units, summed
 /// 1 − cosine over rows; 1-D tensors (biases, norm affines) contribute 0. `mse` and `cos` are the alternatives.
 torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, const std::vector<torch::Tensor>& real,

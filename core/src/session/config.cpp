@@ -97,6 +97,9 @@ namespace {
             {"eval",
                 {{"models", e.models}, {"epochs", e.epochs}, {"augment", e.augment}, {"dsaStrategy", e.dsaStrategy},
                     {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
+            {"performance",
+                {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
+                    {"channelsLast", c.performance.channelsLast}}},
             {"snapshotEvery", c.snapshotEvery},
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
@@ -212,6 +215,11 @@ RunConfig runConfigFromJson(const std::string& text)
         e.read("momentum", c.eval.momentum);
         e.read("weightDecay", c.eval.weightDecay);
         e.read("batchSize", c.eval.batchSize);
+    });
+    r.object("performance", [&](FieldReader& p) {
+        p.read("tf32", c.performance.tf32);
+        p.read("cudnnBenchmark", c.performance.cudnnBenchmark);
+        p.read("channelsLast", c.performance.channelsLast);
     });
     r.read("snapshotEvery", c.snapshotEvery);
     r.read("evalEvery", c.evalEvery);

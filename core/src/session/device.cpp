@@ -87,6 +87,22 @@ int threadCount()
     return torch::get_num_threads();
 }
 
+void applyPerformanceSettings(const PerformanceConfig& performance, const std::string& device)
+{
+    if (device.rfind("cuda", 0) != 0)
+        return;
+    auto& context = at::globalContext();
+    context.setAllowTF32CuDNN(performance.tf32);
+    context.setFloat32MatmulPrecision(performance.tf32 ? "high" : "highest");
+    context.setBenchmarkCuDNN(performance.cudnnBenchmark);
+}
+
+void synchronizeDevice(const std::string& device)
+{
+    if (device.rfind("cuda", 0) == 0)
+        torch::cuda::synchronize(toTorchDevice(device).index());
+}
+
 long long peakDeviceMemory(const std::string& device)
 {
 #ifdef DISTILLERY_HAVE_CUDA_API

@@ -189,6 +189,7 @@ void Session::prepare(const SessionCallbacks& callbacks)
     RunConfig& config = d->config;
     setThreadCount(config.threads);
     d->device = resolveDevice(config.device);
+    applyPerformanceSettings(config.performance, d->device);
     say("loading " + config.data.source + " onto " + d->device);
     d->data = loadDataset(config.data, toTorchDevice(d->device));
     checkIpcFits(d->data->info(), config.ipc);

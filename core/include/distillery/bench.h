@@ -1,0 +1,36 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/config.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace distillery::core {
+
+struct BenchResult
+{
+    std::string method;
+    std::string device;
+    std::string preset;
+    int ipc = 0;
+    int warmup = 0;
+    std::vector<double> stepMs; ///< each timed iteration, device work included
+    double medianMs = 0;
+    double meanMs = 0;
+    double minMs = 0;
+    double iterationsPerSecond = 0; ///< 1000 / median
+    long long peakMemoryBytes = 0; ///< torch's peak device allocation (0 on the CPU)
+    double setupSeconds = 0; ///< data loading and method initialisation
+    std::string configJson; ///< the resolved config that was timed
+};
+
+/// Times a method's outer iterations: prepares data and method exactly as a run does, runs `warmup` iterations
+/// (cuDNN autotuning, allocator growth), then `iterations` timed ones, each ended by a device synchronisation.
+/// `progress(done, total)` is called after every iteration, warm-up included.
+BenchResult benchmarkMethod(const RunConfig& config, int warmup, int iterations,
+    const std::function<void(int, int)>& progress = {});
+
+} // namespace distillery::core

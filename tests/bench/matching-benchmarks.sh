@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Distillery developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Issue 3's GPU measurements in one pass: the eager reference script, `distillery-cli bench` for DM, DC and DSA
+# (with and without TF32 / channels-last), and paper-preset accuracy runs. One JSON line per result in
+# <out>/results.jsonl; each command is bounded by `timeout`, so a slow one cannot take the rest down.
+# Usage: tests/bench/matching-benchmarks.sh <distillery-cli> <out-dir> [speed|accuracy|all]
+set -uo pipefail
+cli=$1
+out=$2
+what=${3:-all}
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out"
+results="$out/results.jsonl"
+log() { echo "[$(date +%T)] $*" >&2; }
+record() { local limit=$1; shift; log "$*"; timeout "$limit" "$@" >> "$results" || log "  failed or timed out ($?)"; }
+
+if [ "$what" = speed ] || [ "$what" = all ]; then
+    record 120 python3 "$here/eager_reference.py" --method dm --ipc 10 --iterations 20 --json
+    record 200 python3 "$here/eager_reference.py" --method dsa --ipc 10 --iterations 3 --warmup 1 --json
+    for ipc in 1 10 50; do
+        record 120 "$cli" bench --method dm --ipc "$ipc" --iterations 50 --warmup 10 --json
+    done
+    record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --no-tf32 --json
+    record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --channels-last --json
+    record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --json
+    record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-tf32 --json
+    record 200 "$cli" bench --method dc --ipc 10 --iterations 3 --warmup 1 --json
+fi
+if [ "$what" = accuracy ] || [ "$what" = all ]; then
+    record 150 "$cli" distill --method dc --ipc 1 --preset paper --seed 0 --out "$out/runs" --json --quiet
+    record 150 "$cli" distill --method dsa --ipc 1 --preset paper --seed 0 --out "$out/runs" --json --quiet
+    record 400 "$cli" distill --method dm --ipc 10 --preset paper --seed 0 --out "$out/runs" --json --quiet
+fi
