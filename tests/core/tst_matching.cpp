@@ -115,6 +115,35 @@ private Q_SLOTS:
         }
     }
 
+    void classParallelGradientsEqualTheLoop_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("norm");
+        QTest::newRow("dc, instance norm") << QStringLiteral("dc") << QStringLiteral("instance");
+        QTest::newRow("dsa, instance norm") << QStringLiteral("dsa") << QStringLiteral("instance");
+        QTest::newRow("dc, no norm") << QStringLiteral("dc") << QStringLiteral("none");
+    }
+
+    void classParallelGradientsEqualTheLoop()
+    {
+        QFETCH(QString, method);
+        QFETCH(QString, norm);
+        RunConfig c = config(method.toStdString(), 1);
+        c.model.norm = norm.toStdString();
+        c.params.augment = method == QLatin1String("dsa") ? "" : "none";
+        for (std::uint64_t seed : {1u, 2u}) {
+            c.seed = seed;
+            const GradientMatchCheck check = checkGradientMatchingBatched(c);
+            QCOMPARE(check.classParallel.size(), std::size_t(3));
+            for (std::size_t k = 0; k < 3; ++k)
+                QVERIFY2(std::abs(check.classParallel[k] - check.perClass[k]) <= 1e-4 * std::max(1.0, check.perClass[k]),
+                    qPrintable(QStringLiteral("class %1: %2 vs %3").arg(k).arg(check.classParallel[k]).arg(check.perClass[k])));
+        }
+        RunConfig batch = c;
+        batch.model.norm = "batch";
+        QVERIFY_THROWS_EXCEPTION(Error, checkGradientMatchingBatched(batch));
+    }
+
     void eachMethodLowersItsLoss_data()
     {
         QTest::addColumn<QString>("method");

@@ -33,4 +33,13 @@ struct DmLossCheck
 };
 DmLossCheck checkDmBatchedLoss(const RunConfig& config);
 
+/// DC/DSA's per-class matching distances of one step computed class-parallel (what runs) and class by class (the
+/// reference's loop), from the same network, real batch and augmentation draw. Needs a ConvNet without batch norm.
+struct GradientMatchCheck
+{
+    std::vector<double> classParallel;
+    std::vector<double> perClass;
+};
+GradientMatchCheck checkGradientMatchingBatched(const RunConfig& config);
+
 } // namespace distillery::core

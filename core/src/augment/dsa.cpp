@@ -200,6 +200,22 @@ torch::Tensor Dsa::apply(const torch::Tensor& x, const DsaDraw& d)
     return x;
 }
 
+DsaDraw repeatRows(const DsaDraw& perClass, std::int64_t rows)
+{
+    DsaDraw d = perClass;
+    for (auto& v : d.values)
+        v = v.repeat_interleave(rows);
+    return d;
+}
+
+DsaDraw selectRow(const DsaDraw& draw, std::int64_t index)
+{
+    DsaDraw d = draw;
+    for (auto& v : d.values)
+        v = v.slice(0, index, index + 1);
+    return d;
+}
+
 torch::Tensor Dsa::operator()(const torch::Tensor& x)
 {
     return apply(x, draw(x.size(0), x.size(2), x.size(3), x.device()));

@@ -61,6 +61,13 @@ private:
     std::mt19937_64 m_rng;
 };
 
+/// A draw of one parameter set per class, repeated for that class's `rows` consecutive rows of a class-major batch
+/// (Siamese within each class, independent between classes).
+DsaDraw repeatRows(const DsaDraw& perClass, std::int64_t rows);
+
+/// Row `index` of a draw (one image's, or one class's, parameters).
+DsaDraw selectRow(const DsaDraw& draw, std::int64_t index);
+
 /// The individual operations, with explicit parameters (shape N or 1). Exposed for tests and teaching panels.
 namespace dsaop {
     torch::Tensor brightness(const torch::Tensor& x, const torch::Tensor& u);

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The torch-free checks of distillery/diagnostics.h, for tests and benchmarks.
 #include "methods/dm.h"
+#include "methods/gradientmatching.h"
 #include "methods/matchingtools.h"
 #include "util/torchutil.h"
 
@@ -61,6 +62,24 @@ DmLossCheck checkDmBatchedLoss(const RunConfig& runConfig)
         check.batchedTerms = toDoubles(batched.classTerms);
         check.perClassTerms = toDoubles(loop.classTerms);
         return check;
+    });
+}
+
+GradientMatchCheck checkGradientMatchingBatched(const RunConfig& runConfig)
+{
+    RunConfig config = runConfig;
+    validate(config);
+    if (config.method != "dc" && config.method != "dsa")
+        throw Error("method: the gradient-matching check needs dc or dsa");
+    setThreadCount(config.threads);
+    return translateErrors("gradient-matching check", [&] {
+        const auto data = loadDataset(config.data, toTorchDevice(resolveDevice(config.device)));
+        GradientMatchingMethod method(config.method == "dsa");
+        method.resolveDefaults(config);
+        torch::manual_seed(config.seed);
+        method.init({*data, config, nullptr, {}});
+        const auto [parallel, loop] = method.distancesBothWays(1);
+        return GradientMatchCheck{toDoubles(parallel), toDoubles(loop)};
     });
 }
 

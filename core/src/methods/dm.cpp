@@ -12,15 +12,6 @@ namespace {
 
     constexpr std::uint64_t kStreamDsa = 0xD1;
 
-    /// One draw per class, repeated for that class's `rows` consecutive rows (class-major batches).
-    DsaDraw perRow(const DsaDraw& perClass, std::int64_t rows)
-    {
-        DsaDraw d = perClass;
-        for (auto& v : d.values)
-            v = v.repeat_interleave(rows);
-        return d;
-    }
-
 } // namespace
 
 MethodInfo DmMethod::info() const
@@ -100,10 +91,10 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
         torch::Tensor realMean;
         {
             torch::NoGradGuard noGrad; // real features are a constant target
-            const torch::Tensor x = draw ? Dsa::apply(real, perRow(*draw, m_realBatch)) : real;
+            const torch::Tensor x = draw ? Dsa::apply(real, repeatRows(*draw, m_realBatch)) : real;
             realMean = m_net->embed(withLayout(x, m_channelsLast)).view({classes, m_realBatch, -1}).mean(1);
         }
-        const torch::Tensor s = draw ? Dsa::apply(m_set.images, perRow(*draw, m_ipc)) : m_set.images;
+        const torch::Tensor s = draw ? Dsa::apply(m_set.images, repeatRows(*draw, m_ipc)) : m_set.images;
         const torch::Tensor synMean = m_net->embed(withLayout(s, m_channelsLast)).view({classes, m_ipc, -1}).mean(1);
         const torch::Tensor terms = (realMean - synMean).pow(2).sum(1);
         return {terms.sum(), terms};
@@ -112,11 +103,8 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
     std::vector<torch::Tensor> terms;
     for (int c = 0; c < classes; ++c) {
         std::optional<DsaDraw> classDraw;
-        if (draw) {
-            classDraw = *draw;
-            for (auto& v : classDraw->values)
-                v = v.slice(0, c, c + 1);
-        }
+        if (draw)
+            classDraw = selectRow(*draw, c);
         torch::Tensor realMean;
         {
             torch::NoGradGuard noGrad;

@@ -90,6 +90,8 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_channelsLast = m_config->performance.channelsLast && !m_data->device().is_cpu();
     if (m_channelsLast)
         useChannelsLast(*m_net);
+    if (ClassParallelConvNet::supports(m_config->model))
+        m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
 }
 
 void GradientMatchingMethod::freezeBatchNorm()
@@ -107,27 +109,43 @@ void GradientMatchingMethod::freezeBatchNorm()
     });
 }
 
-torch::Tensor GradientMatchingMethod::classDistance(int c, const std::vector<torch::Tensor>& parameters)
+torch::Tensor GradientMatchingMethod::matchDistances(
+    const torch::Tensor& real, const std::optional<DsaDraw>& draw, bool classParallel)
 {
-    const auto device = m_data->device();
-    torch::Tensor real = m_data->sampleClass(c, m_config->params.realBatch);
-    torch::Tensor syn = classSlice(m_set.images, c, m_ipc);
-    if (m_dsaMode) {
-        const auto both = m_dsa->siamese({real, syn}); // one draw for the real and the synthetic batch
-        real = both[0];
-        syn = both[1];
+    const int classes = m_data->numClasses();
+    const std::int64_t realBatch = real.size(0) / classes;
+    if (classParallel) {
+        const torch::Tensor r = draw ? Dsa::apply(real, repeatRows(*draw, realBatch)) : real;
+        const torch::Tensor s = draw ? Dsa::apply(m_set.images, repeatRows(*draw, m_ipc)) : m_set.images;
+        const std::vector<torch::Tensor> realGrads = m_parallel->classGradients(withLayout(r, m_channelsLast), false);
+        // create_graph: the distance must be differentiable with respect to the synthetic images.
+        const std::vector<torch::Tensor> synGrads = m_parallel->classGradients(withLayout(s, m_channelsLast), true);
+        return ClassParallelConvNet::classDistances(synGrads, realGrads);
     }
-    const torch::Tensor realLoss
-        = torch::nn::functional::cross_entropy(m_net->forward(withLayout(real, m_channelsLast)), labelsOf(c, real.size(0), device));
-    std::vector<torch::Tensor> realGrads = torch::autograd::grad({realLoss}, parameters);
-    for (auto& g : realGrads)
-        g = g.detach();
-    const torch::Tensor synLoss
-        = torch::nn::functional::cross_entropy(m_net->forward(withLayout(syn, m_channelsLast)), labelsOf(c, m_ipc, device));
-    // create_graph: the distance must be differentiable with respect to the synthetic images.
-    const std::vector<torch::Tensor> synGrads
-        = torch::autograd::grad({synLoss}, parameters, {}, /*retain_graph=*/true, /*create_graph=*/true);
-    return gradientDistance(synGrads, realGrads);
+    // The reference's loop over classes.
+    const auto device = m_data->device();
+    const std::vector<torch::Tensor> parameters = m_net->parameters();
+    std::vector<torch::Tensor> distances;
+    for (int c = 0; c < classes; ++c) {
+        torch::Tensor r = real.slice(0, c * realBatch, (c + 1) * realBatch);
+        torch::Tensor s = classSlice(m_set.images, c, m_ipc);
+        if (draw) {
+            const DsaDraw shared = selectRow(*draw, c); // one draw for the real and the synthetic batch
+            r = Dsa::apply(r, shared);
+            s = Dsa::apply(s, shared);
+        }
+        const torch::Tensor realLoss
+            = torch::nn::functional::cross_entropy(m_net->forward(withLayout(r, m_channelsLast)), labelsOf(c, realBatch, device));
+        std::vector<torch::Tensor> realGrads = torch::autograd::grad({realLoss}, parameters);
+        for (auto& g : realGrads)
+            g = g.detach();
+        const torch::Tensor synLoss
+            = torch::nn::functional::cross_entropy(m_net->forward(withLayout(s, m_channelsLast)), labelsOf(c, m_ipc, device));
+        const std::vector<torch::Tensor> synGrads
+            = torch::autograd::grad({synLoss}, parameters, {}, /*retain_graph=*/true, /*create_graph=*/true);
+        distances.push_back(gradientDistance(synGrads, realGrads));
+    }
+    return torch::stack(distances);
 }
 
 void GradientMatchingMethod::trainInner(torch::optim::SGD& optimizer)
@@ -153,12 +171,29 @@ void GradientMatchingMethod::trainInner(torch::optim::SGD& optimizer)
     }
 }
 
-StepResult GradientMatchingMethod::step(int iteration)
+void GradientMatchingMethod::beginIteration(int iteration)
 {
     if (m_dsa)
         m_dsa->reseed(deriveSeed(m_config->seed, kStreamDsa, static_cast<std::uint64_t>(iteration)));
     reinitialise(*m_net);
     m_net->train();
+}
+
+std::pair<torch::Tensor, torch::Tensor> GradientMatchingMethod::distancesBothWays(int iteration)
+{
+    if (!m_parallel)
+        throw Error("class-parallel matching is not available for this network");
+    beginIteration(iteration);
+    const torch::Tensor real = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_config->params.realBatch));
+    std::optional<DsaDraw> draw;
+    if (m_dsaMode)
+        draw = m_dsa->draw(m_data->numClasses(), m_data->height(), m_data->width(), m_data->device());
+    return {matchDistances(real, draw, true).detach(), matchDistances(real, draw, false).detach()};
+}
+
+StepResult GradientMatchingMethod::step(int iteration)
+{
+    beginIteration(iteration);
     const std::vector<torch::Tensor> parameters = m_net->parameters();
     torch::optim::SGD inner(parameters, torch::optim::SGDOptions(m_config->params.lrNet));
     const int classes = m_data->numClasses();
@@ -168,14 +203,16 @@ StepResult GradientMatchingMethod::step(int iteration)
     for (int ol = 0; ol < outer; ++ol) {
         if (m_batchNorm)
             freezeBatchNorm();
-        std::vector<torch::Tensor> distances;
-        for (int c = 0; c < classes; ++c)
-            distances.push_back(classDistance(c, parameters));
-        const torch::Tensor terms = torch::stack(distances);
+        const torch::Tensor real
+            = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_config->params.realBatch));
+        std::optional<DsaDraw> draw;
+        if (m_dsaMode)
+            draw = m_dsa->draw(classes, m_data->height(), m_data->width(), m_data->device());
+        const torch::Tensor terms = matchDistances(real, draw, m_parallel.has_value());
         // Only the images need this gradient: asking for it alone skips the network's parameter gradients.
         const torch::Tensor imageGrad = torch::autograd::grad({terms.sum()}, {m_set.images})[0];
-        m_optimizer->zero_grad();
-        m_set.images.mutable_grad() = imageGrad;
+        // Overwrite rather than zero_grad(): the returned gradient may be a view, which zero_grad cannot detach.
+        m_set.images.mutable_grad() = imageGrad.detach();
         m_optimizer->step();
         termSum += terms.detach();
         if (ol == outer - 1)

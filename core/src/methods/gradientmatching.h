@@ -3,6 +3,7 @@
 #pragma once
 
 #include "augment/dsa.h"
+#include "methods/classparallel.h"
 #include "methods/method.h"
 #include "nn/network.h"
 
@@ -15,6 +16,9 @@ namespace distillery::core {
 /// One iteration: a fresh network; `outer` times: for every class, match the gradient of the loss on the
 /// synthetic images of the class to that on a real batch of the class (layer-wise distance), update the images,
 /// then train the network `inner` epochs on the (detached) synthetic set.
+/// With a ConvNet without batch norm, all classes' gradients come from one class-parallel pass (ClassParallelConvNet)
+/// instead of the reference's loop; a test checks both give the same distances. Augmentation, as in DM: Siamese
+/// per class with one DSA group per matching step for all classes (the reference draws a group per class).
 class GradientMatchingMethod final : public Method
 {
 public:
@@ -27,9 +31,15 @@ public:
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;
 
+    /// The per-class distances of the first matching step of `iteration`, class-parallel and class by class, from
+    /// the same network, real batch and augmentation (diagnostics: they must agree).
+    std::pair<torch::Tensor, torch::Tensor> distancesBothWays(int iteration);
+
 private:
-    /// Σ over layers of the distance between the synthetic and the real gradient of class `c`.
-    torch::Tensor classDistance(int c, const std::vector<torch::Tensor>& parameters);
+    /// Per-class matching distances (K), differentiable with respect to the synthetic images, for a class-major
+    /// real batch and an optional per-class augmentation draw.
+    torch::Tensor matchDistances(const torch::Tensor& real, const std::optional<DsaDraw>& draw, bool classParallel);
+    void beginIteration(int iteration);
     void trainInner(torch::optim::SGD& optimizer);
     void freezeBatchNorm();
 
@@ -43,6 +53,7 @@ private:
     std::optional<Dsa> m_dsa;
     bool m_batchNorm = false;
     bool m_channelsLast = false;
+    std::optional<ClassParallelConvNet> m_parallel;
 };
 
 } // namespace distillery::core

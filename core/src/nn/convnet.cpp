@@ -10,6 +10,7 @@ namespace distillery::core {
 
 ConvNetImpl::ConvNetImpl(const ModelConfig& config, const NetworkShape& shape)
     : m_description(describe(config))
+    , m_config(config)
 {
     namespace nn = torch::nn;
     if (config.width < 1 || config.depth < 1)
@@ -24,8 +25,19 @@ ConvNetImpl::ConvNetImpl(const ModelConfig& config, const NetworkShape& shape)
     std::int64_t in = shape.channels;
     for (int d = 0; d < config.depth; ++d) {
         const int padding = (d == 0 && pad28) ? 3 : 1;
-        m_features->push_back(nn::Conv2d(nn::Conv2dOptions(in, config.width, 3).stride(1).padding(padding)));
-        m_features->push_back(makeNorm(config.norm, config.width));
+        nn::Conv2d conv(nn::Conv2dOptions(in, config.width, 3).stride(1).padding(padding));
+        torch::nn::AnyModule norm = makeNorm(config.norm, config.width);
+        Block block{conv->weight, conv->bias, padding, {}, {}};
+        if (auto* group = norm.ptr()->as<nn::GroupNormImpl>()) {
+            block.normWeight = group->weight;
+            block.normBias = group->bias;
+        } else if (auto* batch = norm.ptr()->as<nn::BatchNorm2dImpl>()) {
+            block.normWeight = batch->weight;
+            block.normBias = batch->bias;
+        }
+        m_blocks.push_back(block);
+        m_features->push_back(conv);
+        m_features->push_back(norm);
         m_features->push_back(makeActivation(config.activation));
         if (config.pooling != "none") {
             m_features->push_back(makePool(config.pooling));

@@ -19,11 +19,27 @@ public:
     std::int64_t featureDim() const override { return m_featureDim; }
     std::string description() const override { return m_description; }
 
+    /// The parameters of one block, for functional re-implementations (class-parallel gradient matching).
+    struct Block
+    {
+        torch::Tensor convWeight;
+        torch::Tensor convBias;
+        int padding = 1;
+        torch::Tensor normWeight; ///< undefined without a norm layer
+        torch::Tensor normBias;
+    };
+    const std::vector<Block>& blocks() const { return m_blocks; }
+    const torch::Tensor& classifierWeight() const { return m_classifier->weight; }
+    const torch::Tensor& classifierBias() const { return m_classifier->bias; }
+    const ModelConfig& config() const { return m_config; }
+
 private:
     torch::nn::Sequential m_features{nullptr};
     torch::nn::Linear m_classifier{nullptr};
     std::int64_t m_featureDim = 0;
     std::string m_description;
+    ModelConfig m_config;
+    std::vector<Block> m_blocks;
 };
 
 } // namespace distillery::core
