@@ -44,7 +44,7 @@ cmake --build build -j "$jobs"
 
 if [ "$run" = 1 ]; then
     ./build/app/cli/distillery-cli info
-    # The main job: a classroom-size run on the embedded default, CPU only.
-    ./build/app/cli/distillery-cli distill --dataset fashion-mnist --method herding --ipc 10 --preset classroom \
+    # The main job: distribution matching from noise on the embedded default, classroom size, CPU only.
+    ./build/app/cli/distillery-cli distill --dataset fashion-mnist --method dm --ipc 10 --preset classroom \
         --device cpu --seed 0 --out runs
 fi

@@ -37,7 +37,7 @@ MethodInfo CoresetMethod::info() const
     return {};
 }
 
-void CoresetMethod::resolveDefaults(RunConfig& config) const
+void CoresetMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
 {
     config.iterations = config.ipc; // one image per class per step
     config.params.init = "real";
@@ -47,6 +47,8 @@ void CoresetMethod::resolveDefaults(RunConfig& config) const
         config.params.featureEpochs = config.preset == "paper" ? 20 : 2;
     // METHODS.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
     resolveEvalProtocol(config.eval, "dsa");
+    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
+        config.eval.dsaStrategy = data.dsaStrategy;
 }
 
 torch::Tensor CoresetMethod::computeFeatures(const MethodContext& context) const

@@ -52,7 +52,7 @@ DmLossCheck checkDmBatchedLoss(const RunConfig& runConfig)
     return translateErrors("DM check", [&] {
         const auto data = loadDataset(config.data, toTorchDevice(resolveDevice(config.device)));
         DmMethod dm;
-        dm.resolveDefaults(config);
+        dm.resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
         dm.init({*data, config, nullptr, {}});
         const auto [batched, loop] = dm.lossBothWays(1);
@@ -75,7 +75,7 @@ GradientMatchCheck checkGradientMatchingBatched(const RunConfig& runConfig)
     return translateErrors("gradient-matching check", [&] {
         const auto data = loadDataset(config.data, toTorchDevice(resolveDevice(config.device)));
         GradientMatchingMethod method(config.method == "dsa");
-        method.resolveDefaults(config);
+        method.resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
         method.init({*data, config, nullptr, {}});
         const auto [parallel, loop] = method.distancesBothWays(1);

@@ -27,7 +27,7 @@ std::string DmMethod::lossName() const
     return "embedding distance Σ_c ‖mean ψ(real) − mean ψ(synthetic)‖²";
 }
 
-void DmMethod::resolveDefaults(RunConfig& config) const
+void DmMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
 {
     auto& p = config.params;
     const bool paper = config.preset == "paper";
@@ -42,7 +42,11 @@ void DmMethod::resolveDefaults(RunConfig& config) const
         p.lrImage = 1.0; // measured: from noise, classes are recognisable after ~100 classroom iterations
     if (p.realBatch == 0)
         p.realBatch = paper ? 256 : 16;
+    if (p.augment.empty())
+        p.augment = data.dsaStrategy;
     resolveEvalProtocol(config.eval, "dsa");
+    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
+        config.eval.dsaStrategy = data.dsaStrategy;
 }
 
 void DmMethod::init(const MethodContext& context)
@@ -52,10 +56,9 @@ void DmMethod::init(const MethodContext& context)
     m_ipc = config.ipc;
     m_realBatch = config.params.realBatch;
     checkIpcFits(m_data->info(), std::max(m_ipc, m_realBatch));
-    const std::string augment = resolveAugment(config.params.augment, m_data->dsaStrategy());
     m_seed = config.seed;
-    if (augment != "none")
-        m_dsa.emplace(augment, deriveSeed(m_seed, kStreamDsa));
+    if (config.params.augment != "none")
+        m_dsa.emplace(config.params.augment, deriveSeed(m_seed, kStreamDsa));
 
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.init);
     m_optimizer = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{m_set.images},

@@ -45,7 +45,7 @@ std::string GradientMatchingMethod::lossName() const
     return "gradient distance per class (layer-wise 1 − cos, mean over outer loops)";
 }
 
-void GradientMatchingMethod::resolveDefaults(RunConfig& config) const
+void GradientMatchingMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
 {
     auto& p = config.params;
     const bool paper = config.preset == "paper";
@@ -64,10 +64,12 @@ void GradientMatchingMethod::resolveDefaults(RunConfig& config) const
         p.lrNet = 0.01;
     if (p.realBatch == 0)
         p.realBatch = paper ? 256 : 32;
-    if (!m_dsaMode && p.augment.empty())
-        p.augment = "none";
+    if (p.augment.empty())
+        p.augment = m_dsaMode ? data.dsaStrategy : "none";
     // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (METHODS.md §1.4).
     resolveEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none");
+    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
+        config.eval.dsaStrategy = data.dsaStrategy;
 }
 
 void GradientMatchingMethod::init(const MethodContext& context)
@@ -76,7 +78,7 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_data = &context.data;
     m_ipc = m_config->ipc;
     checkIpcFits(m_data->info(), std::max(m_ipc, m_config->params.realBatch));
-    const std::string augment = resolveAugment(m_config->params.augment, m_data->dsaStrategy());
+    const std::string& augment = m_config->params.augment;
     if (m_dsaMode && augment == "none")
         throw Error("params.augment: DSA needs an augmentation strategy (it is DC without one)");
     if (augment != "none")

@@ -26,7 +26,7 @@ public:
 
     MethodInfo info() const override;
     std::string lossName() const override;
-    void resolveDefaults(RunConfig& config) const override;
+    void resolveDefaults(RunConfig& config, const DatasetInfo& data) const override;
     void init(const MethodContext& context) override;
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;

@@ -111,11 +111,6 @@ std::pair<int, int> referenceLoops(int ipc)
     return {best[1], best[2]};
 }
 
-std::string resolveAugment(const std::string& requested, const std::string& datasetStrategy)
-{
-    return requested.empty() ? datasetStrategy : requested;
-}
-
 torch::Tensor classSlice(const torch::Tensor& images, int c, int ipc)
 {
     return images.slice(0, static_cast<std::int64_t>(c) * ipc, static_cast<std::int64_t>(c + 1) * ipc);

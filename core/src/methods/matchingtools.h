@@ -38,9 +38,6 @@ torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, cons
 /// listed one (ties: the smaller), a documented Distillery choice.
 std::pair<int, int> referenceLoops(int ipc);
 
-/// `params.augment` resolved: "" → the data set's reference strategy; "none" stays.
-std::string resolveAugment(const std::string& requested, const std::string& datasetStrategy);
-
 /// The images of class `c` in a class-major synthetic set.
 torch::Tensor classSlice(const torch::Tensor& images, int c, int ipc);
 

@@ -48,9 +48,10 @@ public:
     /// What `StepResult::loss` measures, for axis labels ("embedding distance", …).
     virtual std::string lossName() const = 0;
 
-    /// Fills the settings left open (0 or empty) with this method's values for `config.preset` and
-    /// `config.ipc`: iterations, hyperparameters, and the evaluation protocol of the method's paper.
-    virtual void resolveDefaults(RunConfig& config) const = 0;
+    /// Fills the settings left open (0 or empty) with this method's values for `config.preset`, `config.ipc` and
+    /// the data set: iterations, hyperparameters, augmentation strategy, and the evaluation protocol of the
+    /// method's paper. The resolved config is what config.json records.
+    virtual void resolveDefaults(RunConfig& config, const DatasetInfo& data) const = 0;
 
     /// Builds the starting synthetic set (and any feature network) from the data.
     virtual void init(const MethodContext& context) = 0;

@@ -31,7 +31,7 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
         const auto data = loadDataset(config.data, toTorchDevice(device));
         checkIpcFits(data->info(), config.ipc);
         auto method = createMethod(config.method);
-        method->resolveDefaults(config);
+        method->resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
         method->init({*data, config, nullptr, {}});
         synchronizeDevice(device);

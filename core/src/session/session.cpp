@@ -195,7 +195,7 @@ void Session::prepare(const SessionCallbacks& callbacks)
     checkIpcFits(d->data->info(), config.ipc);
 
     d->method = createMethod(config.method);
-    d->method->resolveDefaults(config);
+    d->method->resolveDefaults(config, d->data->info());
     validate(config);
     if (!config.outDir.empty()) {
         d->folder = std::make_unique<RunFolder>(config, d->data->info().name);
