@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace distillery::core {
@@ -47,5 +48,28 @@ EvalResult evaluateFullData(const EvalRequest& request, const EvalProgressFn& pr
 /// Baseline: a random real subset with `ipc` images per class (drawn from `request.seed`), same protocol.
 EvalResult evaluateRandomSubset(int ipc, const EvalRequest& request, const EvalProgressFn& progress = {},
     const RunControl* control = nullptr);
+
+/// Keeps one data set loaded for repeated evaluations (a viewer's quick evaluations and baselines), instead of
+/// reading it again for every call. Use from one thread at a time.
+class Evaluator final
+{
+public:
+    /// Loads the data set onto the device; throws Error naming the source.
+    Evaluator(const DataConfig& data, const std::string& device, int threads = 0);
+    ~Evaluator();
+    Evaluator(const Evaluator&) = delete;
+    Evaluator& operator=(const Evaluator&) = delete;
+
+    EvalResult evaluate(const SyntheticSet& set, const ModelConfig& model, const EvalConfig& eval, std::uint64_t seed,
+        const EvalProgressFn& progress = {}, const RunControl* control = nullptr);
+    EvalResult randomSubset(int ipc, const ModelConfig& model, const EvalConfig& eval, std::uint64_t seed,
+        const EvalProgressFn& progress = {}, const RunControl* control = nullptr);
+    EvalResult fullData(const ModelConfig& model, const EvalConfig& eval, std::uint64_t seed,
+        const EvalProgressFn& progress = {}, const RunControl* control = nullptr);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
 
 } // namespace distillery::core

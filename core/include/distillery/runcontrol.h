@@ -38,9 +38,36 @@ public:
         m_wake.notify_all();
     }
 
-    /// Asks the session for an evaluation of the current synthetic set at the next check.
-    void requestEvaluation() { m_evaluate.store(true, std::memory_order_relaxed); }
+    /// Asks the session for an evaluation of the current synthetic set at the next check (blocking the run).
+    /// Served while paused too.
+    void requestEvaluation() { raise(m_evaluate); }
     bool takeEvaluationRequest() { return m_evaluate.exchange(false, std::memory_order_relaxed); }
+
+    /// Asks the session for a full-precision copy of the current set (SessionCallbacks::onSyntheticSet) at the
+    /// next check, e.g. for an evaluation on another thread while distillation goes on. Served while paused too.
+    void requestSyntheticCopy() { raise(m_copy); }
+    bool takeSyntheticCopyRequest() { return m_copy.exchange(false, std::memory_order_relaxed); }
+
+    enum class Next
+    {
+        Step, ///< run one iteration
+        Service, ///< answer the pending copy/evaluation requests, then ask again
+        Stop, ///< end the run
+    };
+
+    /// The session loop's check: blocks while paused until a step is granted, a request arrives or the run stops.
+    Next next()
+    {
+        std::unique_lock lock(m_mutex);
+        m_wake.wait(lock, [this] { return !m_paused || m_stop || m_stepsAllowed > 0 || m_copy || m_evaluate; });
+        if (m_stop)
+            return Next::Stop;
+        if (m_copy || m_evaluate)
+            return Next::Service;
+        if (m_paused)
+            --m_stepsAllowed;
+        return Next::Step;
+    }
 
     /// Between steps: blocks while paused (unless a single step was granted); false means "end the run now".
     bool checkpoint()
@@ -62,10 +89,18 @@ public:
     bool stopRequested() const { return m_stop.load(std::memory_order_relaxed); }
 
 private:
+    void raise(std::atomic<bool>& flag)
+    {
+        std::lock_guard lock(m_mutex);
+        flag = true;
+        m_wake.notify_all(); // a paused run serves requests too
+    }
+
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_evaluate{false};
+    std::atomic<bool> m_copy{false};
     bool m_paused = false;
     int m_stepsAllowed = 0;
 };

@@ -25,6 +25,7 @@ struct SessionCallbacks
     std::function<void(const Snapshot&)> onSnapshot;
     std::function<void(const EvalResult&)> onEvaluated;
     std::function<void(const std::string&)> onMessage; ///< plain progress lines ("loading Fashion-MNIST …")
+    std::function<void(const SyntheticSet&)> onSyntheticSet; ///< answers RunControl::requestSyntheticCopy()
     EvalProgressFn onEvalProgress;
 };
 

@@ -10,60 +10,85 @@
 #include <distillery/evaluation.h>
 
 namespace distillery::core {
-namespace {
 
-    /// The request's protocol with "method default" settings resolved (a paper-preset config leaves them open).
-    EvalConfig protocolOf(const EvalRequest& request)
-    {
-        EvalConfig eval = request.eval;
-        resolveEvalProtocol(eval);
-        return eval;
-    }
+struct Evaluator::Impl
+{
+    std::shared_ptr<Dataset> data;
+    int threads = 0;
+};
 
-    std::shared_ptr<Dataset> prepare(const EvalRequest& request)
-    {
-        setThreadCount(request.threads);
-        return loadDataset(request.data, toTorchDevice(resolveDevice(request.device)));
-    }
+Evaluator::Evaluator(const DataConfig& data, const std::string& device, int threads)
+    : d(std::make_unique<Impl>())
+{
+    setThreadCount(threads);
+    d->threads = threads;
+    d->data = loadDataset(data, toTorchDevice(resolveDevice(device)));
+}
 
-} // namespace
+Evaluator::~Evaluator() = default;
+
+EvalResult Evaluator::evaluate(const SyntheticSet& set, const ModelConfig& model, const EvalConfig& eval,
+    std::uint64_t seed, const EvalProgressFn& progress, const RunControl* control)
+{
+    checkConsistent(set);
+    setThreadCount(d->threads); // the calling thread may be new
+    return translateErrors("evaluation", [&] {
+        checkFitsDataset(set, *d->data);
+        EvalConfig protocol = eval;
+        resolveEvalProtocol(protocol);
+        const SyntheticTensors tensors = toTensors(set, d->data->device());
+        return runProtocol({tensors.images, tensors.trainingLabels()}, *d->data, model, protocol, seed, "synthetic",
+            progress, control);
+    });
+}
+
+EvalResult Evaluator::randomSubset(int ipc, const ModelConfig& model, const EvalConfig& eval, std::uint64_t seed,
+    const EvalProgressFn& progress, const RunControl* control)
+{
+    checkIpcFits(d->data->info(), ipc);
+    setThreadCount(d->threads);
+    return translateErrors("evaluation", [&] {
+        EvalConfig protocol = eval;
+        resolveEvalProtocol(protocol);
+        torch::manual_seed(seed);
+        const Dataset& data = *d->data;
+        const torch::Tensor index = data.sampleAllClasses(ipc);
+        return runProtocol({data.trainImages().index_select(0, index), data.trainLabels().index_select(0, index)}, data,
+            model, protocol, seed, "random real", progress, control);
+    });
+}
+
+EvalResult Evaluator::fullData(const ModelConfig& model, const EvalConfig& eval, std::uint64_t seed,
+    const EvalProgressFn& progress, const RunControl* control)
+{
+    setThreadCount(d->threads);
+    return translateErrors("evaluation", [&] {
+        EvalConfig protocol = eval;
+        resolveEvalProtocol(protocol);
+        return runProtocol({d->data->trainImages(), d->data->trainLabels()}, *d->data, model, protocol, seed,
+            "full data", progress, control);
+    });
+}
 
 EvalResult evaluateSyntheticSet(
     const SyntheticSet& set, const EvalRequest& request, const EvalProgressFn& progress, const RunControl* control)
 {
     checkConsistent(set);
-    const auto data = prepare(request);
-    return translateErrors("evaluation", [&] {
-        checkFitsDataset(set, *data);
-        const SyntheticTensors tensors = toTensors(set, data->device());
-        return runProtocol({tensors.images, tensors.trainingLabels()}, *data, request.model, protocolOf(request), request.seed,
-            "synthetic", progress, control);
-    });
+    return Evaluator(request.data, request.device, request.threads)
+        .evaluate(set, request.model, request.eval, request.seed, progress, control);
 }
 
 EvalResult evaluateFullData(const EvalRequest& request, const EvalProgressFn& progress, const RunControl* control)
 {
-    const auto data = prepare(request);
-    return translateErrors("evaluation", [&] {
-        return runProtocol({data->trainImages(), data->trainLabels()}, *data, request.model, protocolOf(request), request.seed,
-            "full data", progress, control);
-    });
+    return Evaluator(request.data, request.device, request.threads)
+        .fullData(request.model, request.eval, request.seed, progress, control);
 }
 
 EvalResult evaluateRandomSubset(int ipc, const EvalRequest& request, const EvalProgressFn& progress,
     const RunControl* control)
 {
-    const auto data = prepare(request);
-    checkIpcFits(data->info(), ipc);
-    return translateErrors("evaluation", [&] {
-        torch::manual_seed(request.seed);
-        std::vector<torch::Tensor> picked;
-        for (int c = 0; c < data->numClasses(); ++c)
-            picked.push_back(data->sampleClassIndices(c, ipc));
-        const torch::Tensor index = torch::cat(picked);
-        return runProtocol({data->trainImages().index_select(0, index), data->trainLabels().index_select(0, index)}, *data,
-            request.model, protocolOf(request), request.seed, "random real", progress, control);
-    });
+    return Evaluator(request.data, request.device, request.threads)
+        .randomSubset(ipc, request.model, request.eval, request.seed, progress, control);
 }
 
 } // namespace distillery::core

@@ -225,15 +225,22 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
     s.lastFlush = Clock::now();
     try {
         while (s.done < config.iterations) {
-            if (!control.checkpoint()) {
+            const RunControl::Next next = control.next();
+            if (next == RunControl::Next::Stop) {
                 result.stopped = true;
                 break;
+            }
+            if (control.takeSyntheticCopyRequest() && callbacks.onSyntheticSet) {
+                s.flush(callbacks);
+                callbacks.onSyntheticSet(s.hostSet(s.lastGood, s.lastGoodIteration));
             }
             if (control.takeEvaluationRequest()) {
                 s.flush(callbacks);
                 result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
                 s.lastFlush = Clock::now();
             }
+            if (next == RunControl::Next::Service)
+                continue;
             const int iteration = s.done + 1;
             // Reseed per step: the same seed gives the same set whatever was paused or evaluated in between.
             torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
