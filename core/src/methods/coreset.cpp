@@ -129,7 +129,7 @@ torch::Tensor CoresetMethod::objective(const ClassState& s) const
 
 std::string CoresetMethod::lossName() const
 {
-    return m_rule == CoresetRule::KCenter ? "coverage radius (feature L2)" : "distance of kept mean to class mean";
+    return m_rule == CoresetRule::KCenter ? "coverage radius" : "distance to class mean";
 }
 
 StepResult CoresetMethod::step(int iteration)

@@ -24,7 +24,7 @@ MethodInfo DmMethod::info() const
 
 std::string DmMethod::lossName() const
 {
-    return "embedding distance Σ_c ‖mean ψ(real) − mean ψ(synthetic)‖²";
+    return "DM embedding distance";
 }
 
 void DmMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const

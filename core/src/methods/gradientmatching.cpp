@@ -42,7 +42,7 @@ MethodInfo GradientMatchingMethod::info() const
 
 std::string GradientMatchingMethod::lossName() const
 {
-    return "gradient distance per class (layer-wise 1 − cos, mean over outer loops)";
+    return "gradient distance per class";
 }
 
 void GradientMatchingMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const

@@ -1,0 +1,89 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "commandline.h"
+
+#include <distillery/error.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace distillery::app {
+
+GuiOptions parseGuiOptions(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Distillery: watch dataset distillation happen."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataset(QStringLiteral("dataset"),
+        QCoreApplication::translate("main", "Data set (fashion-mnist, idx:<dir>, cifar10:<dir>, folder:<dir>, medmnist:<file>)"),
+        QStringLiteral("source"));
+    const QCommandLineOption method(QStringLiteral("method"), QCoreApplication::translate("main", "Method (dm, dc, dsa, random, herding, kcenter)"),
+        QStringLiteral("name"));
+    const QCommandLineOption ipc(QStringLiteral("ipc"), QCoreApplication::translate("main", "Images per class"), QStringLiteral("n"));
+    const QCommandLineOption preset(QStringLiteral("preset"), QCoreApplication::translate("main", "classroom or paper"), QStringLiteral("preset"));
+    const QCommandLineOption iterations(QStringLiteral("iterations"), QCoreApplication::translate("main", "Iterations"), QStringLiteral("n"));
+    const QCommandLineOption device(QStringLiteral("device"), QCoreApplication::translate("main", "auto, cpu, cuda or cuda:N"), QStringLiteral("device"));
+    const QCommandLineOption config(QStringLiteral("config"), QCoreApplication::translate("main", "Load this config.json"), QStringLiteral("file"));
+    const QCommandLineOption autostart(QStringLiteral("autostart"), QCoreApplication::translate("main", "Start the run at once"));
+    const QCommandLineOption quitAfter(QStringLiteral("quit-after-iterations"),
+        QCoreApplication::translate("main", "Stop the run after N iterations and quit"), QStringLiteral("n"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QCoreApplication::translate("main", "Save a picture of the window once the run has stopped"), QStringLiteral("file.png"));
+    const QCommandLineOption zoom(QStringLiteral("zoom"), QCoreApplication::translate("main", "Pixel size of the images (1–32)"), QStringLiteral("n"));
+    parser.addOptions({dataset, method, ipc, preset, iterations, device, config, autostart, quitAfter, screenshot, zoom});
+    parser.process(arguments); // --help and --version print and exit here
+
+    GuiOptions o;
+    auto number = [&](const QCommandLineOption& option, std::optional<int>& out) {
+        if (!parser.isSet(option))
+            return;
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok || value < 0)
+            o.error = QStringLiteral("--%1: \"%2\" is not a non-negative number").arg(option.names().first(), parser.value(option));
+        else
+            out = value;
+    };
+    auto text = [&](const QCommandLineOption& option, std::optional<QString>& out) {
+        if (parser.isSet(option))
+            out = parser.value(option);
+    };
+    text(dataset, o.dataset);
+    text(method, o.method);
+    number(ipc, o.ipc);
+    text(preset, o.preset);
+    number(iterations, o.iterations);
+    text(device, o.device);
+    text(config, o.config);
+    o.autostart = parser.isSet(autostart);
+    std::optional<int> quit;
+    number(quitAfter, quit);
+    o.quitAfterIterations = quit.value_or(0);
+    o.screenshot = parser.value(screenshot);
+    std::optional<int> z;
+    number(zoom, z);
+    o.zoom = z.value_or(0);
+    return o;
+}
+
+void applyGuiOptions(const GuiOptions& o, core::RunConfig& config)
+{
+    if (o.config)
+        config = core::loadRunConfig(o.config->toStdString());
+    if (o.preset)
+        core::applyPreset(config, o.preset->toStdString());
+    if (o.dataset)
+        config.data.source = o.dataset->toStdString();
+    if (o.method)
+        config.method = o.method->toStdString();
+    if (o.ipc)
+        config.ipc = *o.ipc;
+    if (o.iterations)
+        config.iterations = *o.iterations;
+    if (o.device)
+        config.device = o.device->toStdString();
+    core::validate(config);
+}
+
+} // namespace distillery::app

@@ -1,0 +1,53 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "controller/evalworker.h"
+
+#include <distillery/error.h>
+
+namespace distillery::ui {
+
+EvalWorker::~EvalWorker() = default;
+
+core::Evaluator& EvalWorker::evaluatorFor(const core::RunConfig& config)
+{
+    const QString key = QString::fromStdString(config.data.source + "|" + std::to_string(config.data.imageSize) + "|"
+        + config.data.color + "|" + std::to_string(config.data.testFraction) + "|"
+        + std::to_string(config.data.splitSeed) + "|" + config.device);
+    if (!m_evaluator || key != m_evaluatorKey) {
+        m_evaluator.reset(); // free the old data set first
+        m_evaluator = std::make_unique<core::Evaluator>(config.data, config.device, config.threads);
+        m_evaluatorKey = key;
+    }
+    return *m_evaluator;
+}
+
+void EvalWorker::evaluate(quint64 runId, Job job, const core::RunConfig& config, const core::SyntheticSet& set,
+    std::shared_ptr<core::RunControl> control)
+{
+    try {
+        core::Evaluator& evaluator = evaluatorFor(config);
+        const core::EvalProgressFn progress = [&](const core::EvalProgress& p) {
+            Q_EMIT progressed(runId, job, p.model * p.epochs + p.epoch, p.models * p.epochs);
+        };
+        core::EvalResult result;
+        switch (job) {
+        case Job::Synthetic:
+            result = evaluator.evaluate(set, config.model, config.eval, config.seed, progress, control.get());
+            result.iteration = std::stoi(set.metadata.count("iteration") ? set.metadata.at("iteration") : "0");
+            break;
+        case Job::RandomReal:
+            result = evaluator.randomSubset(config.ipc, config.model, config.eval, config.seed, progress, control.get());
+            break;
+        case Job::FullData:
+            result = evaluator.fullData(config.model, config.eval, config.seed, progress, control.get());
+            break;
+        }
+        Q_EMIT evaluated(runId, job, result);
+    } catch (const core::Cancelled&) {
+        // A newer run or a closing window cancelled it: nobody waits for the result.
+    } catch (const std::exception& e) {
+        Q_EMIT failed(runId, job, QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace distillery::ui

@@ -1,0 +1,102 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "controller/evalworker.h"
+#include "controller/metatypes.h"
+
+#include <distillery/runcontrol.h>
+
+#include <QImage>
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <optional>
+
+namespace distillery::ui {
+
+class RunWorker;
+
+/// Owns the long-lived run thread and the evaluation thread (STYLE.md, "Threading pattern"). Every call is
+/// made on the GUI thread; results arrive as signals for the current run only (stale run ids are dropped).
+class RunController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunController)
+
+public:
+    enum class State
+    {
+        Idle,
+        Running,
+        Paused,
+        Stopping,
+    };
+    Q_ENUM(State)
+
+    explicit RunController(QObject* parent = nullptr, int threads = 0);
+    ~RunController() override;
+
+    /// Starts a run (stopping any current one). The baseline of a random real subset at the same IPC is evaluated
+    /// beside it unless `baseline` is false.
+    void start(const distillery::core::RunConfig& config, bool baseline = true);
+    void pause();
+    void resume();
+    /// While paused: exactly one more iteration.
+    void step();
+    /// Ends the run after the current iteration; the session writes the checkpoint and the last set.
+    void stop();
+    /// Evaluates a copy of the current set on the evaluation thread; distillation goes on meanwhile.
+    void evaluateNow();
+    /// Also evaluate every `iterations` (0 = never) without stopping distillation.
+    void setEvaluationInterval(int iterations);
+    /// The same protocol on the whole training split (slow on a CPU: minutes).
+    void computeFullDataBaseline();
+    /// Asks for a full-precision copy of the current set (syntheticSetReady answers).
+    void requestSyntheticSet();
+    /// Evaluates a set that is not running (an opened file, a finished run) with `config`'s data and protocol.
+    void evaluateSet(const distillery::core::SyntheticSet& set, const distillery::core::RunConfig& config);
+
+    State state() const { return m_state; }
+    bool isActive() const { return m_state != State::Idle; }
+    quint64 currentRunId() const { return m_currentRunId; }
+    /// The resolved config of the current (or last) run, once prepared.
+    const std::optional<distillery::core::RunConfig>& resolvedConfig() const { return m_resolved; }
+    int lastIteration() const { return m_lastIteration; }
+
+Q_SIGNALS:
+    void stateChanged(distillery::ui::RunController::State state);
+    void prepared(const distillery::core::RunConfig& resolved, const QString& runDir);
+    void stepsCompleted(const QList<distillery::core::StepStats>& steps);
+    void snapshotReady(const distillery::core::Snapshot& snapshot, const QImage& grid);
+    void syntheticSetReady(const distillery::core::SyntheticSet& set);
+    void evaluated(const distillery::core::EvalResult& result);
+    void evaluationProgressed(int done, int total);
+    void baselineReady(distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result);
+    void messageLogged(const QString& line);
+    void runFinished(const distillery::core::RunResult& result);
+    void runFailed(const QString& message);
+
+private:
+    void setState(State state);
+    void submitEvaluation(EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config);
+
+    QThread m_runThread;
+    QThread m_evalThread;
+    RunWorker* m_runWorker; // lives in m_runThread; deleted there
+    EvalWorker* m_evalWorker; // lives in m_evalThread
+    std::shared_ptr<core::RunControl> m_control;
+    std::shared_ptr<core::RunControl> m_evalControl;
+    quint64 m_currentRunId = 0;
+    State m_state = State::Idle;
+    std::optional<core::RunConfig> m_resolved;
+    int m_lastIteration = 0;
+    int m_evalInterval = 0;
+    int m_nextEvalAt = 0;
+    bool m_copyForEvaluation = false;
+    int m_evaluationsInFlight = 0;
+    bool m_wantBaseline = true;
+};
+
+} // namespace distillery::ui

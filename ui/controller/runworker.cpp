@@ -1,0 +1,80 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "controller/runworker.h"
+
+#include "controller/snapshotimage.h"
+
+#include <distillery/device.h>
+#include <distillery/error.h>
+#include <distillery/session.h>
+
+namespace distillery::ui {
+namespace {
+
+    constexpr qint64 kStepBatchMs = 40; // ≤ 25 batches per second reach the GUI
+    constexpr qint64 kSnapshotMs = 100; // ≤ 10 images per second
+
+} // namespace
+
+void RunWorker::initThread(int threads)
+{
+    core::setThreadCount(threads);
+}
+
+void RunWorker::flushSteps(quint64 runId)
+{
+    if (m_pendingSteps.isEmpty())
+        return;
+    Q_EMIT stepsCompleted(runId, m_pendingSteps);
+    m_pendingSteps.clear();
+    m_sinceSteps.restart();
+}
+
+void RunWorker::run(const core::RunConfig& config, std::shared_ptr<core::RunControl> control, quint64 runId)
+{
+    m_pendingSteps.clear();
+    m_sinceSteps.start();
+    m_sinceSnapshot.invalidate();
+    core::Snapshot latest;
+    bool latestSent = true;
+
+    core::SessionCallbacks callbacks;
+    callbacks.onStep = [&](const core::StepStats& stats) {
+        m_pendingSteps.append(stats);
+        // A paused run moves one step at a time: show each at once.
+        if (m_sinceSteps.elapsed() >= kStepBatchMs || control->isPaused())
+            flushSteps(runId);
+    };
+    callbacks.onSnapshot = [&](const core::Snapshot& snapshot) {
+        latest = snapshot;
+        latestSent = false;
+        if (!m_sinceSnapshot.isValid() || m_sinceSnapshot.elapsed() >= kSnapshotMs || control->isPaused()) {
+            flushSteps(runId); // curves never lag behind the image
+            Q_EMIT snapshotReady(runId, latest, gridImage(latest));
+            latestSent = true;
+            m_sinceSnapshot.restart();
+        }
+    };
+    callbacks.onSyntheticSet = [&](const core::SyntheticSet& set) { Q_EMIT syntheticSetReady(runId, set); };
+    callbacks.onEvaluated = [&](const core::EvalResult& result) { Q_EMIT evaluated(runId, result); };
+    callbacks.onMessage = [&](const std::string& line) { Q_EMIT messageLogged(runId, QString::fromStdString(line)); };
+
+    // No exception may cross a queued call: everything ends in runFinished or runFailed.
+    try {
+        core::Session session(config);
+        session.prepare(callbacks);
+        Q_EMIT prepared(runId, session.config(), QString::fromStdString(session.runDir()));
+        const core::RunResult result = session.run(*control, callbacks);
+        flushSteps(runId);
+        if (!latestSent)
+            Q_EMIT snapshotReady(runId, latest, gridImage(latest)); // the final image always goes out
+        Q_EMIT runFinished(runId, result);
+    } catch (const std::exception& e) {
+        flushSteps(runId);
+        if (!latestSent)
+            Q_EMIT snapshotReady(runId, latest, gridImage(latest));
+        Q_EMIT runFailed(runId, QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace distillery::ui

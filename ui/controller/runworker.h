@@ -1,0 +1,54 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "controller/metatypes.h"
+
+#include <distillery/runcontrol.h>
+
+#include <QElapsedTimer>
+#include <QImage>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace distillery::ui {
+
+/// Lives in RunController's thread and runs one session at a time (STYLE.md, "Threading pattern"). Results
+/// leave as values on queued signals tagged with the run id, throttled: step statistics in batches at most every
+/// 40 ms, snapshots at most 10 per second (the last one always).
+class RunWorker final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RunWorker)
+
+public:
+    RunWorker() = default;
+
+    /// Runs in the worker thread before any run: torch's thread count is set once, there.
+    void initThread(int threads);
+
+    /// Blocks the worker's event loop until the run ends; stop and pause come through `control`.
+    void run(const distillery::core::RunConfig& config, std::shared_ptr<distillery::core::RunControl> control,
+        quint64 runId);
+
+Q_SIGNALS:
+    void prepared(quint64 runId, const distillery::core::RunConfig& resolved, const QString& runDir);
+    void stepsCompleted(quint64 runId, const QList<distillery::core::StepStats>& steps);
+    void snapshotReady(quint64 runId, const distillery::core::Snapshot& snapshot, const QImage& grid);
+    void syntheticSetReady(quint64 runId, const distillery::core::SyntheticSet& set);
+    void evaluated(quint64 runId, const distillery::core::EvalResult& result);
+    void messageLogged(quint64 runId, const QString& line);
+    void runFinished(quint64 runId, const distillery::core::RunResult& result);
+    void runFailed(quint64 runId, const QString& message);
+
+private:
+    void flushSteps(quint64 runId);
+
+    QList<distillery::core::StepStats> m_pendingSteps;
+    QElapsedTimer m_sinceSteps;
+    QElapsedTimer m_sinceSnapshot;
+};
+
+} // namespace distillery::ui

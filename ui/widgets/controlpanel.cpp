@@ -1,0 +1,321 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/controlpanel.h"
+
+#include "widgets/methodhelp.h"
+
+#include <distillery/device.h>
+#include <distillery/methods.h>
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace distillery::ui {
+namespace {
+
+    QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+
+    /// Selects the item whose data is `value`, adding it (shown as itself) when missing.
+    void selectData(QComboBox* box, const QString& value)
+    {
+        int index = box->findData(value);
+        if (index < 0) {
+            box->addItem(value, value);
+            index = box->count() - 1;
+        }
+        box->setCurrentIndex(index);
+    }
+
+    QString dataOf(const QComboBox* box) { return box->currentData().toString(); }
+
+    /// "Default" at the minimum of a spin box means "the method's value" (0 in the config).
+    void defaultAtZero(QSpinBox* box) { box->setSpecialValueText(QObject::tr("Default")); }
+
+} // namespace
+
+ControlPanel::ControlPanel(QWidget* parent)
+    : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+
+    // Presets first: a teacher picks one and presses Start.
+    auto* presets = new QHBoxLayout;
+    auto* classroom = new QPushButton(tr("Classroom"), this);
+    classroom->setToolTip(tr("Settings for a laptop CPU: a narrow network, few real images per step, a short "
+                             "evaluation. Results in seconds to minutes."));
+    auto* paper = new QPushButton(tr("Paper"), this);
+    paper->setToolTip(tr("The reference settings of each method's paper (ConvNet-128, the paper's iterations and "
+                         "evaluation protocol). Meant for a GPU: hours on a CPU."));
+    m_presetLabel = new QLabel(this);
+    presets->addWidget(new QLabel(tr("Preset:"), this));
+    presets->addWidget(classroom);
+    presets->addWidget(paper);
+    presets->addWidget(m_presetLabel, 1);
+    layout->addLayout(presets);
+    connect(classroom, &QPushButton::clicked, this, [this] { applyPreset(QStringLiteral("classroom")); });
+    connect(paper, &QPushButton::clicked, this, [this] { applyPreset(QStringLiteral("paper")); });
+
+    // Data.
+    auto* dataBox = new QGroupBox(tr("Data"), this);
+    auto* dataForm = new QFormLayout(dataBox);
+    auto* dataRow = new QHBoxLayout;
+    m_dataset = new QComboBox(dataBox);
+    m_dataset->addItem(tr("Fashion-MNIST (built in)"), QStringLiteral("fashion-mnist"));
+    m_dataset->setToolTip(tr("The real data set to distil. Fashion-MNIST comes with Distillery; open an IDX or "
+                             "CIFAR folder, a folder of images (one sub-folder per class) or a MedMNIST .npz."));
+    m_openData = new QPushButton(tr("Open…"), dataBox);
+    m_openData->setToolTip(tr("Use another data set"));
+    auto* openMenu = new QMenu(m_openData);
+    const std::pair<const char*, const char*> kinds[] = {{"idx", "MNIST-family IDX folder…"},
+        {"cifar10", "CIFAR-10 binary folder…"}, {"cifar100", "CIFAR-100 binary folder…"},
+        {"folder", "Image folder (one sub-folder per class)…"}, {"medmnist", "MedMNIST .npz file…"}};
+    for (const auto& [kind, label] : kinds) {
+        const QString k = QLatin1String(kind);
+        openMenu->addAction(tr(label), this, [this, k] { Q_EMIT openDataSourceRequested(k); });
+    }
+    m_openData->setMenu(openMenu);
+    dataRow->addWidget(m_dataset, 1);
+    dataRow->addWidget(m_openData);
+    dataForm->addRow(tr("Data set"), dataRow);
+    m_imageSize = new QSpinBox(dataBox);
+    m_imageSize->setRange(8, 512);
+    m_imageSize->setToolTip(tr("Image folders only: every image is resized to this many pixels square"));
+    dataForm->addRow(tr("Image size"), m_imageSize);
+    m_color = new QComboBox(dataBox);
+    m_color->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_color->addItem(tr("Grey"), QStringLiteral("grey"));
+    m_color->addItem(tr("Colour"), QStringLiteral("colour"));
+    m_color->setToolTip(tr("Image folders only: read images as grey or colour (automatic: grey if all are grey)"));
+    dataForm->addRow(tr("Colour"), m_color);
+    layout->addWidget(dataBox);
+
+    // Method.
+    auto* methodBox = new QGroupBox(tr("Method"), this);
+    auto* methodForm = new QFormLayout(methodBox);
+    m_method = new QComboBox(methodBox);
+    for (const auto& info : core::availableMethods())
+        m_method->addItem(fromStd(info.title), fromStd(info.name));
+    m_method->setToolTip(tr("How the synthetic images are made; the panel below explains the selected method"));
+    methodForm->addRow(tr("Method"), m_method);
+    m_ipc = new QSpinBox(methodBox);
+    m_ipc->setRange(1, 1000);
+    m_ipc->setToolTip(tr("Images per class in the synthetic set (1, 10 and 50 are the usual benchmarks)"));
+    methodForm->addRow(tr("Images per class"), m_ipc);
+    m_iterations = new QSpinBox(methodBox);
+    m_iterations->setRange(0, 10'000'000);
+    defaultAtZero(m_iterations);
+    m_iterations->setToolTip(tr("Outer iterations of the method (Default: the preset's value for the method)"));
+    methodForm->addRow(tr("Iterations"), m_iterations);
+    m_lrImage = new QDoubleSpinBox(methodBox);
+    m_lrImage->setRange(0, 1e6);
+    m_lrImage->setDecimals(4);
+    m_lrImage->setSpecialValueText(tr("Default"));
+    m_lrImage->setToolTip(tr("Learning rate of the synthetic pixels (DM 1, DC/DSA 0.1 by default)"));
+    methodForm->addRow(tr("Image learning rate"), m_lrImage);
+    m_realBatch = new QSpinBox(methodBox);
+    m_realBatch->setRange(0, 100'000);
+    defaultAtZero(m_realBatch);
+    m_realBatch->setToolTip(tr("Real images per class in each matching step (paper 256; classroom fewer)"));
+    methodForm->addRow(tr("Real images per step"), m_realBatch);
+    m_init = new QComboBox(methodBox);
+    m_init->addItem(tr("Default"), QString());
+    m_init->addItem(tr("Real images"), QStringLiteral("real"));
+    m_init->addItem(tr("Noise"), QStringLiteral("noise"));
+    m_init->setToolTip(tr("Start the synthetic images from random real images of each class, or from noise. "
+                          "Starting from real images makes them resemble (and possibly reveal) those images."));
+    methodForm->addRow(tr("Start from"), m_init);
+    m_augment = new QComboBox(methodBox);
+    m_augment->addItem(tr("Default"), QString());
+    m_augment->addItem(tr("None"), QStringLiteral("none"));
+    m_augment->addItem(tr("DSA (with flips)"), QStringLiteral("color_crop_cutout_flip_scale_rotate"));
+    m_augment->addItem(tr("DSA (no flips, for digits)"), QStringLiteral("color_crop_cutout_scale_rotate"));
+    m_augment->setToolTip(tr("Differentiable augmentation while distilling (DM and DSA use it by default)"));
+    methodForm->addRow(tr("Augmentation"), m_augment);
+    layout->addWidget(methodBox);
+
+    // Model and device.
+    auto* modelBox = new QGroupBox(tr("Network and device"), this);
+    auto* modelForm = new QFormLayout(modelBox);
+    m_arch = new QComboBox(modelBox);
+    m_arch->addItem(tr("ConvNet"), QStringLiteral("convnet"));
+    m_arch->addItem(tr("MLP"), QStringLiteral("mlp"));
+    m_arch->addItem(tr("LeNet"), QStringLiteral("lenet"));
+    m_arch->addItem(tr("ResNet-18"), QStringLiteral("resnet18"));
+    m_arch->setToolTip(tr("The network used to distil and to evaluate (ConvNet is the reference)"));
+    modelForm->addRow(tr("Network"), m_arch);
+    m_width = new QSpinBox(modelBox);
+    m_width->setRange(1, 4096);
+    m_width->setToolTip(tr("ConvNet channels per block (paper 128; classroom 32 runs far faster on a CPU)"));
+    modelForm->addRow(tr("Width"), m_width);
+    m_depth = new QSpinBox(modelBox);
+    m_depth->setRange(1, 8);
+    m_depth->setToolTip(tr("ConvNet blocks (conv, norm, activation, pooling)"));
+    modelForm->addRow(tr("Depth"), m_depth);
+    m_norm = new QComboBox(modelBox);
+    m_norm->addItem(tr("Instance"), QStringLiteral("instance"));
+    m_norm->addItem(tr("Batch"), QStringLiteral("batch"));
+    m_norm->addItem(tr("None"), QStringLiteral("none"));
+    m_norm->setToolTip(tr("Normalisation layers (instance norm is the reference)"));
+    modelForm->addRow(tr("Normalisation"), m_norm);
+    m_device = new QComboBox(modelBox);
+    m_device->addItem(tr("Automatic"), QStringLiteral("auto"));
+    for (const auto& d : core::availableDevices())
+        m_device->addItem(fromStd(d.id + "  (" + d.description + ")"), fromStd(d.id));
+    m_device->setToolTip(tr("Where to compute: a CUDA GPU if this build of LibTorch has one, else the CPU"));
+    modelForm->addRow(tr("Device"), m_device);
+    m_seed = new QSpinBox(modelBox);
+    m_seed->setRange(0, std::numeric_limits<int>::max());
+    m_seed->setToolTip(tr("The same seed and settings reproduce the same synthetic set on the CPU"));
+    modelForm->addRow(tr("Seed"), m_seed);
+    layout->addWidget(modelBox);
+
+    // Evaluation.
+    auto* evalBox = new QGroupBox(tr("Evaluation"), this);
+    auto* evalForm = new QFormLayout(evalBox);
+    m_evalModels = new QSpinBox(evalBox);
+    m_evalModels->setRange(1, 100);
+    m_evalModels->setToolTip(tr("Fresh networks trained on the synthetic set per evaluation (mean ± std over them)"));
+    evalForm->addRow(tr("Models"), m_evalModels);
+    m_evalEpochs = new QSpinBox(evalBox);
+    m_evalEpochs->setRange(0, 100'000);
+    defaultAtZero(m_evalEpochs);
+    m_evalEpochs->setToolTip(tr("Training epochs per model (Default: the method's protocol, 1000 with DSA, 300 without)"));
+    evalForm->addRow(tr("Epochs"), m_evalEpochs);
+    m_evalAugment = new QComboBox(evalBox);
+    m_evalAugment->addItem(tr("Default"), QString());
+    m_evalAugment->addItem(tr("DSA"), QStringLiteral("dsa"));
+    m_evalAugment->addItem(tr("None"), QStringLiteral("none"));
+    m_evalAugment->setToolTip(tr("Augmentation while training the evaluation models; compare methods only under one "
+                                 "protocol"));
+    evalForm->addRow(tr("Augmentation"), m_evalAugment);
+    m_evalEvery = new QSpinBox(evalBox);
+    m_evalEvery->setRange(0, 1'000'000);
+    m_evalEvery->setSpecialValueText(tr("Off"));
+    m_evalEvery->setToolTip(tr("Evaluate a copy of the set every N iterations while distillation goes on"));
+    evalForm->addRow(tr("Evaluate every"), m_evalEvery);
+    layout->addWidget(evalBox);
+    connect(m_evalEvery, qOverload<int>(&QSpinBox::valueChanged), this, &ControlPanel::evaluationIntervalChanged);
+
+    m_help = new QTextBrowser(this);
+    m_help->setOpenExternalLinks(false);
+    m_help->setToolTip(tr("What the selected method matches"));
+    m_help->setMinimumHeight(160);
+    layout->addWidget(m_help, 1);
+    connect(m_method, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        updateMethodHelp();
+        Q_EMIT methodChanged(dataOf(m_method));
+    });
+
+    m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_color, m_method, m_ipc, m_iterations, m_lrImage,
+        m_realBatch, m_init, m_augment, m_arch, m_width, m_depth, m_norm, m_device, m_seed, m_evalModels, m_evalEpochs,
+        m_evalAugment, classroom, paper};
+
+    core::RunConfig defaults;
+    core::applyPreset(defaults, "classroom");
+    defaults.method = "dm";
+    setConfig(defaults);
+}
+
+void ControlPanel::applyPreset(const QString& preset)
+{
+    // A preset sets network, protocol and method defaults; what the user chose to study stays.
+    core::RunConfig c = config();
+    const core::RunConfig keep = c;
+    core::applyPreset(c, preset.toStdString());
+    c.params = core::MethodParams{};
+    c.iterations = 0;
+    c.data = keep.data;
+    c.method = keep.method;
+    c.ipc = keep.ipc;
+    c.seed = keep.seed;
+    c.device = keep.device;
+    setConfig(c);
+}
+
+void ControlPanel::updateMethodHelp()
+{
+    m_help->setHtml(methodExplanation(dataOf(m_method)));
+}
+
+core::RunConfig ControlPanel::config() const
+{
+    core::RunConfig c = m_base;
+    c.data.source = dataOf(m_dataset).toStdString();
+    c.data.imageSize = m_imageSize->value();
+    c.data.color = dataOf(m_color).toStdString();
+    c.method = dataOf(m_method).toStdString();
+    c.ipc = m_ipc->value();
+    c.iterations = m_iterations->value();
+    c.params.lrImage = m_lrImage->value();
+    c.params.realBatch = m_realBatch->value();
+    c.params.init = dataOf(m_init).toStdString();
+    c.params.augment = dataOf(m_augment).toStdString();
+    c.model.arch = dataOf(m_arch).toStdString();
+    c.model.width = m_width->value();
+    c.model.depth = m_depth->value();
+    c.model.norm = dataOf(m_norm).toStdString();
+    c.device = dataOf(m_device).toStdString();
+    c.seed = static_cast<std::uint64_t>(m_seed->value());
+    c.eval.models = m_evalModels->value();
+    c.eval.epochs = m_evalEpochs->value();
+    c.eval.augment = dataOf(m_evalAugment).toStdString();
+    return c;
+}
+
+void ControlPanel::setConfig(const core::RunConfig& c)
+{
+    m_base = c;
+    selectData(m_dataset, fromStd(c.data.source));
+    m_imageSize->setValue(c.data.imageSize);
+    selectData(m_color, fromStd(c.data.color));
+    selectData(m_method, fromStd(c.method));
+    m_ipc->setValue(c.ipc);
+    m_iterations->setValue(c.iterations);
+    m_lrImage->setValue(c.params.lrImage);
+    m_realBatch->setValue(c.params.realBatch);
+    selectData(m_init, fromStd(c.params.init));
+    selectData(m_augment, fromStd(c.params.augment));
+    selectData(m_arch, fromStd(c.model.arch));
+    m_width->setValue(c.model.width);
+    m_depth->setValue(c.model.depth);
+    selectData(m_norm, fromStd(c.model.norm));
+    selectData(m_device, fromStd(c.device));
+    m_seed->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, std::numeric_limits<int>::max())));
+    m_evalModels->setValue(c.eval.models);
+    m_evalEpochs->setValue(c.eval.epochs);
+    selectData(m_evalAugment, fromStd(c.eval.augment));
+    m_presetLabel->setText(tr("current: %1").arg(fromStd(c.preset)));
+    updateMethodHelp();
+}
+
+int ControlPanel::evaluationInterval() const
+{
+    return m_evalEvery->value();
+}
+
+void ControlPanel::setEvaluationInterval(int iterations)
+{
+    m_evalEvery->setValue(iterations);
+}
+
+void ControlPanel::selectDataSource(const QString& source)
+{
+    selectData(m_dataset, source);
+}
+
+void ControlPanel::setRunning(bool running)
+{
+    for (QWidget* w : std::as_const(m_lockedWhileRunning))
+        w->setEnabled(!running);
+}
+
+} // namespace distillery::ui

@@ -1,0 +1,71 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/evalresult.h>
+#include <distillery/stepstats.h>
+
+#include <QTimer>
+#include <QWidget>
+
+#include <optional>
+#include <vector>
+
+class QCustomPlot;
+class QCPErrorBars;
+class QCPItemStraightLine;
+class QCPItemText;
+class QLabel;
+class QPushButton;
+
+namespace distillery::ui {
+
+/// Three live plots: the method's loss per iteration (log scale, raw and smoothed), its per-class terms, and test
+/// accuracy at evaluation points with mean ± std error bars next to two dashed references — the random-real
+/// baseline at the same IPC and the full-data accuracy. Points are appended as they come; replots are merged by a
+/// 40 ms single-shot timer, so they stay at or below 25 per second.
+class CurvesPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(CurvesPanel)
+
+public:
+    explicit CurvesPanel(QWidget* parent = nullptr);
+
+    void clear();
+    void appendSteps(const QList<distillery::core::StepStats>& steps);
+    void addEvaluation(const distillery::core::EvalResult& result);
+    void setRandomBaseline(const distillery::core::EvalResult& result);
+    /// `note` says where the number comes from ("measured, n = 2" or "published, ConvNet-128").
+    void setFullDataReference(double accuracy, const QString& note);
+    void setClassNames(const std::vector<std::string>& names);
+
+    int lossPointCount() const;
+    int accuracyPointCount() const;
+    int replotCount() const { return m_replots; }
+
+Q_SIGNALS:
+    void fullDataRequested();
+
+private:
+    void scheduleReplot();
+    void replotNow();
+    void setReference(QCPItemStraightLine* line, QCPItemText* text, double accuracy, const QString& label);
+
+    QCustomPlot* m_lossPlot = nullptr;
+    QCustomPlot* m_classPlot = nullptr;
+    QCustomPlot* m_accuracyPlot = nullptr;
+    QCPErrorBars* m_errorBars = nullptr;
+    QCPItemStraightLine* m_randomLine = nullptr;
+    QCPItemText* m_randomText = nullptr;
+    QCPItemStraightLine* m_fullLine = nullptr;
+    QCPItemText* m_fullText = nullptr;
+    QPushButton* m_fullButton = nullptr;
+    QLabel* m_protocol = nullptr;
+    QTimer m_replotTimer;
+    std::optional<double> m_smoothed;
+    int m_replots = 0;
+    std::vector<std::string> m_classNames;
+};
+
+} // namespace distillery::ui

@@ -1,0 +1,709 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/mainwindow.h"
+
+#include "controller/runcontroller.h"
+#include "controller/snapshotimage.h"
+#include "widgets/controlpanel.h"
+#include "widgets/curvespanel.h"
+#include "widgets/imagedialog.h"
+#include "widgets/syntheticgrid.h"
+
+#include <distillery/datasets.h>
+#include <distillery/device.h>
+#include <distillery/error.h>
+#include <distillery/version.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSlider>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTextStream>
+#include <QTimer>
+#include <QToolBar>
+
+namespace distillery::ui {
+namespace {
+
+    constexpr int kMaxRecentRuns = 10;
+    // Published full-data accuracy of the reference ConvNet on Fashion-MNIST (METHODS.md §11), shown until a
+    // measured value exists, and labelled as published.
+    constexpr double kPublishedFashionMnistFullData = 0.935;
+
+    QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+
+    /// Resident memory of this process, from /proc (Linux); 0 elsewhere.
+    double residentBytes()
+    {
+        QFile statm(QStringLiteral("/proc/self/statm"));
+        if (!statm.open(QIODevice::ReadOnly))
+            return 0;
+        const QList<QByteArray> fields = statm.readAll().split(' ');
+        return fields.size() > 1 ? fields[1].toDouble() * 4096.0 : 0;
+    }
+
+    QString formatDuration(double seconds)
+    {
+        if (!(seconds >= 0) || seconds > 1e7)
+            return QStringLiteral("–");
+        const auto s = static_cast<qint64>(seconds + 0.5);
+        return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                         : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    }
+
+    /// A snapshot of a set loaded from a file, for the grid.
+    core::Snapshot snapshotOf(const core::SyntheticSet& set)
+    {
+        core::Snapshot s;
+        s.images = core::toDisplayPixels(set);
+        s.labels = set.labels;
+        s.classNames = set.classNames;
+        s.initIndices = set.initIndices;
+        s.ipc = set.ipc();
+        if (const auto it = set.metadata.find("iteration"); it != set.metadata.end())
+            s.iteration = std::atoi(it->second.c_str());
+        if (const auto it = set.metadata.find("iterations"); it != set.metadata.end())
+            s.totalIterations = std::atoi(it->second.c_str());
+        return s;
+    }
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent)
+    , m_controller(new RunController(this))
+{
+    setWindowTitle(tr("Distillery"));
+    setObjectName(QStringLiteral("MainWindow"));
+
+    m_controls = new ControlPanel;
+    auto* controlsScroll = new QScrollArea;
+    controlsScroll->setWidget(m_controls);
+    controlsScroll->setWidgetResizable(true);
+    auto* dock = new QDockWidget(tr("Settings"), this);
+    dock->setObjectName(QStringLiteral("SettingsDock"));
+    dock->setWidget(controlsScroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    m_grid = new SyntheticGrid;
+    auto* gridScroll = new QScrollArea;
+    gridScroll->setWidget(m_grid);
+    gridScroll->setWidgetResizable(false);
+    gridScroll->setAlignment(Qt::AlignCenter);
+    m_curves = new CurvesPanel;
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("CentralSplitter"));
+    splitter->addWidget(gridScroll);
+    splitter->addWidget(m_curves);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({620, 620});
+    setCentralWidget(splitter);
+
+    m_iterationLabel = new QLabel(tr("Ready"));
+    m_rateLabel = new QLabel;
+    m_deviceLabel = new QLabel;
+    m_memoryLabel = new QLabel;
+    m_progress = new QProgressBar;
+    m_progress->setMaximumWidth(180);
+    m_progress->setTextVisible(true);
+    m_progress->setToolTip(tr("Iterations done"));
+    m_evalProgress = new QProgressBar;
+    m_evalProgress->setMaximumWidth(140);
+    m_evalProgress->setFormat(tr("eval %p%"));
+    m_evalProgress->setToolTip(tr("Evaluation running beside distillation"));
+    m_evalProgress->setVisible(false);
+    statusBar()->addWidget(m_iterationLabel);
+    statusBar()->addWidget(m_progress);
+    statusBar()->addWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_evalProgress);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+    statusBar()->addPermanentWidget(m_memoryLabel);
+
+    buildActions();
+    buildMenus();
+    connectController();
+
+    connect(m_controls, &ControlPanel::openDataSourceRequested, this, &MainWindow::openDataSource);
+    connect(m_controls, &ControlPanel::evaluationIntervalChanged, m_controller, &RunController::setEvaluationInterval);
+    connect(m_grid, &SyntheticGrid::imageClicked, this, [this](int index) {
+        ImageDialog dialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
+        dialog.exec();
+    });
+    connect(m_grid, &SyntheticGrid::zoomChanged, m_zoom, &QSlider::setValue);
+    connect(m_curves, &CurvesPanel::fullDataRequested, this, [this] {
+        if (!m_controller->resolvedConfig()) {
+            QMessageBox::information(this, tr("Full-data accuracy"), tr("Start a run first: the full-data accuracy uses "
+                                                                        "its data set, network and protocol."));
+            return;
+        }
+        statusBar()->showMessage(tr("Training on the full training set (this takes a while on a CPU)…"), 5000);
+        m_controller->computeFullDataBaseline();
+    });
+
+    restoreSettings();
+    m_controller->setEvaluationInterval(m_controls->evaluationInterval());
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    auto* toolbar = addToolBar(tr("Run"));
+    toolbar->setObjectName(QStringLiteral("RunToolBar"));
+    auto make = [&](const QString& text, const QString& tip, QKeySequence key, void (MainWindow::*slot)()) {
+        auto* action = new QAction(text, this);
+        action->setToolTip(tip);
+        action->setStatusTip(tip);
+        action->setShortcut(key);
+        connect(action, &QAction::triggered, this, slot);
+        toolbar->addAction(action);
+        return action;
+    };
+    m_startAction = make(tr("Start"), tr("Start distilling with the settings on the left"), QKeySequence(Qt::Key_F5),
+        &MainWindow::startRun);
+    m_pauseAction = make(tr("Pause"), tr("Pause or resume the run"), QKeySequence(Qt::Key_F6), &MainWindow::togglePause);
+    m_stepAction = make(tr("Step"), tr("Run exactly one iteration (pauses first): for a lesson"), QKeySequence(Qt::Key_F7),
+        &MainWindow::stepRun);
+    m_stopAction = make(tr("Stop"), tr("Stop after the current iteration; the last set and checkpoint are saved"),
+        QKeySequence(Qt::Key_F8), &MainWindow::stopRun);
+    m_resetAction = make(tr("Reset"), tr("Clear the images and curves"), QKeySequence(), &MainWindow::resetRun);
+    toolbar->addSeparator();
+    m_evaluateAction = make(tr("Evaluate now"), tr("Train fresh networks on a copy of the current set and test them "
+                                                   "(distillation goes on meanwhile)"),
+        QKeySequence(Qt::Key_F9), &MainWindow::evaluateNow);
+    toolbar->addSeparator();
+    toolbar->addWidget(new QLabel(tr(" Zoom ")));
+    m_zoom = new QSlider(Qt::Horizontal);
+    m_zoom->setRange(1, 32);
+    m_zoom->setValue(m_grid->zoom());
+    m_zoom->setMaximumWidth(160);
+    m_zoom->setToolTip(tr("Size of each synthetic pixel on screen (Ctrl + wheel over the images)"));
+    toolbar->addWidget(m_zoom);
+    connect(m_zoom, &QSlider::valueChanged, m_grid, &SyntheticGrid::setZoom);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QMenu* data = file->addMenu(tr("Open data set"));
+    const std::pair<const char*, const char*> kinds[] = {{"idx", "MNIST-family IDX folder…"},
+        {"cifar10", "CIFAR-10 binary folder…"}, {"cifar100", "CIFAR-100 binary folder…"},
+        {"folder", "Image folder…"}, {"medmnist", "MedMNIST .npz…"}};
+    for (const auto& [kind, label] : kinds) {
+        const QString k = QLatin1String(kind);
+        data->addAction(tr(label), this, [this, k] { openDataSource(k); });
+    }
+    file->addAction(tr("Open synthetic set or run folder…"), QKeySequence::Open, this,
+        qOverload<>(&MainWindow::openSyntheticSet));
+    QMenu* exportMenu = file->addMenu(tr("Export synthetic set"));
+    m_exportMenuAction = exportMenu->menuAction();
+    exportMenu->addAction(tr("safetensors…"), this, [this] { exportSet(QStringLiteral("safetensors")); });
+    exportMenu->addAction(tr("npz…"), this, [this] { exportSet(QStringLiteral("npz")); });
+    exportMenu->addAction(tr("PNG grid…"), this, [this] { exportSet(QStringLiteral("grid")); });
+    exportMenu->addAction(tr("PNG per image, class folders…"), this, [this] { exportSet(QStringLiteral("folder")); });
+    file->addSeparator();
+    file->addAction(tr("Save configuration…"), QKeySequence::Save, this, &MainWindow::saveConfig);
+    file->addAction(tr("Load configuration…"), this, &MainWindow::loadConfig);
+    m_recentMenu = file->addMenu(tr("Recent runs"));
+    file->addSeparator();
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    for (QAction* a : {m_startAction, m_pauseAction, m_stepAction, m_stopAction, m_resetAction, m_evaluateAction})
+        run->addAction(a);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("About Distillery"), this, [this] {
+        QMessageBox::about(this, tr("About Distillery"),
+            tr("<h3>Distillery %1</h3><p>Interactive dataset distillation: watch a tiny synthetic training set "
+               "form, and measure it honestly.</p><p>LibTorch %2. %3</p><p>Licence: GPL-3.0-or-later.</p>")
+                .arg(QApplication::applicationVersion(), fromStd(core::torchVersion()), fromStd(core::buildFeatures())));
+    });
+    help->addAction(tr("About Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::connectController()
+{
+    RunController* c = m_controller;
+    connect(c, &RunController::stateChanged, this, [this](RunController::State) { updateActions(); });
+    connect(c, &RunController::prepared, this, [this](const core::RunConfig& resolved, const QString& runDir) {
+        m_lastConfig = resolved;
+        m_lastRunDir = runDir;
+        m_device = fromStd(core::resolveDevice(resolved.device));
+        m_deviceLabel->setText(tr("Device: %1").arg(m_device));
+        m_progress->setRange(0, resolved.iterations);
+        m_controls->setConfig(resolved);
+        applyBaselineCache();
+        if (!runDir.isEmpty())
+            addRecentRun(runDir);
+    });
+    connect(c, &RunController::stepsCompleted, this, [this](const QList<core::StepStats>& steps) {
+        m_curves->appendSteps(steps);
+        updateStatus(steps.back());
+        if (m_automation.quitAfterIterations > 0 && steps.back().iteration >= m_automation.quitAfterIterations)
+            m_controller->stop();
+    });
+    connect(c, &RunController::snapshotReady, this, [this](const core::Snapshot& snapshot, const QImage& grid) {
+        m_curves->setClassNames(snapshot.classNames);
+        m_grid->setSnapshot(snapshot, grid);
+    });
+    connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
+        m_lastSet = set;
+        if (m_pendingExport) {
+            const auto [format, path] = *m_pendingExport;
+            m_pendingExport.reset();
+            writeExport(set, format, path);
+        }
+    });
+    connect(c, &RunController::evaluated, this, [this](const core::EvalResult& r) {
+        m_curves->addEvaluation(r);
+        m_evalProgress->setVisible(false);
+        statusBar()->showMessage(tr("Accuracy at iteration %1: %2").arg(r.iteration).arg(fromStd(r.summary())), 10000);
+    });
+    connect(c, &RunController::evaluationProgressed, this, [this](int done, int total) {
+        m_evalProgress->setVisible(done < total);
+        m_evalProgress->setRange(0, total);
+        m_evalProgress->setValue(done);
+    });
+    connect(c, &RunController::baselineReady, this, [this](EvalWorker::Job job, const core::EvalResult& r) {
+        QSettings settings;
+        if (job == EvalWorker::Job::RandomReal) {
+            m_curves->setRandomBaseline(r);
+            if (m_lastConfig)
+                settings.setValue(QStringLiteral("baselines/random/") + baselineKey(*m_lastConfig),
+                    QVariantList{r.mean, r.std, static_cast<int>(r.accuracies.size())});
+        } else {
+            m_curves->setFullDataReference(r.mean, tr("measured, n = %1").arg(r.accuracies.size()));
+            if (m_lastConfig)
+                settings.setValue(QStringLiteral("baselines/full/") + baselineKey(*m_lastConfig),
+                    QVariantList{r.mean, r.std, static_cast<int>(r.accuracies.size())});
+        }
+        m_evalProgress->setVisible(false);
+    });
+    connect(c, &RunController::messageLogged, this, [this](const QString& line) { statusBar()->showMessage(line, 8000); });
+    connect(c, &RunController::runFinished, this, [this](const core::RunResult& result) {
+        if (!result.runDir.empty()) {
+            // Exports and later evaluations use the saved full-precision set.
+            try {
+                m_lastSet = core::loadSyntheticSet(result.runDir);
+            } catch (const core::Error&) {
+                m_lastSet.reset(); // a stopped coreset run before its first step has no set
+            }
+        }
+        statusBar()->showMessage(result.stopped ? tr("Stopped after %1 iterations; saved in %2")
+                                                      .arg(result.iterations)
+                                                      .arg(fromStd(result.runDir))
+                                                : tr("Finished %1 iterations; saved in %2").arg(result.iterations).arg(fromStd(result.runDir)));
+        onRunEnded();
+    });
+    connect(c, &RunController::runFailed, this, [this](const QString& message) {
+        if (m_automation.quitWhenStopped)
+            QTextStream(stderr) << "distillery: run failed: " << message << Qt::endl;
+        else
+            QMessageBox::critical(this, tr("The run stopped"), message);
+        onRunEnded();
+    });
+}
+
+void MainWindow::onRunEnded()
+{
+    updateActions();
+    if (m_closeWhenIdle) {
+        close();
+        return;
+    }
+    if (!m_automation.screenshot.isEmpty()) {
+        // Let the last queued replot and image reach the screen first.
+        QTimer::singleShot(300, this, [this] {
+            const QPixmap shot = grab();
+            if (!shot.save(m_automation.screenshot))
+                QTextStream(stderr) << "distillery: cannot write " << m_automation.screenshot << Qt::endl;
+            m_automation.screenshot.clear();
+            if (m_automation.quitWhenStopped)
+                close();
+        });
+        return;
+    }
+    if (m_automation.quitWhenStopped)
+        QTimer::singleShot(0, this, &QWidget::close);
+}
+
+void MainWindow::setConfig(const core::RunConfig& config)
+{
+    m_controls->setConfig(config);
+}
+
+core::RunConfig MainWindow::config() const
+{
+    return m_controls->config();
+}
+
+void MainWindow::setAutomation(const Automation& automation)
+{
+    m_automation = automation;
+    if (automation.autostart)
+        QTimer::singleShot(0, this, &MainWindow::startRun);
+}
+
+void MainWindow::startRun()
+{
+    core::RunConfig config = m_controls->config();
+    config.outDir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("runs")).toStdString();
+    try {
+        core::validate(config);
+    } catch (const core::Error& e) {
+        QMessageBox::warning(this, tr("Cannot start"), fromStd(e.what()));
+        return;
+    }
+    m_grid->clear();
+    m_curves->clear();
+    m_lastSet.reset();
+    m_lastConfig.reset();
+    m_iterationLabel->setText(tr("Preparing…"));
+    if (config.data.source == "fashion-mnist")
+        m_curves->setFullDataReference(kPublishedFashionMnistFullData, tr("published, ConvNet-128"));
+    const bool haveBaseline = QSettings().contains(QStringLiteral("baselines/random/") + baselineKey(config));
+    m_controller->start(config, !haveBaseline);
+    updateActions();
+}
+
+void MainWindow::togglePause()
+{
+    if (m_controller->state() == RunController::State::Paused)
+        m_controller->resume();
+    else
+        m_controller->pause();
+}
+
+void MainWindow::stepRun()
+{
+    if (!m_controller->isActive()) {
+        // A lesson may start with Step: start paused, then take one iteration.
+        startRun();
+        m_controller->pause();
+    }
+    m_controller->step();
+}
+
+void MainWindow::stopRun()
+{
+    m_controller->stop();
+}
+
+void MainWindow::resetRun()
+{
+    m_controller->stop();
+    m_grid->clear();
+    m_curves->clear();
+    m_progress->reset();
+    m_iterationLabel->setText(tr("Ready"));
+    m_rateLabel->clear();
+}
+
+void MainWindow::evaluateNow()
+{
+    if (m_controller->isActive()) {
+        m_controller->evaluateNow();
+    } else if (m_lastSet) {
+        m_controller->evaluateSet(*m_lastSet, m_lastConfig ? *m_lastConfig : m_controls->config());
+    } else {
+        statusBar()->showMessage(tr("Nothing to evaluate yet: start a run or open a synthetic set"), 5000);
+        return;
+    }
+    m_evalProgress->setValue(0);
+    m_evalProgress->setVisible(true);
+}
+
+void MainWindow::updateActions()
+{
+    const auto state = m_controller->state();
+    const bool active = state != RunController::State::Idle;
+    m_startAction->setEnabled(!active);
+    m_pauseAction->setEnabled(state == RunController::State::Running || state == RunController::State::Paused);
+    m_pauseAction->setText(state == RunController::State::Paused ? tr("Resume") : tr("Pause"));
+    m_stepAction->setEnabled(state != RunController::State::Stopping);
+    m_stopAction->setEnabled(state == RunController::State::Running || state == RunController::State::Paused);
+    m_evaluateAction->setEnabled(active || m_lastSet.has_value());
+    m_controls->setRunning(active);
+    if (state == RunController::State::Paused)
+        m_iterationLabel->setText(tr("Paused at iteration %1").arg(m_controller->lastIteration()));
+    else if (state == RunController::State::Stopping)
+        m_iterationLabel->setText(tr("Stopping…"));
+}
+
+void MainWindow::updateStatus(const core::StepStats& last)
+{
+    m_progress->setRange(0, last.totalIterations);
+    m_progress->setValue(last.iteration);
+    const double rate = last.elapsedSeconds > 0 ? last.iteration / last.elapsedSeconds : 0;
+    const double eta = rate > 0 ? (last.totalIterations - last.iteration) / rate : -1;
+    if (m_controller->state() != RunController::State::Paused)
+        m_iterationLabel->setText(tr("Iteration %1 / %2").arg(last.iteration).arg(last.totalIterations));
+    else
+        m_iterationLabel->setText(tr("Paused at iteration %1").arg(last.iteration));
+    m_rateLabel->setText(tr("%1 it/s, ETA %2").arg(rate, 0, 'f', rate < 10 ? 2 : 1).arg(formatDuration(eta)));
+    const long long device = m_device.startsWith(QLatin1String("cuda")) ? core::peakDeviceMemory(m_device.toStdString()) : 0;
+    m_memoryLabel->setText(device > 0 ? tr("GPU %1 MiB, RAM %2 MiB").arg(device >> 20).arg(qint64(residentBytes()) >> 20)
+                                      : tr("RAM %1 MiB").arg(qint64(residentBytes()) >> 20));
+}
+
+QString MainWindow::baselineKey(const core::RunConfig& c) const
+{
+    // Everything the random-real baseline depends on: data, IPC, network and protocol.
+    const QString key = fromStd(c.data.source + "|" + std::to_string(c.data.imageSize) + "|" + c.data.color + "|ipc"
+        + std::to_string(c.ipc) + "|" + c.model.arch + std::to_string(c.model.width) + "x" + std::to_string(c.model.depth)
+        + c.model.norm + "|" + std::to_string(c.eval.models) + "m" + std::to_string(c.eval.epochs) + "e" + c.eval.augment
+        + "|seed" + std::to_string(c.seed));
+    return QString::fromLatin1(key.toUtf8().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+void MainWindow::applyBaselineCache()
+{
+    if (!m_lastConfig)
+        return;
+    QSettings settings;
+    const QVariantList random = settings.value(QStringLiteral("baselines/random/") + baselineKey(*m_lastConfig)).toList();
+    if (random.size() == 3) {
+        core::EvalResult r;
+        r.mean = random[0].toDouble();
+        r.std = random[1].toDouble();
+        r.accuracies.resize(static_cast<std::size_t>(random[2].toInt()));
+        m_curves->setRandomBaseline(r);
+    }
+    const QVariantList full = settings.value(QStringLiteral("baselines/full/") + baselineKey(*m_lastConfig)).toList();
+    if (full.size() == 3)
+        m_curves->setFullDataReference(full[0].toDouble(), tr("measured, n = %1").arg(full[2].toInt()));
+}
+
+void MainWindow::showSet(const core::SyntheticSet& set)
+{
+    const core::Snapshot snapshot = snapshotOf(set);
+    m_grid->clear();
+    m_grid->setSnapshot(snapshot, gridImage(snapshot));
+    m_curves->setClassNames(set.classNames);
+}
+
+void MainWindow::openDataSource(const QString& kind)
+{
+    QString path;
+    if (kind == QLatin1String("medmnist"))
+        path = QFileDialog::getOpenFileName(this, tr("Open a MedMNIST archive"), QString(), tr("MedMNIST (*.npz)"));
+    else
+        path = QFileDialog::getExistingDirectory(this, tr("Open a data set folder"));
+    if (path.isEmpty())
+        return;
+    const QString source = kind + u':' + path;
+    core::DataConfig data = m_controls->config().data;
+    data.source = source.toStdString();
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const core::DatasetInfo info = core::inspectDataset(data);
+        QApplication::restoreOverrideCursor();
+        m_controls->selectDataSource(source);
+        statusBar()->showMessage(tr("%1: %2 training and %3 test images, %4 classes, %5×%6×%7")
+                                     .arg(fromStd(info.name))
+                                     .arg(info.trainCount())
+                                     .arg(info.testCount())
+                                     .arg(info.classNames.size())
+                                     .arg(info.channels)
+                                     .arg(info.height)
+                                     .arg(info.width),
+            10000);
+    } catch (const core::Error& e) {
+        QApplication::restoreOverrideCursor();
+        QMessageBox::critical(this, tr("Cannot use this data set"), fromStd(e.what()));
+    }
+}
+
+void MainWindow::openSyntheticSet()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a synthetic set (or a run folder's file)"), m_lastRunDir,
+        tr("Synthetic sets (*.safetensors *.npz)"));
+    if (!path.isEmpty())
+        openSyntheticSet(path);
+}
+
+void MainWindow::openSyntheticSet(const QString& path)
+{
+    if (m_controller->isActive()) {
+        QMessageBox::information(this, tr("A run is active"), tr("Stop the run before opening another set."));
+        return;
+    }
+    try {
+        core::SyntheticSet set = core::loadSyntheticSet(path.toStdString());
+        std::optional<core::RunConfig> config;
+        if (const auto it = set.metadata.find("config"); it != set.metadata.end()) {
+            config = core::runConfigFromJson(it->second);
+            m_controls->setConfig(*config);
+        }
+        m_curves->clear();
+        showSet(set);
+        m_lastSet = std::move(set);
+        m_lastConfig = config;
+        updateActions();
+        statusBar()->showMessage(tr("Opened %1: Evaluate now trains fresh networks on it").arg(path), 10000);
+    } catch (const core::Error& e) {
+        QMessageBox::critical(this, tr("Cannot open this set"), fromStd(e.what()));
+    }
+}
+
+void MainWindow::exportSet(const QString& format)
+{
+    QString path;
+    if (format == QLatin1String("folder"))
+        path = QFileDialog::getExistingDirectory(this, tr("Export one PNG per image into class folders under…"));
+    else {
+        const QString filter = format == QLatin1String("grid") ? tr("PNG (*.png)")
+            : format == QLatin1String("npz")                  ? tr("npz (*.npz)")
+                                                              : tr("safetensors (*.safetensors)");
+        const QString suggested = format == QLatin1String("grid") ? QStringLiteral("grid.png")
+                                                                  : QStringLiteral("synthetic.") + format;
+        path = QFileDialog::getSaveFileName(this, tr("Export the synthetic set"), suggested, filter);
+    }
+    if (path.isEmpty())
+        return;
+    if (m_controller->isActive()) {
+        // The current set lives in the run thread: ask for a copy and write it when it arrives.
+        m_pendingExport = std::make_pair(format, path);
+        m_controller->requestSyntheticSet();
+        return;
+    }
+    if (!m_lastSet) {
+        QMessageBox::information(this, tr("Nothing to export"), tr("Start a run or open a synthetic set first."));
+        return;
+    }
+    writeExport(*m_lastSet, format, path);
+}
+
+void MainWindow::writeExport(const core::SyntheticSet& set, const QString& format, const QString& path)
+{
+    try {
+        const std::string p = path.toStdString();
+        if (format == QLatin1String("safetensors"))
+            core::saveSafetensors(set, p);
+        else if (format == QLatin1String("npz"))
+            core::saveNpz(set, p);
+        else if (format == QLatin1String("grid"))
+            core::saveGridPng(set, p, 4);
+        else
+            core::saveImageFolder(set, (QDir(path).filePath(QStringLiteral("synthetic-images"))).toStdString());
+        statusBar()->showMessage(tr("Exported to %1").arg(path), 8000);
+    } catch (const core::Error& e) {
+        QMessageBox::critical(this, tr("Export failed"), fromStd(e.what()));
+    }
+}
+
+void MainWindow::saveConfig()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the run configuration"), QStringLiteral("config.json"),
+        tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    try {
+        core::saveRunConfig(m_controls->config(), path.toStdString());
+    } catch (const core::Error& e) {
+        QMessageBox::critical(this, tr("Cannot save"), fromStd(e.what()));
+    }
+}
+
+void MainWindow::loadConfig()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a run configuration"), QString(), tr("JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    try {
+        m_controls->setConfig(core::loadRunConfig(path.toStdString()));
+    } catch (const core::Error& e) {
+        QMessageBox::critical(this, tr("Cannot load this configuration"), fromStd(e.what()));
+    }
+}
+
+void MainWindow::addRecentRun(const QString& runDir)
+{
+    QSettings settings;
+    QStringList runs = settings.value(QStringLiteral("recentRuns")).toStringList();
+    runs.removeAll(runDir);
+    runs.prepend(runDir);
+    while (runs.size() > kMaxRecentRuns)
+        runs.removeLast();
+    settings.setValue(QStringLiteral("recentRuns"), runs);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList runs = QSettings().value(QStringLiteral("recentRuns")).toStringList();
+    for (const QString& run : runs)
+        m_recentMenu->addAction(QFileInfo(run).fileName(), this, [this, run] { openSyntheticSet(run); });
+    m_recentMenu->setEnabled(!runs.isEmpty());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    const QString last = settings.value(QStringLiteral("lastConfig")).toString();
+    if (!last.isEmpty()) {
+        try {
+            m_controls->setConfig(core::runConfigFromJson(last.toStdString()));
+        } catch (const core::Error&) {
+            // An older or hand-edited config: keep the defaults rather than refuse to open.
+        }
+    }
+    m_controls->setEvaluationInterval(settings.value(QStringLiteral("evaluationInterval"), 0).toInt());
+    m_grid->setZoom(settings.value(QStringLiteral("zoom"), 3).toInt());
+    rebuildRecentMenu();
+}
+
+void MainWindow::saveSettings()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("lastConfig"), fromStd(core::toJson(m_controls->config())));
+    settings.setValue(QStringLiteral("evaluationInterval"), m_controls->evaluationInterval());
+    settings.setValue(QStringLiteral("zoom"), m_grid->zoom());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_controller->isActive()) {
+        if (!m_closeWhenIdle && !m_automation.quitWhenStopped) {
+            const auto answer = QMessageBox::question(this, tr("A run is in progress"),
+                tr("Stop the run and quit? The latest synthetic set and checkpoint are kept in the run folder."),
+                QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+            if (answer != QMessageBox::Yes) {
+                event->ignore();
+                return;
+            }
+        }
+        // Close once the session has written its files: runFinished comes back here.
+        m_closeWhenIdle = true;
+        m_controller->stop();
+        event->ignore();
+        return;
+    }
+    saveSettings();
+    event->accept();
+}
+
+} // namespace distillery::ui

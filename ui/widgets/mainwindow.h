@@ -1,0 +1,121 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/config.h>
+#include <distillery/evalresult.h>
+#include <distillery/session.h>
+#include <distillery/syntheticset.h>
+
+#include <QElapsedTimer>
+#include <QMainWindow>
+
+#include <optional>
+
+class QAction;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QSlider;
+
+namespace distillery::ui {
+
+class ControlPanel;
+class CurvesPanel;
+class RunController;
+class SyntheticGrid;
+
+/// The Distillery window: controls on the left, the synthetic images forming in the middle, the curves on the
+/// right, run control in the tool bar and the state of the run in the status bar.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    /// Scripted use (command line): start at once, stop after N iterations, grab a screenshot once stopped, quit.
+    struct Automation
+    {
+        bool autostart = false;
+        int quitAfterIterations = 0; ///< 0 = never
+        QString screenshot; ///< empty = none
+        bool quitWhenStopped = false;
+    };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void setConfig(const distillery::core::RunConfig& config);
+    distillery::core::RunConfig config() const;
+    void setAutomation(const Automation& automation);
+
+    // For tests and scripts.
+    RunController& controller() { return *m_controller; }
+    SyntheticGrid& grid() { return *m_grid; }
+    CurvesPanel& curves() { return *m_curves; }
+    ControlPanel& controls() { return *m_controls; }
+
+public Q_SLOTS:
+    void startRun();
+    void togglePause();
+    void stepRun();
+    void stopRun();
+    void resetRun();
+    void evaluateNow();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildMenus();
+    void connectController();
+    void updateActions();
+    void updateStatus(const distillery::core::StepStats& last);
+    void showSet(const distillery::core::SyntheticSet& set);
+    void openDataSource(const QString& kind);
+    void openSyntheticSet();
+    void openSyntheticSet(const QString& path);
+    void exportSet(const QString& format);
+    void writeExport(const distillery::core::SyntheticSet& set, const QString& format, const QString& path);
+    void saveConfig();
+    void loadConfig();
+    void addRecentRun(const QString& runDir);
+    void rebuildRecentMenu();
+    void applyBaselineCache();
+    QString baselineKey(const distillery::core::RunConfig& config) const;
+    void onRunEnded();
+    void restoreSettings();
+    void saveSettings();
+
+    RunController* m_controller = nullptr;
+    ControlPanel* m_controls = nullptr;
+    SyntheticGrid* m_grid = nullptr;
+    CurvesPanel* m_curves = nullptr;
+    QSlider* m_zoom = nullptr;
+    QLabel* m_iterationLabel = nullptr;
+    QLabel* m_rateLabel = nullptr;
+    QLabel* m_deviceLabel = nullptr;
+    QLabel* m_memoryLabel = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QProgressBar* m_evalProgress = nullptr;
+    QMenu* m_recentMenu = nullptr;
+
+    QAction* m_startAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stepAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_resetAction = nullptr;
+    QAction* m_evaluateAction = nullptr;
+    QAction* m_exportMenuAction = nullptr;
+
+    std::optional<distillery::core::SyntheticSet> m_lastSet; ///< full precision: exports and evaluations
+    std::optional<distillery::core::RunConfig> m_lastConfig; ///< the config that made m_lastSet
+    QString m_lastRunDir;
+    QString m_device;
+    std::optional<std::pair<QString, QString>> m_pendingExport; ///< (format, path) waiting for a copy of the set
+    Automation m_automation;
+    bool m_closeWhenIdle = false;
+};
+
+} // namespace distillery::ui

@@ -1,0 +1,155 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "widgets/syntheticgrid.h"
+
+#include "controller/snapshotimage.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+#include <QWheelEvent>
+
+#include <algorithm>
+
+namespace distillery::ui {
+namespace {
+
+    constexpr int kGap = 1; // must match gridImage()'s gap
+    constexpr int kMaxZoom = 32;
+    constexpr int kLabelPadding = 8;
+
+} // namespace
+
+SyntheticGrid::SyntheticGrid(QWidget* parent)
+    : QWidget(parent)
+{
+    setToolTip(tr("The synthetic set: one row per class. Click an image to see it large next to its starting "
+                  "image; Ctrl + mouse wheel zooms."));
+    setBackgroundRole(QPalette::Base);
+    setAutoFillBackground(true);
+}
+
+void SyntheticGrid::setSnapshot(const core::Snapshot& snapshot, const QImage& grid)
+{
+    if (snapshot.iteration == 0 || m_initial.images.count == 0 || snapshot.iteration < m_snapshot.iteration)
+        m_initial = snapshot;
+    m_snapshot = snapshot;
+    m_pixmap = QPixmap::fromImage(grid);
+    updateGeometryHint();
+    update();
+}
+
+void SyntheticGrid::clear()
+{
+    m_snapshot = {};
+    m_initial = {};
+    m_pixmap = {};
+    updateGeometryHint();
+    update();
+}
+
+int SyntheticGrid::rows() const
+{
+    return static_cast<int>(m_snapshot.classNames.size());
+}
+
+int SyntheticGrid::columns() const
+{
+    if (m_snapshot.images.count == 0)
+        return 0;
+    std::vector<int> perClass(m_snapshot.classNames.size(), 0);
+    for (auto label : m_snapshot.labels)
+        ++perClass[static_cast<std::size_t>(label)];
+    return *std::max_element(perClass.begin(), perClass.end());
+}
+
+void SyntheticGrid::setZoom(int zoom)
+{
+    zoom = std::clamp(zoom, 1, kMaxZoom);
+    if (zoom == m_zoom)
+        return;
+    m_zoom = zoom;
+    updateGeometryHint();
+    update();
+    Q_EMIT zoomChanged(zoom);
+}
+
+int SyntheticGrid::labelWidth() const
+{
+    int width = 0;
+    for (const auto& name : m_snapshot.classNames)
+        width = std::max(width, fontMetrics().horizontalAdvance(QString::fromStdString(name)));
+    return width + 2 * kLabelPadding;
+}
+
+void SyntheticGrid::updateGeometryHint()
+{
+    setMinimumSize(sizeHint());
+    updateGeometry();
+}
+
+QSize SyntheticGrid::sizeHint() const
+{
+    if (m_pixmap.isNull())
+        return {320, 240};
+    return {labelWidth() + m_pixmap.width() * m_zoom + 8, m_pixmap.height() * m_zoom + 8};
+}
+
+void SyntheticGrid::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    if (m_pixmap.isNull()) {
+        painter.drawText(rect(), Qt::AlignCenter, tr("Press Start to distil: the synthetic images appear here."));
+        return;
+    }
+    const int left = labelWidth();
+    const auto& im = m_snapshot.images;
+    for (int row = 0; row < rows(); ++row) {
+        const int top = row * (im.height + kGap) * m_zoom;
+        painter.drawText(QRect(0, top, left - kLabelPadding, im.height * m_zoom), Qt::AlignRight | Qt::AlignVCenter,
+            QString::fromStdString(m_snapshot.classNames[static_cast<std::size_t>(row)]));
+    }
+    // No smoothing: every synthetic pixel stays a crisp square at any zoom.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    painter.drawPixmap(QRect(left, 0, m_pixmap.width() * m_zoom, m_pixmap.height() * m_zoom), m_pixmap);
+}
+
+int SyntheticGrid::imageAt(const QPoint& position) const
+{
+    const auto& im = m_snapshot.images;
+    if (im.count == 0)
+        return -1;
+    const int x = position.x() - labelWidth();
+    const int y = position.y();
+    if (x < 0 || y < 0)
+        return -1;
+    const int cellW = (im.width + kGap) * m_zoom, cellH = (im.height + kGap) * m_zoom;
+    const int column = x / cellW, row = y / cellH;
+    if (x % cellW >= im.width * m_zoom || y % cellH >= im.height * m_zoom)
+        return -1; // on a gap
+    for (int i = 0; i < im.count; ++i) {
+        const GridCell cell = gridCell(m_snapshot, i);
+        if (cell.row == row && cell.column == column)
+            return i;
+    }
+    return -1;
+}
+
+void SyntheticGrid::mousePressEvent(QMouseEvent* event)
+{
+    const int index = imageAt(event->position().toPoint());
+    if (index >= 0)
+        Q_EMIT imageClicked(index);
+    QWidget::mousePressEvent(event);
+}
+
+void SyntheticGrid::wheelEvent(QWheelEvent* event)
+{
+    if (event->modifiers() & Qt::ControlModifier) {
+        setZoom(m_zoom + (event->angleDelta().y() > 0 ? 1 : -1));
+        event->accept();
+        return;
+    }
+    QWidget::wheelEvent(event);
+}
+
+} // namespace distillery::ui

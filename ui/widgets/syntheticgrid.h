@@ -1,0 +1,59 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/snapshot.h>
+
+#include <QImage>
+#include <QPixmap>
+#include <QWidget>
+
+namespace distillery::ui {
+
+/// The synthetic set as one row per class (with its name) and one column per image, scaled with crisp
+/// nearest-neighbour pixels. Ctrl + wheel zooms; a click on an image asks to open it large.
+class SyntheticGrid final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SyntheticGrid)
+
+public:
+    explicit SyntheticGrid(QWidget* parent = nullptr);
+
+    /// `grid` is gridImage(snapshot), made by the worker thread.
+    void setSnapshot(const distillery::core::Snapshot& snapshot, const QImage& grid);
+    void clear();
+
+    const distillery::core::Snapshot& snapshot() const { return m_snapshot; }
+    /// The set as it was before the first iteration (the starting image of each synthetic image).
+    const distillery::core::Snapshot& initialSnapshot() const { return m_initial; }
+    int displayedImages() const { return m_snapshot.images.count; }
+    int rows() const;
+    int columns() const;
+
+    int zoom() const { return m_zoom; }
+    void setZoom(int zoom);
+    /// The image index under a widget position, or -1.
+    int imageAt(const QPoint& position) const;
+
+Q_SIGNALS:
+    void imageClicked(int index);
+    void zoomChanged(int zoom);
+
+protected:
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    QSize sizeHint() const override;
+
+private:
+    int labelWidth() const;
+    void updateGeometryHint();
+
+    distillery::core::Snapshot m_snapshot;
+    distillery::core::Snapshot m_initial;
+    QPixmap m_pixmap; // made from the worker's QImage on the GUI thread
+    int m_zoom = 3;
+};
+
+} // namespace distillery::ui
