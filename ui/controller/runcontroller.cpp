@@ -34,6 +34,7 @@ RunController::RunController(QObject* parent, int threads)
     m_runWorker->moveToThread(&m_runThread);
     m_evalWorker->moveToThread(&m_evalThread);
     connect(&m_runThread, &QThread::started, m_runWorker, [w = m_runWorker, threads] { w->initThread(threads); });
+    connect(&m_evalThread, &QThread::started, m_evalWorker, [] { lowerThreadPriority(kEvalThreadNiceness); });
     connect(&m_runThread, &QThread::finished, m_runWorker, &QObject::deleteLater);
     connect(&m_evalThread, &QThread::finished, m_evalWorker, &QObject::deleteLater);
 

@@ -15,6 +15,15 @@
 
 namespace distillery::ui {
 
+/// Niceness of the run thread (and the torch threads it starts): the window stays responsive, and the run still
+/// gets every cycle the window does not need.
+inline constexpr int kRunThreadNiceness = 5;
+/// Evaluations beside a run come after the run itself.
+inline constexpr int kEvalThreadNiceness = 10;
+
+/// Lowers the calling thread's scheduling priority (Linux: its nice value); nothing elsewhere.
+void lowerThreadPriority(int niceness);
+
 /// Lives in RunController's thread and runs one session at a time (STYLE.md, "Threading pattern"). Results
 /// leave as values on queued signals tagged with the run id, throttled: step statistics in batches at most every
 /// 40 ms, snapshots at most 10 per second (the last one always).

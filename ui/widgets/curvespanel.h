@@ -43,6 +43,7 @@ public:
     int lossPointCount() const;
     int accuracyPointCount() const;
     int replotCount() const { return m_replots; }
+    double replotMilliseconds() const { return m_replotMs; }
 
 Q_SIGNALS:
     void fullDataRequested();
@@ -65,6 +66,7 @@ private:
     QTimer m_replotTimer;
     std::optional<double> m_smoothed;
     int m_replots = 0;
+    double m_replotMs = 0;
     std::vector<std::string> m_classNames;
 };
 

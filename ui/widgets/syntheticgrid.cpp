@@ -134,6 +134,16 @@ int SyntheticGrid::imageAt(const QPoint& position) const
     return -1;
 }
 
+QRect SyntheticGrid::imageRect(int index) const
+{
+    const auto& im = m_snapshot.images;
+    if (index < 0 || index >= im.count)
+        return {};
+    const GridCell cell = gridCell(m_snapshot, index);
+    return {labelWidth() + cell.column * (im.width + kGap) * m_zoom, cell.row * (im.height + kGap) * m_zoom,
+        im.width * m_zoom, im.height * m_zoom};
+}
+
 void SyntheticGrid::mousePressEvent(QMouseEvent* event)
 {
     const int index = imageAt(event->position().toPoint());

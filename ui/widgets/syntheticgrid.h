@@ -35,6 +35,9 @@ public:
     void setZoom(int zoom);
     /// The image index under a widget position, or -1.
     int imageAt(const QPoint& position) const;
+    /// Where image `index` is drawn, in widget coordinates.
+    QRect imageRect(int index) const;
+    QSize sizeHint() const override;
 
 Q_SIGNALS:
     void imageClicked(int index);
@@ -44,7 +47,6 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
-    QSize sizeHint() const override;
 
 private:
     int labelWidth() const;

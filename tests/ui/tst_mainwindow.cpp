@@ -1,0 +1,128 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include "controller/runcontroller.h"
+#include "widgets/controlpanel.h"
+#include "widgets/curvespanel.h"
+#include "widgets/mainwindow.h"
+#include "widgets/syntheticgrid.h"
+
+#include <distillery/config.h>
+
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using distillery::core::RunConfig;
+using distillery::ui::MainWindow;
+using distillery::ui::RunController;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_source;
+
+    RunConfig tinyRun(const std::string& method, int ipc, int iterations)
+    {
+        RunConfig c;
+        distillery::core::applyPreset(c, "classroom");
+        c.method = method;
+        c.ipc = ipc;
+        c.iterations = iterations;
+        c.device = "cpu";
+        c.data.source = m_source;
+        c.model.width = 8;
+        c.model.depth = 2;
+        c.params.realBatch = 4;
+        c.eval.models = 1;
+        c.eval.epochs = 5;
+        return c;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("DistilleryTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        m_source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy"))).toStdString();
+    }
+
+    void runShowsImagesAndCurves()
+    {
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 3, 30));
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        // IPC × classes images in a classes × IPC grid.
+        QTRY_COMPARE_WITH_TIMEOUT(window.grid().displayedImages(), 3 * 3, 5000);
+        QCOMPARE(window.grid().rows(), 3);
+        QCOMPARE(window.grid().columns(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(window.curves().lossPointCount(), 30, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.curves().accuracyPointCount(), 1, 5000); // the final evaluation
+        // Replots are merged: far fewer than the 30 iterations that arrived.
+        QVERIFY(window.curves().replotCount() <= 30);
+        // Every image is found where it is drawn (a click opens that one); the class-name column holds none.
+        for (int i = 0; i < 9; ++i)
+            QCOMPARE(window.grid().imageAt(window.grid().imageRect(i).center()), i);
+        QCOMPARE(window.grid().imageRect(4).topLeft().y(), window.grid().imageRect(3).topLeft().y()); // class 1 row
+        QCOMPARE(window.grid().imageAt(QPoint(1, 1)), -1);
+    }
+
+    void settingsLockWhileRunning()
+    {
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 2, 100000));
+        QSignalSpy steps(&window.controller(), &RunController::stepsCompleted);
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(steps.wait(30000));
+        QVERIFY(!window.controls().findChildren<QSpinBox*>().first()->isEnabled());
+        window.stopRun();
+        QVERIFY(finished.wait(30000));
+        QVERIFY(window.controls().findChildren<QSpinBox*>().first()->isEnabled());
+    }
+
+    void savedConfigReloadsToTheSameSettings()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("herding", 7, 0);
+        c.seed = 1234;
+        c.params.init = "real";
+        c.eval.augment = "none";
+        window.setConfig(c);
+        const std::string path = m_dir.filePath(QStringLiteral("config.json")).toStdString();
+        distillery::core::saveRunConfig(window.config(), path);
+        MainWindow other;
+        other.setConfig(distillery::core::loadRunConfig(path));
+        QCOMPARE(distillery::core::toJson(other.config()), distillery::core::toJson(window.config()));
+        QCOMPARE(other.config().seed, std::uint64_t(1234));
+        QCOMPARE(other.config().method, std::string("herding"));
+    }
+
+    void closingMidRunNeitherHangsNorCrashes()
+    {
+        auto* window = new MainWindow;
+        window->setConfig(tinyRun("dm", 2, 100000));
+        window->setAutomation({false, 0, QString(), true}); // scripted: no question box
+        window->show();
+        QSignalSpy steps(&window->controller(), &RunController::stepsCompleted);
+        window->startRun();
+        QVERIFY(steps.wait(30000));
+        window->close(); // stops the run, closes once the session has saved
+        QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 30000);
+        QCOMPARE(window->controller().state(), RunController::State::Idle);
+        delete window;
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
