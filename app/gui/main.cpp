@@ -4,7 +4,6 @@
 #include "commandline.h"
 
 #include "widgets/mainwindow.h"
-#include "widgets/syntheticgrid.h"
 
 #include <distillery/error.h>
 
@@ -38,7 +37,7 @@ int main(int argc, char** argv)
     }
     window.setConfig(config);
     if (options.zoom > 0)
-        window.grid().setZoom(options.zoom);
+        window.setZoom(options.zoom);
     window.resize(1500, 950);
     window.show();
 

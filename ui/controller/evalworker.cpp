@@ -44,7 +44,8 @@ void EvalWorker::evaluate(quint64 runId, Job job, const core::RunConfig& config,
         }
         Q_EMIT evaluated(runId, job, result);
     } catch (const core::Cancelled&) {
-        // A newer run or a closing window cancelled it: nobody waits for the result.
+        // A newer run or a closing window cancelled it: no message, but the job is over.
+        Q_EMIT failed(runId, job, QString());
     } catch (const std::exception& e) {
         Q_EMIT failed(runId, job, QString::fromStdString(e.what()));
     }

@@ -41,6 +41,7 @@ public:
 Q_SIGNALS:
     void evaluated(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result);
     void progressed(quint64 runId, distillery::ui::EvalWorker::Job job, int done, int total);
+    /// The job ended without a result: an error (message), or cancelled (empty message).
     void failed(quint64 runId, distillery::ui::EvalWorker::Job job, const QString& message);
 
 private:

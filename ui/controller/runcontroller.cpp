@@ -94,6 +94,7 @@ RunController::RunController(QObject* parent, int threads)
     });
     connect(m_evalWorker, &EvalWorker::evaluated, this,
         [this](quint64 id, EvalWorker::Job job, const core::EvalResult& result) {
+            --m_jobsInFlight;
             if (job == EvalWorker::Job::Synthetic)
                 --m_evaluationsInFlight;
             if (id != m_currentRunId)
@@ -108,9 +109,10 @@ RunController::RunController(QObject* parent, int threads)
             Q_EMIT evaluationProgressed(done, total);
     });
     connect(m_evalWorker, &EvalWorker::failed, this, [this](quint64 id, EvalWorker::Job job, const QString& message) {
+        --m_jobsInFlight;
         if (job == EvalWorker::Job::Synthetic)
             --m_evaluationsInFlight;
-        if (id == m_currentRunId)
+        if (id == m_currentRunId && !message.isEmpty())
             Q_EMIT messageLogged(tr("Evaluation failed: %1").arg(message));
     });
     m_runThread.start();
@@ -227,6 +229,7 @@ void RunController::submitEvaluation(EvalWorker::Job job, const core::SyntheticS
 {
     if (job == EvalWorker::Job::Synthetic)
         ++m_evaluationsInFlight;
+    ++m_jobsInFlight;
     QMetaObject::invokeMethod(
         m_evalWorker,
         [w = m_evalWorker, id = m_currentRunId, job, config, set, c = m_evalControl] {

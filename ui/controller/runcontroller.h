@@ -64,6 +64,8 @@ public:
     /// The resolved config of the current (or last) run, once prepared.
     const std::optional<distillery::core::RunConfig>& resolvedConfig() const { return m_resolved; }
     int lastIteration() const { return m_lastIteration; }
+    /// Evaluations and baselines submitted and not yet answered.
+    int evaluationsInFlight() const { return m_jobsInFlight; }
 
 Q_SIGNALS:
     void stateChanged(distillery::ui::RunController::State state);
@@ -95,7 +97,8 @@ private:
     int m_evalInterval = 0;
     int m_nextEvalAt = 0;
     bool m_copyForEvaluation = false;
-    int m_evaluationsInFlight = 0;
+    int m_evaluationsInFlight = 0; ///< synthetic-set evaluations only: periodic ones wait for these
+    int m_jobsInFlight = 0; ///< every evaluation job
     bool m_wantBaseline = true;
 };
 

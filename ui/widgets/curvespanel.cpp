@@ -10,7 +10,8 @@ namespace distillery::ui {
 namespace {
 
     constexpr int kReplotIntervalMs = 40;
-    // Exponential smoothing of the raw loss: heavy enough to show the trend under DM's per-step noise.
+    // Exponential smoothing of the raw loss: heavy enough to show the trend under DM's per-step noise. Divided by
+    // 1 − (1 − a)^t, so the first points are not pulled towards the (high) starting loss.
     constexpr double kSmoothing = 0.05;
 
     QCustomPlot* makePlot(QWidget* parent, const QString& yLabel, bool logScale)
@@ -137,6 +138,7 @@ void CurvesPanel::clear()
     m_fullText->setVisible(false);
     m_protocol->clear();
     m_smoothed.reset();
+    m_smoothedCount = 0;
     scheduleReplot();
 }
 
@@ -145,9 +147,10 @@ void CurvesPanel::appendSteps(const QList<core::StepStats>& steps)
     for (const auto& s : steps) {
         // Steps arrive in order, so the data stays sorted and addData needs no re-sort.
         if (s.loss > 0) { // a log axis cannot show zero
-            m_smoothed = m_smoothed ? (1 - kSmoothing) * *m_smoothed + kSmoothing * s.loss : s.loss;
+            m_smoothed = (1 - kSmoothing) * m_smoothed.value_or(0.0) + kSmoothing * s.loss;
+            ++m_smoothedCount;
             m_lossPlot->graph(0)->addData(s.iteration, s.loss);
-            m_lossPlot->graph(1)->addData(s.iteration, *m_smoothed);
+            m_lossPlot->graph(1)->addData(s.iteration, *m_smoothed / (1 - std::pow(1 - kSmoothing, m_smoothedCount)));
         }
         for (std::size_t c = 0; c < s.classTerms.size() && c < static_cast<std::size_t>(m_classPlot->graphCount()); ++c)
             if (s.classTerms[c] > 0)
@@ -213,11 +216,14 @@ void CurvesPanel::replotNow()
     QElapsedTimer cost;
     cost.start();
     ++m_replots;
-    for (QCustomPlot* plot : {m_lossPlot, m_classPlot, m_accuracyPlot})
+    for (QCustomPlot* plot : {m_lossPlot, m_classPlot})
         plot->rescaleAxes();
-    m_accuracyPlot->yAxis->setRange(0, 100); // accuracy keeps its full scale, so gains are not exaggerated
-    if (m_accuracyPlot->graph(0)->dataCount() < 2)
-        m_accuracyPlot->xAxis->setRange(0, std::max(1.0, m_lossPlot->xAxis->range().upper));
+    // Accuracy keeps its full scale, so gains are not exaggerated, and shares the iteration axis of the loss with
+    // a margin, so the last evaluation point is not drawn on the border.
+    const double lastIteration = std::max({1.0, m_lossPlot->xAxis->range().upper,
+        m_accuracyPlot->graph(0)->dataCount() > 0 ? (m_accuracyPlot->graph(0)->data()->constEnd() - 1)->key : 0.0});
+    m_accuracyPlot->yAxis->setRange(0, 100);
+    m_accuracyPlot->xAxis->setRange(0, lastIteration * 1.04);
     // Drawn now (the timer already merged the requests), so the cost below is the real one.
     for (QCustomPlot* plot : {m_lossPlot, m_classPlot, m_accuracyPlot})
         plot->replot(QCustomPlot::rpRefreshHint);

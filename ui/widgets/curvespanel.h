@@ -65,6 +65,7 @@ private:
     QLabel* m_protocol = nullptr;
     QTimer m_replotTimer;
     std::optional<double> m_smoothed;
+    int m_smoothedCount = 0;
     int m_replots = 0;
     double m_replotMs = 0;
     std::vector<std::string> m_classNames;

@@ -99,9 +99,11 @@ MainWindow::MainWindow(QWidget* parent)
     dock->setWidget(controlsScroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
+    resizeDocks({dock}, {380}, Qt::Horizontal);
 
     m_grid = new SyntheticGrid;
     auto* gridScroll = new QScrollArea;
+    m_gridArea = gridScroll;
     gridScroll->setWidget(m_grid);
     gridScroll->setWidgetResizable(false);
     gridScroll->setAlignment(Qt::AlignCenter);
@@ -112,7 +114,7 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->addWidget(m_curves);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({620, 620});
+    splitter->setSizes({700, 560});
     setCentralWidget(splitter);
 
     m_iterationLabel = new QLabel(tr("Ready"));
@@ -145,7 +147,10 @@ MainWindow::MainWindow(QWidget* parent)
         ImageDialog dialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
         dialog.exec();
     });
-    connect(m_grid, &SyntheticGrid::zoomChanged, m_zoom, &QSlider::setValue);
+    connect(m_grid, &SyntheticGrid::zoomChanged, this, [this](int zoom) {
+        const QSignalBlocker block(m_zoom);
+        m_zoom->setValue(zoom);
+    });
     connect(m_curves, &CurvesPanel::fullDataRequested, this, [this] {
         if (!m_controller->resolvedConfig()) {
             QMessageBox::information(this, tr("Full-data accuracy"), tr("Start a run first: the full-data accuracy uses "
@@ -196,7 +201,10 @@ void MainWindow::buildActions()
     m_zoom->setMaximumWidth(160);
     m_zoom->setToolTip(tr("Size of each synthetic pixel on screen (Ctrl + wheel over the images)"));
     toolbar->addWidget(m_zoom);
-    connect(m_zoom, &QSlider::valueChanged, m_grid, &SyntheticGrid::setZoom);
+    connect(m_zoom, &QSlider::valueChanged, this, [this](int zoom) {
+        m_userZoom = true;
+        m_grid->setZoom(zoom);
+    });
 }
 
 void MainWindow::buildMenus()
@@ -257,12 +265,17 @@ void MainWindow::connectController()
     connect(c, &RunController::stepsCompleted, this, [this](const QList<core::StepStats>& steps) {
         m_curves->appendSteps(steps);
         updateStatus(steps.back());
-        if (m_automation.quitAfterIterations > 0 && steps.back().iteration >= m_automation.quitAfterIterations)
+        // Stop early only when asked for fewer iterations than the run has: a run that reaches its end gets its
+        // final evaluation.
+        const auto& last = steps.back();
+        if (m_automation.quitAfterIterations > 0 && last.iteration >= m_automation.quitAfterIterations
+            && last.iteration < last.totalIterations)
             m_controller->stop();
     });
     connect(c, &RunController::snapshotReady, this, [this](const core::Snapshot& snapshot, const QImage& grid) {
         m_curves->setClassNames(snapshot.classNames);
         m_grid->setSnapshot(snapshot, grid);
+        fitZoom();
     });
     connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
         m_lastSet = set;
@@ -330,7 +343,12 @@ void MainWindow::onRunEnded()
         return;
     }
     if (!m_automation.screenshot.isEmpty()) {
-        // Let the last queued replot and image reach the screen first.
+        // Wait for the evaluations beside the run (baseline, quick evaluations), so the picture shows them, then
+        // let the last queued replot and image reach the screen.
+        if (m_controller->evaluationsInFlight() > 0) {
+            QTimer::singleShot(200, this, &MainWindow::onRunEnded);
+            return;
+        }
         QTimer::singleShot(300, this, [this] {
             const QPixmap shot = grab();
             if (!shot.save(m_automation.screenshot))
@@ -343,6 +361,26 @@ void MainWindow::onRunEnded()
     }
     if (m_automation.quitWhenStopped)
         QTimer::singleShot(0, this, &QWidget::close);
+}
+
+void MainWindow::fitZoom()
+{
+    // Until the user picks a zoom, the grid takes the largest whole-pixel zoom that fits its area.
+    if (m_userZoom || m_grid->displayedImages() == 0)
+        return;
+    const QSize area = m_gridArea->viewport()->size();
+    const double widthAtOne = m_grid->sizeHint().width() / static_cast<double>(m_grid->zoom());
+    const double heightAtOne = m_grid->sizeHint().height() / static_cast<double>(m_grid->zoom());
+    const int fit = static_cast<int>(std::min(area.width() / widthAtOne, area.height() / heightAtOne));
+    const QSignalBlocker block(m_zoom); // not a user choice
+    m_grid->setZoom(std::max(1, fit));
+    m_zoom->setValue(m_grid->zoom());
+}
+
+void MainWindow::setZoom(int zoom)
+{
+    m_userZoom = true;
+    m_grid->setZoom(zoom);
 }
 
 void MainWindow::setConfig(const core::RunConfig& config)
@@ -670,7 +708,10 @@ void MainWindow::restoreSettings()
         }
     }
     m_controls->setEvaluationInterval(settings.value(QStringLiteral("evaluationInterval"), 0).toInt());
-    m_grid->setZoom(settings.value(QStringLiteral("zoom"), 3).toInt());
+    if (settings.contains(QStringLiteral("zoom"))) {
+        m_grid->setZoom(settings.value(QStringLiteral("zoom")).toInt());
+        m_userZoom = true;
+    }
     rebuildRecentMenu();
 }
 
@@ -681,7 +722,8 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("lastConfig"), fromStd(core::toJson(m_controls->config())));
     settings.setValue(QStringLiteral("evaluationInterval"), m_controls->evaluationInterval());
-    settings.setValue(QStringLiteral("zoom"), m_grid->zoom());
+    if (m_userZoom)
+        settings.setValue(QStringLiteral("zoom"), m_grid->zoom());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -16,6 +16,7 @@ class QAction;
 class QLabel;
 class QMenu;
 class QProgressBar;
+class QScrollArea;
 class QSlider;
 
 namespace distillery::ui {
@@ -48,6 +49,8 @@ public:
     void setConfig(const distillery::core::RunConfig& config);
     distillery::core::RunConfig config() const;
     void setAutomation(const Automation& automation);
+    /// A fixed zoom (pixels per synthetic pixel), as if the user chose it: the grid stops fitting itself.
+    void setZoom(int zoom);
 
     // For tests and scripts.
     RunController& controller() { return *m_controller; }
@@ -85,12 +88,15 @@ private:
     void applyBaselineCache();
     QString baselineKey(const distillery::core::RunConfig& config) const;
     void onRunEnded();
+    void fitZoom();
     void restoreSettings();
     void saveSettings();
 
     RunController* m_controller = nullptr;
     ControlPanel* m_controls = nullptr;
     SyntheticGrid* m_grid = nullptr;
+    QScrollArea* m_gridArea = nullptr;
+    bool m_userZoom = false; ///< once the user zooms, the grid no longer fits itself
     CurvesPanel* m_curves = nullptr;
     QSlider* m_zoom = nullptr;
     QLabel* m_iterationLabel = nullptr;
