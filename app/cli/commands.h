@@ -14,5 +14,6 @@ void addInfoCommand(CLI::App& app);
 void addDistillCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
+void addPrivacyCommand(CLI::App& app);
 
 } // namespace distillery::cli

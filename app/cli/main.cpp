@@ -20,6 +20,7 @@ int main(int argc, char** argv)
     distillery::cli::addDistillCommand(app);
     distillery::cli::addEvalCommand(app);
     distillery::cli::addBenchCommand(app);
+    distillery::cli::addPrivacyCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

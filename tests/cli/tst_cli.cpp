@@ -58,6 +58,7 @@ private Q_SLOTS:
         QTest::newRow("distill") << QStringLiteral("distill");
         QTest::newRow("eval") << QStringLiteral("eval");
         QTest::newRow("bench") << QStringLiteral("bench");
+        QTest::newRow("privacy") << QStringLiteral("privacy");
     }
 
     void helpOnEverySubcommand()
@@ -131,6 +132,22 @@ private Q_SLOTS:
             QStringLiteral("--epochs"), QStringLiteral("10"), QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("subject")].toString(), QStringLiteral("random real"));
+    }
+
+    void privacyWritesJsonAndHtml()
+    {
+        const Result run = cli(tinyRun(QStringLiteral("random")) << QStringLiteral("--no-eval") << QStringLiteral("--json"));
+        QCOMPARE(run.exitCode, 0);
+        const QString runDir = QJsonDocument::fromJson(run.out).object()[QStringLiteral("run_dir")].toString();
+        const Result r = cli({QStringLiteral("privacy"), runDir, QStringLiteral("--no-mia"), QStringLiteral("--device"),
+            QStringLiteral("cpu"), QStringLiteral("--reference-size"), QStringLiteral("20"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(o[QStringLiteral("real_images")].toBool()); // a random real subset is made of training images
+        QCOMPARE(o[QStringLiteral("images")].toArray().size(), 6);
+        QVERIFY(o[QStringLiteral("images")].toArray().first()[QStringLiteral("flags")][QStringLiteral("exact_copy")].toBool());
+        QVERIFY(QFile::exists(runDir + QStringLiteral("/privacy.json")));
+        QVERIFY(QFile::exists(runDir + QStringLiteral("/privacy.html")));
     }
 
     void benchTimesIterations()
