@@ -148,11 +148,12 @@ private Q_SLOTS:
 
     void pauseAndSingleStep()
     {
+        // The loop of a session: next() blocks while paused, grants single steps, and ends on stop.
         RunControl control;
         control.setPaused(true);
         std::atomic<int> passed{0};
         std::thread worker([&] {
-            while (control.checkpoint())
+            while (control.next() == RunControl::Next::Step)
                 ++passed;
         });
         QTest::qWait(50);

@@ -6,6 +6,7 @@
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
 #include "widgets/mainwindow.h"
+#include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
 
 #include <distillery/config.h>
@@ -75,6 +76,25 @@ private Q_SLOTS:
             QCOMPARE(window.grid().imageAt(window.grid().imageRect(i).center()), i);
         QCOMPARE(window.grid().imageRect(4).topLeft().y(), window.grid().imageRect(3).topLeft().y()); // class 1 row
         QCOMPARE(window.grid().imageAt(QPoint(1, 1)), -1);
+    }
+
+    void privacyTabInspectsTheSet()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("dm", 2, 10);
+        c.params.init = "real";
+        window.setConfig(c);
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        QSignalSpy inspected(&window.controller(), &RunController::inspected);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(window.privacy().snapshotCount() >= 2); // the movement slider has the run's history
+        window.inspectPrivacy(false);
+        QVERIFY(inspected.wait(60000));
+        QCOMPARE(window.privacy().galleryRows(), 2 * 3);
+        const auto report = inspected.first().at(0).value<distillery::core::PrivacyReport>();
+        QCOMPARE(report.images.size(), std::size_t(6));
+        QVERIFY(report.membership.empty());
     }
 
     void settingsLockWhileRunning()

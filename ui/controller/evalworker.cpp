@@ -51,4 +51,19 @@ void EvalWorker::evaluate(quint64 runId, Job job, const core::RunConfig& config,
     }
 }
 
+void EvalWorker::inspect(quint64 runId, const core::SyntheticSet& set, const core::PrivacyOptions& options,
+    std::shared_ptr<core::RunControl> control)
+{
+    try {
+        const auto progress = [&](const core::PrivacyProgress& p) {
+            Q_EMIT inspectionProgressed(runId, QString::fromStdString(p.stage), p.done, p.total);
+        };
+        Q_EMIT inspected(runId, core::inspectPrivacy(set, options, progress, control.get()));
+    } catch (const core::Cancelled&) {
+        Q_EMIT inspectionFailed(runId, QString());
+    } catch (const std::exception& e) {
+        Q_EMIT inspectionFailed(runId, QString::fromStdString(e.what()));
+    }
+}
+
 } // namespace distillery::ui

@@ -5,6 +5,7 @@
 #include "controller/metatypes.h"
 
 #include <distillery/evaluation.h>
+#include <distillery/privacy.h>
 #include <distillery/runcontrol.h>
 
 #include <QObject>
@@ -38,7 +39,14 @@ public:
     void evaluate(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::RunConfig& config,
         const distillery::core::SyntheticSet& set, std::shared_ptr<distillery::core::RunControl> control);
 
+    /// The privacy inspector on `set` (PRIVACY.md), with the data, network and protocol of `options`.
+    void inspect(quint64 runId, const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options,
+        std::shared_ptr<distillery::core::RunControl> control);
+
 Q_SIGNALS:
+    void inspected(quint64 runId, const distillery::core::PrivacyReport& report);
+    void inspectionProgressed(quint64 runId, const QString& stage, int done, int total);
+    void inspectionFailed(quint64 runId, const QString& message);
     void evaluated(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result);
     void progressed(quint64 runId, distillery::ui::EvalWorker::Job job, int done, int total);
     /// The job ended without a result: an error (message), or cancelled (empty message).
@@ -54,3 +62,4 @@ private:
 } // namespace distillery::ui
 
 Q_DECLARE_METATYPE(distillery::ui::EvalWorker::Job)
+Q_DECLARE_METATYPE(distillery::core::PrivacyReport)

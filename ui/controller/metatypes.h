@@ -5,6 +5,7 @@
 
 #include <distillery/config.h>
 #include <distillery/evalresult.h>
+#include <distillery/privacy.h>
 #include <distillery/session.h>
 #include <distillery/snapshot.h>
 #include <distillery/stepstats.h>
@@ -20,6 +21,7 @@ Q_DECLARE_METATYPE(distillery::core::Snapshot)
 Q_DECLARE_METATYPE(distillery::core::EvalResult)
 Q_DECLARE_METATYPE(distillery::core::RunResult)
 Q_DECLARE_METATYPE(distillery::core::SyntheticSet)
+Q_DECLARE_METATYPE(distillery::core::PrivacyOptions)
 
 namespace distillery::ui {
 

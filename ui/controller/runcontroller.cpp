@@ -21,6 +21,8 @@ void registerMetaTypes()
     qRegisterMetaType<core::SyntheticSet>();
     qRegisterMetaType<EvalWorker::Job>();
     qRegisterMetaType<RunController::State>();
+    qRegisterMetaType<core::PrivacyReport>();
+    qRegisterMetaType<core::PrivacyOptions>();
 }
 
 RunController::RunController(QObject* parent, int threads)
@@ -114,6 +116,18 @@ RunController::RunController(QObject* parent, int threads)
             --m_evaluationsInFlight;
         if (id == m_currentRunId && !message.isEmpty())
             Q_EMIT messageLogged(tr("Evaluation failed: %1").arg(message));
+    });
+    // Inspections are not tied to a run (an opened file can be inspected too): every answer is delivered.
+    connect(m_evalWorker, &EvalWorker::inspected, this, [this](quint64, const core::PrivacyReport& report) {
+        m_inspecting = false;
+        Q_EMIT inspected(report);
+    });
+    connect(m_evalWorker, &EvalWorker::inspectionProgressed, this,
+        [this](quint64, const QString& stage, int done, int total) { Q_EMIT inspectionProgressed(stage, done, total); });
+    connect(m_evalWorker, &EvalWorker::inspectionFailed, this, [this](quint64, const QString& message) {
+        m_inspecting = false;
+        if (!message.isEmpty())
+            Q_EMIT inspectionFailed(message);
     });
     m_runThread.start();
     m_evalThread.start();
@@ -223,6 +237,16 @@ void RunController::evaluateSet(const core::SyntheticSet& set, const core::RunCo
     if (!m_resolved)
         m_resolved = config;
     submitEvaluation(EvalWorker::Job::Synthetic, set, config);
+}
+
+void RunController::inspectPrivacy(const core::SyntheticSet& set, const core::PrivacyOptions& options)
+{
+    if (!m_evalControl)
+        m_evalControl = std::make_shared<core::RunControl>();
+    m_inspecting = true;
+    QMetaObject::invokeMethod(
+        m_evalWorker, [w = m_evalWorker, id = m_currentRunId, set, options, c = m_evalControl] { w->inspect(id, set, options, c); },
+        Qt::QueuedConnection);
 }
 
 void RunController::submitEvaluation(EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config)

@@ -55,6 +55,10 @@ public:
     void computeFullDataBaseline();
     /// Asks for a full-precision copy of the current set (syntheticSetReady answers).
     void requestSyntheticSet();
+    /// Runs the privacy inspector on `set` in the evaluation thread (inspected or inspectionFailed answer).
+    void inspectPrivacy(const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options);
+    bool inspectionRunning() const { return m_inspecting; }
+
     /// Evaluates a set that is not running (an opened file, a finished run) with `config`'s data and protocol.
     void evaluateSet(const distillery::core::SyntheticSet& set, const distillery::core::RunConfig& config);
 
@@ -77,6 +81,9 @@ Q_SIGNALS:
     void evaluationProgressed(int done, int total);
     void baselineReady(distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result);
     void messageLogged(const QString& line);
+    void inspected(const distillery::core::PrivacyReport& report);
+    void inspectionProgressed(const QString& stage, int done, int total);
+    void inspectionFailed(const QString& message);
     void runFinished(const distillery::core::RunResult& result);
     void runFailed(const QString& message);
 
@@ -100,6 +107,7 @@ private:
     int m_evaluationsInFlight = 0; ///< synthetic-set evaluations only: periodic ones wait for these
     int m_jobsInFlight = 0; ///< every evaluation job
     bool m_wantBaseline = true;
+    bool m_inspecting = false;
 };
 
 } // namespace distillery::ui

@@ -7,6 +7,7 @@
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
 #include "widgets/imagedialog.h"
+#include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
 
 #include <distillery/datasets.h>
@@ -33,6 +34,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTextStream>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 
@@ -108,10 +110,14 @@ MainWindow::MainWindow(QWidget* parent)
     gridScroll->setWidgetResizable(false);
     gridScroll->setAlignment(Qt::AlignCenter);
     m_curves = new CurvesPanel;
+    m_privacy = new PrivacyPanel;
+    auto* tabs = new QTabWidget;
+    tabs->addTab(m_curves, tr("Curves"));
+    tabs->addTab(m_privacy, tr("Privacy"));
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName(QStringLiteral("CentralSplitter"));
     splitter->addWidget(gridScroll);
-    splitter->addWidget(m_curves);
+    splitter->addWidget(tabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     splitter->setSizes({700, 560});
@@ -160,6 +166,15 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Training on the full training set (this takes a while on a CPU)…"), 5000);
         m_controller->computeFullDataBaseline();
     });
+
+    connect(m_privacy, &PrivacyPanel::inspectRequested, this, [this] { inspectPrivacy(m_privacy->membershipRequested()); });
+    auto* liveInspection = new QTimer(this);
+    liveInspection->setInterval(5000);
+    connect(liveInspection, &QTimer::timeout, this, [this] {
+        if (m_privacy->liveUpdates() && m_controller->isActive() && !m_controller->inspectionRunning() && !m_pendingInspection)
+            inspectPrivacy(false);
+    });
+    liveInspection->start();
 
     restoreSettings();
     m_controller->setEvaluationInterval(m_controls->evaluationInterval());
@@ -275,10 +290,16 @@ void MainWindow::connectController()
     connect(c, &RunController::snapshotReady, this, [this](const core::Snapshot& snapshot, const QImage& grid) {
         m_curves->setClassNames(snapshot.classNames);
         m_grid->setSnapshot(snapshot, grid);
+        m_privacy->addSnapshot(snapshot);
         fitZoom();
     });
     connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
         m_lastSet = set;
+        if (m_pendingInspection) {
+            const bool membership = *m_pendingInspection;
+            m_pendingInspection.reset();
+            startInspection(set, membership);
+        }
         if (m_pendingExport) {
             const auto [format, path] = *m_pendingExport;
             m_pendingExport.reset();
@@ -311,6 +332,9 @@ void MainWindow::connectController()
         m_evalProgress->setVisible(false);
     });
     connect(c, &RunController::messageLogged, this, [this](const QString& line) { statusBar()->showMessage(line, 8000); });
+    connect(c, &RunController::inspected, m_privacy, &PrivacyPanel::setReport);
+    connect(c, &RunController::inspectionProgressed, m_privacy, &PrivacyPanel::setBusy);
+    connect(c, &RunController::inspectionFailed, m_privacy, &PrivacyPanel::setFailed);
     connect(c, &RunController::runFinished, this, [this](const core::RunResult& result) {
         if (!result.runDir.empty()) {
             // Exports and later evaluations use the saved full-precision set.
@@ -412,6 +436,7 @@ void MainWindow::startRun()
     }
     m_grid->clear();
     m_curves->clear();
+    m_privacy->clear();
     m_lastSet.reset();
     m_lastConfig.reset();
     m_iterationLabel->setText(tr("Preparing…"));
@@ -467,6 +492,38 @@ void MainWindow::evaluateNow()
     }
     m_evalProgress->setValue(0);
     m_evalProgress->setVisible(true);
+}
+
+void MainWindow::inspectPrivacy(bool membership)
+{
+    if (m_controller->isActive()) {
+        // The current set lives in the run thread: inspect a copy once it arrives (syntheticSetReady).
+        if (!m_pendingInspection) {
+            m_pendingInspection = membership;
+            m_controller->requestSyntheticSet();
+        }
+        return;
+    }
+    if (!m_lastSet) {
+        m_privacy->setFailed(tr("nothing to inspect yet: start a run or open a synthetic set"));
+        return;
+    }
+    startInspection(*m_lastSet, membership);
+}
+
+void MainWindow::startInspection(const core::SyntheticSet& set, bool membership)
+{
+    const core::RunConfig config = m_lastConfig ? *m_lastConfig : m_controls->config();
+    core::PrivacyOptions options;
+    options.data = config.data;
+    options.model = config.model;
+    options.eval = config.eval;
+    options.device = config.device;
+    options.seed = config.seed;
+    options.membershipInference = membership;
+    options.membershipSeeds = m_privacy->membershipSeeds();
+    m_privacy->setBusy(tr("starting"), 0, 1);
+    m_controller->inspectPrivacy(set, options);
 }
 
 void MainWindow::updateActions()

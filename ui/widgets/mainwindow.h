@@ -23,6 +23,7 @@ namespace distillery::ui {
 
 class ControlPanel;
 class CurvesPanel;
+class PrivacyPanel;
 class RunController;
 class SyntheticGrid;
 
@@ -57,6 +58,7 @@ public:
     SyntheticGrid& grid() { return *m_grid; }
     CurvesPanel& curves() { return *m_curves; }
     ControlPanel& controls() { return *m_controls; }
+    PrivacyPanel& privacy() { return *m_privacy; }
 
 public Q_SLOTS:
     void startRun();
@@ -65,6 +67,8 @@ public Q_SLOTS:
     void stopRun();
     void resetRun();
     void evaluateNow();
+    /// Runs the privacy inspector on the current set (a copy of a running one, or the last finished/opened set).
+    void inspectPrivacy(bool membership);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -88,6 +92,7 @@ private:
     void applyBaselineCache();
     QString baselineKey(const distillery::core::RunConfig& config) const;
     void onRunEnded();
+    void startInspection(const distillery::core::SyntheticSet& set, bool membership);
     void fitZoom();
     void restoreSettings();
     void saveSettings();
@@ -98,6 +103,7 @@ private:
     QScrollArea* m_gridArea = nullptr;
     bool m_userZoom = false; ///< once the user zooms, the grid no longer fits itself
     CurvesPanel* m_curves = nullptr;
+    PrivacyPanel* m_privacy = nullptr;
     QSlider* m_zoom = nullptr;
     QLabel* m_iterationLabel = nullptr;
     QLabel* m_rateLabel = nullptr;
@@ -120,6 +126,7 @@ private:
     QString m_lastRunDir;
     QString m_device;
     std::optional<std::pair<QString, QString>> m_pendingExport; ///< (format, path) waiting for a copy of the set
+    std::optional<bool> m_pendingInspection; ///< an inspection (with membership inference?) waiting for a copy
     Automation m_automation;
     bool m_closeWhenIdle = false;
 };

@@ -69,16 +69,6 @@ public:
         return Next::Step;
     }
 
-    /// Between steps: blocks while paused (unless a single step was granted); false means "end the run now".
-    bool checkpoint()
-    {
-        std::unique_lock lock(m_mutex);
-        m_wake.wait(lock, [this] { return !m_paused || m_stop || m_stepsAllowed > 0; });
-        if (m_paused && m_stepsAllowed > 0)
-            --m_stepsAllowed;
-        return !m_stop;
-    }
-
     bool isPaused() const
     {
         std::lock_guard lock(m_mutex);

@@ -69,11 +69,6 @@ torch::Tensor Dataset::sampleClassIndices(int c, std::int64_t n) const
     return pool.index_select(0, perm.slice(0, 0, n));
 }
 
-torch::Tensor Dataset::sampleClass(int c, std::int64_t n) const
-{
-    return m_trainImages.index_select(0, sampleClassIndices(c, n));
-}
-
 std::shared_ptr<Dataset> loadDataset(const DataConfig& config, torch::Device device)
 {
     return translateErrors(

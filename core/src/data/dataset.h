@@ -36,8 +36,6 @@ public:
     const torch::Tensor& classIndices(int c) const { return m_classIndices.at(c); } ///< int64, device
     const RawDataset& raw() const { return m_raw; }
 
-    /// `n` distinct random training images of class `c` (a permutation prefix, as the reference samples).
-    torch::Tensor sampleClass(int c, std::int64_t n) const;
     /// Indices (into the training split) of `n` distinct random images of class `c`, on the device.
     torch::Tensor sampleClassIndices(int c, std::int64_t n) const;
 

@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/privacy.h>
+#include <distillery/snapshot.h>
+
+#include <QWidget>
+
+#include <vector>
+
+class QCheckBox;
+class QCustomPlot;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTableWidget;
+
+namespace distillery::ui {
+
+/// The anonymisation preview (PRIVACY.md): each synthetic image beside its nearest real images with SSIM/L2 and a
+/// similarity level whose thresholds are on screen, a slider over the snapshots of the run showing how far the
+/// images moved from their start images, the distance-to-closest-record histogram against held-out images, and
+/// the membership-inference numbers next to the random-real baseline. It shows evidence, never a verdict.
+class PrivacyPanel final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(PrivacyPanel)
+
+public:
+    explicit PrivacyPanel(QWidget* parent = nullptr);
+
+    void setReport(const distillery::core::PrivacyReport& report);
+    void setBusy(const QString& stage, int done, int total);
+    void setFailed(const QString& message);
+    void clear();
+
+    /// Keeps (a thinned history of) the run's snapshots for the movement slider.
+    void addSnapshot(const distillery::core::Snapshot& snapshot);
+
+    bool membershipRequested() const;
+    int membershipSeeds() const;
+    bool liveUpdates() const;
+    int galleryRows() const;
+    int snapshotCount() const { return static_cast<int>(m_history.size()); }
+
+Q_SIGNALS:
+    void inspectRequested();
+
+private:
+    void showMovement(int historyIndex);
+
+    QPushButton* m_inspect = nullptr;
+    QCheckBox* m_membership = nullptr;
+    QSpinBox* m_seeds = nullptr;
+    QCheckBox* m_live = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_summary = nullptr;
+    QTableWidget* m_gallery = nullptr;
+    QSlider* m_movementSlider = nullptr;
+    QLabel* m_movement = nullptr;
+    QCustomPlot* m_dcrPlot = nullptr;
+    QTableWidget* m_membershipTable = nullptr;
+    std::vector<distillery::core::Snapshot> m_history;
+};
+
+} // namespace distillery::ui
