@@ -28,7 +28,7 @@ void lowerThreadPriority(int niceness)
     // Linux keeps a nice value per thread, and the thread pool torch starts from this thread inherits it. On a
     // two-core laptop, two busy torch threads otherwise starve the GUI thread: timer ticks came 100–290 ms late.
     // QThread priorities cannot express this (SCHED_OTHER has a single static priority).
-    if (!qEnvironmentVariableIsSet("NO_NICE")) setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), niceness);
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), niceness);
 #else
     Q_UNUSED(niceness)
 #endif
