@@ -117,6 +117,9 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     movementLayout->addWidget(m_movement, 1);
     connect(m_movementSlider, &QSlider::valueChanged, this, &PrivacyPanel::showMovement);
     tabs->addTab(movement, tr("Movement from the start"));
+    // SSIM is computed only while this page is shown: during a run the GUI thread must not compete with the
+    // distillation threads for the CPU.
+    connect(tabs, &QTabWidget::currentChanged, this, [this] { showMovement(m_movementSlider->value()); });
 
     m_dcrPlot = new QCustomPlot(this);
     m_dcrPlot->xAxis->setLabel(tr("distance to closest record (pixel L2)"));
@@ -295,7 +298,7 @@ void PrivacyPanel::addSnapshot(const core::Snapshot& snapshot)
 
 void PrivacyPanel::showMovement(int historyIndex)
 {
-    if (historyIndex < 0 || historyIndex >= static_cast<int>(m_history.size()))
+    if (historyIndex < 0 || historyIndex >= static_cast<int>(m_history.size()) || !m_movement->isVisible())
         return;
     const core::Snapshot& start = m_history.front();
     const core::Snapshot& now = m_history[static_cast<std::size_t>(historyIndex)];
