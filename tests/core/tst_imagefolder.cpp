@@ -6,6 +6,7 @@
 #include <distillery/error.h>
 
 #include <QDir>
+#include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -70,6 +71,28 @@ private Q_SLOTS:
         DataConfig grey = folder(dir, 16);
         grey.color = "grey";
         QCOMPARE(inspectDataset(grey).channels, 1);
+    }
+
+    void sixteenBitImagesUseTheirRange()
+    {
+        // 12-bit data in a 16-bit file (as DICOM and 16-bit PNG X-rays hold): the brightest pixel becomes 255.
+        const QString dir = m_dir.filePath(QStringLiteral("sixteen"));
+        for (const QString& name : {QStringLiteral("a"), QStringLiteral("b")}) {
+            QDir().mkpath(dir + u'/' + name);
+            for (int n = 0; n < 3; ++n) {
+                QImage image(8, 8, QImage::Format_Grayscale16);
+                for (int y = 0; y < 8; ++y)
+                    for (int x = 0; x < 8; ++x)
+                        reinterpret_cast<quint16*>(image.scanLine(y))[x] = static_cast<quint16>((x + y) * 4095 / 14);
+                QVERIFY(image.save(dir + QStringLiteral("/%1/%2.png").arg(name).arg(n)));
+            }
+        }
+        DataConfig config = folder(dir, 8);
+        config.testFraction = 0.34;
+        const DatasetInfo info = inspectDataset(config);
+        QCOMPARE(info.channels, 1);
+        // Mean of (x + y)·255/14 over the 8×8 ramp, scaled to [0, 1]: 7·255/14/255 = 0.5.
+        QVERIFY2(std::abs(info.mean[0] - 0.5) < 0.01, qPrintable(QString::number(info.mean[0])));
     }
 
     void unreadableImage()

@@ -68,8 +68,13 @@ namespace {
         cv::Mat image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
         if (image.empty())
             throw Error(path.string() + ": cannot read image (unknown format or corrupt file)");
-        if (image.depth() == CV_16U) // 16-bit grey (e.g. DICOM, PNG): keep the top 8 bits' worth of range
-            image.convertTo(image, CV_8U, 1.0 / 257.0);
+        if (image.depth() == CV_16U) {
+            // 16-bit grey (DICOM, PNG) often holds 10–12-bit data: scale each image by its own maximum, so a
+            // 0…4095 X-ray becomes 0…255 instead of a black 0…15. Zero stays zero.
+            double maxValue = 0;
+            cv::minMaxLoc(image.reshape(1), nullptr, &maxValue);
+            image.convertTo(image, CV_8U, maxValue > 0 ? 255.0 / maxValue : 1.0);
+        }
         else if (image.depth() != CV_8U)
             throw Error(path.string() + ": unsupported pixel depth (only 8- and 16-bit images)");
         if (image.channels() == 4)
