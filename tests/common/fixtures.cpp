@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixtures.h"
 
+#include <distillery/error.h>
 #include <distillery/npz.h>
 
 #include <QDir>
@@ -167,6 +168,33 @@ void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages&
     distillery::core::writeNpz(path.toStdString(),
         {{"train_images", imagesArray(train)}, {"train_labels", labelsArray(train)}, {"val_images", imagesArray(test)},
             {"val_labels", labelsArray(test)}, {"test_images", imagesArray(test)}, {"test_labels", labelsArray(test)}});
+}
+
+QString errorMessage(const std::function<void()>& fn)
+{
+    try {
+        fn();
+    } catch (const distillery::core::Error& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+distillery::core::RunConfig tinyRun(const std::string& source, const std::string& method, int ipc, int iterations)
+{
+    distillery::core::RunConfig c;
+    distillery::core::applyPreset(c, "classroom");
+    c.method = method;
+    c.ipc = ipc;
+    c.iterations = iterations;
+    c.device = "cpu";
+    c.data.source = source;
+    c.model.width = 8;
+    c.model.depth = 2;
+    c.params.realBatch = 4;
+    c.eval.models = 1;
+    c.eval.epochs = 5;
+    return c;
 }
 
 } // namespace fixtures

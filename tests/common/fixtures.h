@@ -3,11 +3,14 @@
 // Tiny generated data sets in every format Distillery reads. Nothing is downloaded; everything is seeded.
 #pragma once
 
+#include <distillery/config.h>
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace fixtures {
@@ -47,5 +50,12 @@ QString writeImageFolder(const QString& dir, const ToyImages& images, const QStr
 
 /// A MedMNIST-style npz: {train,val,test}_images N×H×W (grey) or N×H×W×3 (RGB), labels N×labelColumns uint8.
 void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns = 1);
+
+/// The message of the core::Error that `fn` throws, or an empty string when it throws none.
+QString errorMessage(const std::function<void()>& fn);
+
+/// A classroom run sized for tests: a width-8, depth-2 ConvNet on the CPU, 4 real images per step, and a
+/// one-model, 5-epoch evaluation. Callers change what their test is about.
+distillery::core::RunConfig tinyRun(const std::string& source, const std::string& method, int ipc, int iterations);
 
 } // namespace fixtures

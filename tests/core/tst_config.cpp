@@ -1,5 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
 #include <distillery/config.h>
 #include <distillery/error.h>
 
@@ -13,15 +15,7 @@ class TestConfig : public QObject
     Q_OBJECT
 
 private:
-    QString errorOf(const std::function<void()>& fn)
-    {
-        try {
-            fn();
-        } catch (const Error& e) {
-            return QString::fromStdString(e.what());
-        }
-        return {};
-    }
+    QString errorOf(const std::function<void()>& fn) { return fixtures::errorMessage(fn); }
 
 private Q_SLOTS:
     void jsonRoundTripKeepsEverySetting()

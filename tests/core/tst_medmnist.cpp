@@ -28,12 +28,7 @@ private:
 
     QString errorOf(const DataConfig& config)
     {
-        try {
-            inspectDataset(config);
-        } catch (const Error& e) {
-            return QString::fromStdString(e.what());
-        }
-        return {};
+        return fixtures::errorMessage([&] { inspectDataset(config); });
     }
 
 private Q_SLOTS:

@@ -65,15 +65,7 @@ private:
 
     std::string path(const char* name) { return m_dir.filePath(QLatin1String(name)).toStdString(); }
 
-    QString errorOf(const std::function<void()>& fn)
-    {
-        try {
-            fn();
-        } catch (const Error& e) {
-            return QString::fromStdString(e.what());
-        }
-        return {};
-    }
+    QString errorOf(const std::function<void()>& fn) { return fixtures::errorMessage(fn); }
 
 private Q_SLOTS:
     void roundTrip_data()

@@ -31,19 +31,7 @@ private:
 
     RunConfig tinyRun(const std::string& method, int ipc, int iterations)
     {
-        RunConfig c;
-        distillery::core::applyPreset(c, "classroom");
-        c.method = method;
-        c.ipc = ipc;
-        c.iterations = iterations;
-        c.device = "cpu";
-        c.data.source = m_source;
-        c.model.width = 8;
-        c.model.depth = 2;
-        c.params.realBatch = 4;
-        c.eval.models = 1;
-        c.eval.epochs = 5;
-        return c;
+        return fixtures::tinyRun(m_source, method, ipc, iterations);
     }
 
 private Q_SLOTS:

@@ -23,19 +23,8 @@ private:
 
     RunConfig tinyRun(int iterations = 100000)
     {
-        RunConfig c;
-        distillery::core::applyPreset(c, "classroom");
-        c.method = "dm";
-        c.ipc = 2;
-        c.iterations = iterations;
-        c.device = "cpu";
+        RunConfig c = fixtures::tinyRun(m_source, "dm", 2, iterations);
         c.threads = 1;
-        c.data.source = m_source;
-        c.model.width = 8;
-        c.model.depth = 2;
-        c.params.realBatch = 4;
-        c.eval.models = 1;
-        c.eval.epochs = 5;
         c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
         return c;
     }
