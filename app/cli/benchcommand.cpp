@@ -6,6 +6,7 @@
 
 #include <distillery/bench.h>
 #include <distillery/config.h>
+#include <distillery/device.h>
 #include <distillery/version.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace distillery::cli {
 namespace {
@@ -26,8 +28,36 @@ namespace {
         bool noTf32 = false;
         bool noCudnnBenchmark = false;
         bool channelsLast = false;
+        bool noFused = false;
+        int forwardImages = 0;
+        bool testSplit = false;
         bool json = false;
     };
+
+    nlohmann::json timings(const core::BenchResult& r)
+    {
+        return {{"median_ms", r.medianMs}, {"mean_ms", r.meanMs}, {"min_ms", r.minMs},
+            {"iterations_per_second", r.iterationsPerSecond}, {"peak_memory_bytes", r.peakMemoryBytes},
+            {"fused_kernels", r.fusedKernels}, {"step_ms", r.stepMs}};
+    }
+
+    std::string describe(const core::BenchResult& r)
+    {
+        char line[320];
+        if (r.method == "forward")
+            std::snprintf(line, sizeof line,
+                "forward of %d images on %s%s: median %.3f ms (mean %.3f, min %.3f), peak device memory %.1f MiB",
+                r.images, r.device.c_str(), r.fusedKernels ? ", fused kernels" : "", r.medianMs, r.meanMs, r.minMs,
+                static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
+        else
+            std::snprintf(line, sizeof line,
+                "%s, IPC %d, %s preset on %s%s: median %.2f ms per iteration (mean %.2f, min %.2f), %.2f iterations/s, "
+                "peak device memory %.1f MiB",
+                r.method.c_str(), r.ipc, r.preset.c_str(), r.device.c_str(), r.fusedKernels ? ", fused kernels" : "",
+                r.medianMs, r.meanMs, r.minMs, r.iterationsPerSecond,
+                static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
+        return line;
+    }
 
     void runBench(const BenchOptions& o, const CLI::App& cmd)
     {
@@ -53,29 +83,51 @@ namespace {
         config.performance.tf32 = !o.noTf32;
         config.performance.cudnnBenchmark = !o.noCudnnBenchmark;
         config.performance.channelsLast = o.channelsLast;
+        config.performance.fusedKernels = !o.noFused;
         config.outDir.clear();
 
-        Progress progress("bench " + config.method);
-        const core::BenchResult r = core::benchmarkMethod(config, o.warmup, o.iterations, [&](int done, int total) {
-            if (!o.json)
-                progress.update(done, total);
-        });
-        progress.finish();
+        // Where the fused kernels run, the same benchmark follows with them switched off, for the ratio.
+        const bool compare = !o.noFused && core::fusedKernelsAvailable(core::resolveDevice(config.device));
+        auto once = [&](const core::RunConfig& c) {
+            Progress progress(o.forwardImages > 0 ? std::string("bench forward") : "bench " + c.method);
+            auto report = [&](int done, int total) {
+                if (!o.json)
+                    progress.update(done, total);
+            };
+            const core::BenchResult r = o.forwardImages > 0
+                ? core::benchmarkForward(c, o.forwardImages, o.testSplit, o.warmup, o.iterations, report)
+                : core::benchmarkMethod(c, o.warmup, o.iterations, report);
+            progress.finish();
+            return r;
+        };
+        const core::BenchResult r = once(config);
+        std::optional<core::BenchResult> stock;
+        if (compare) {
+            core::RunConfig stockConfig = config;
+            stockConfig.performance.fusedKernels = false;
+            stock = once(stockConfig);
+        }
         if (o.json) {
-            printJson({{"method", r.method}, {"device", r.device}, {"preset", r.preset}, {"ipc", r.ipc},
-                {"warmup", r.warmup}, {"iterations", r.stepMs.size()}, {"median_ms", r.medianMs}, {"mean_ms", r.meanMs},
-                {"min_ms", r.minMs}, {"iterations_per_second", r.iterationsPerSecond},
-                {"peak_memory_bytes", r.peakMemoryBytes}, {"setup_seconds", r.setupSeconds}, {"step_ms", r.stepMs},
-                {"libtorch", core::torchVersion()}, {"config", nlohmann::json::parse(r.configJson)}});
+            nlohmann::json out{{"method", r.method}, {"device", r.device}, {"preset", r.preset}, {"ipc", r.ipc},
+                {"warmup", r.warmup}, {"iterations", r.stepMs.size()}, {"setup_seconds", r.setupSeconds},
+                {"libtorch", core::torchVersion()}, {"config", nlohmann::json::parse(r.configJson)}};
+            if (r.method == "forward") {
+                out["images"] = r.images;
+                out["split"] = o.testSplit ? "test" : "train";
+            }
+            out.update(timings(r));
+            if (stock)
+                out["without_fused_kernels"] = timings(*stock);
+            printJson(out);
             return;
         }
-        char line[256];
-        std::snprintf(line, sizeof line,
-            "%s, IPC %d, %s preset on %s: median %.2f ms per iteration (mean %.2f, min %.2f), %.2f iterations/s, "
-            "peak device memory %.1f MiB",
-            r.method.c_str(), r.ipc, r.preset.c_str(), r.device.c_str(), r.medianMs, r.meanMs, r.minMs,
-            r.iterationsPerSecond, static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
-        std::cout << line << std::endl;
+        std::cout << describe(r) << std::endl;
+        if (stock) {
+            std::cout << describe(*stock) << std::endl;
+            char ratio[96];
+            std::snprintf(ratio, sizeof ratio, "fused kernels: %.2f× the stock path's speed", stock->medianMs / r.medianMs);
+            std::cout << ratio << std::endl;
+        }
     }
 
 } // namespace
@@ -103,6 +155,12 @@ void addBenchCommand(CLI::App& app)
     cmd->add_flag("--no-tf32", o->noTf32, "CUDA: full fp32 convolutions and matrix products");
     cmd->add_flag("--no-cudnn-benchmark", o->noCudnnBenchmark, "CUDA: no cuDNN autotuning");
     cmd->add_flag("--channels-last", o->channelsLast, "CUDA: NHWC layout");
+    cmd->add_flag("--no-fused", o->noFused,
+        "CUDA: stock kernels only (by default, where Distillery's fused ConvNet kernels run, both are timed)");
+    cmd->add_option("--forward", o->forwardImages,
+           "Time the no-grad forward of this many images through the model instead of a method's iteration")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--test-split", o->testSplit, "With --forward: images from the test split");
     cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
     cmd->callback([o, cmd] { runBench(*o, *cmd); });
 }

@@ -25,6 +25,7 @@ namespace {
         std::string preset = "classroom";
         core::RunConfig values; // only the fields given on the command line are used
         bool noEval = false;
+        bool noFusedKernels = false;
         bool json = false;
         bool quiet = false;
     };
@@ -58,6 +59,8 @@ namespace {
             config.device = v.device;
         if (given("--seed"))
             config.seed = v.seed;
+        if (given("--no-fused-kernels"))
+            config.performance.fusedKernels = false;
         if (given("--threads"))
             config.threads = v.threads;
         if (given("--out"))
@@ -195,6 +198,8 @@ void addDistillCommand(CLI::App& app)
     cmd->add_option("--eval-every", v.evalEvery, "Also evaluate every N iterations (monitoring only)")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-eval", o->noEval, "Skip the final evaluation");
+    cmd->add_flag("--no-fused-kernels", o->noFusedKernels,
+        "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
     cmd->add_flag("--json", o->json, "Print one JSON object with the result on stdout");
     cmd->add_flag("--quiet", o->quiet, "No progress output");
     cmd->callback([o, cmd] { runDistill(*o, *cmd); });

@@ -5,6 +5,8 @@
 
 #include "widgets/mainwindow.h"
 
+#include <distillery/device.h>
+
 #include <distillery/error.h>
 
 #include <QApplication>
@@ -14,6 +16,7 @@
 
 int main(int argc, char** argv)
 {
+    distillery::core::tuneAllocatorForTensors(); // before QApplication starts any thread
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Distillery"));
     QApplication::setApplicationName(QStringLiteral("Distillery"));

@@ -9,6 +9,8 @@
 #include "widgets/curvespanel.h"
 #include "widgets/mainwindow.h"
 
+#include <distillery/device.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -60,6 +62,7 @@ double processCpuSeconds()
 
 int main(int argc, char** argv)
 {
+    distillery::core::tuneAllocatorForTensors(); // as the application's main() does
     QApplication app(argc, argv);
     QStandardPaths::setTestModeEnabled(true); // never touch the user's settings or runs
     QApplication::setOrganizationName(QStringLiteral("DistilleryBench"));
@@ -75,7 +78,10 @@ int main(int argc, char** argv)
     const QCommandLineOption controllerOnly(QStringLiteral("controller-only"),
         QStringLiteral("no window: the run controller alone (separates the window's cost from the threads')"));
     const QCommandLineOption baseline(QStringLiteral("baseline"), QStringLiteral("also evaluate the random-real baseline beside the run (a first run's one-time cost)"));
-    parser.addOptions({method, ipc, iterations, threads, evalEvery, baseline, controllerOnly});
+    const QCommandLineOption heartbeatMs(QStringLiteral("heartbeat-ms"),
+        QStringLiteral("interval of the GUI-thread probe timer (0 = no probe: its 100 wake-ups/s cost the run time)"),
+        QStringLiteral("ms"), QStringLiteral("10"));
+    parser.addOptions({method, ipc, iterations, threads, evalEvery, baseline, controllerOnly, heartbeatMs});
     parser.process(app);
 
     distillery::core::RunConfig config;
@@ -102,7 +108,7 @@ int main(int argc, char** argv)
     qint64 lastTick = -1;
     QList<qint64> gaps;
     QTimer heartbeat;
-    heartbeat.setInterval(10);
+    heartbeat.setInterval(parser.value(heartbeatMs).toInt());
     QObject::connect(&heartbeat, &QTimer::timeout, [&] {
         const qint64 now = clock.elapsed();
         if (lastTick >= 0)
@@ -149,7 +155,8 @@ int main(int argc, char** argv)
 
     clock.start();
     runClock.start();
-    heartbeat.start();
+    if (heartbeat.interval() > 0)
+        heartbeat.start();
     if (parser.isSet(baseline) && !parser.isSet(controllerOnly)) {
         window.startRun();
     } else {

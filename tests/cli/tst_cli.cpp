@@ -164,6 +164,27 @@ private Q_SLOTS:
         QCOMPARE(o[QStringLiteral("config")][QStringLiteral("params")][QStringLiteral("realBatch")].toInt(), 4);
     }
 
+    void benchTimesAForward()
+    {
+        const QStringList common{QStringLiteral("bench"), QStringLiteral("--dataset"), m_source, QStringLiteral("--device"),
+            QStringLiteral("cpu"), QStringLiteral("--width"), QStringLiteral("8"), QStringLiteral("--warmup"),
+            QStringLiteral("0"), QStringLiteral("--iterations"), QStringLiteral("2"), QStringLiteral("--json")};
+        const Result r = cli(common + QStringList{QStringLiteral("--forward"), QStringLiteral("12"), QStringLiteral("--test-split")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o[QStringLiteral("method")].toString(), QStringLiteral("forward"));
+        QCOMPARE(o[QStringLiteral("images")].toInt(), 12);
+        QCOMPARE(o[QStringLiteral("split")].toString(), QStringLiteral("test"));
+        QCOMPARE(o[QStringLiteral("step_ms")].toArray().size(), 2);
+        QVERIFY(o[QStringLiteral("median_ms")].toDouble() > 0);
+        QVERIFY2(!o[QStringLiteral("fused_kernels")].toBool(), "fused CUDA kernels never run on the CPU");
+        QVERIFY(!o.contains(QStringLiteral("without_fused_kernels"))); // nothing to compare with on the CPU
+
+        const Result tooMany = cli(common + QStringList{QStringLiteral("--forward"), QStringLiteral("100000")});
+        QVERIFY(tooMany.exitCode != 0);
+        QVERIFY2(tooMany.err.contains("100000 images asked, the training split has"), tooMany.err.constData());
+    }
+
     void badInputIsOneLineAndNonZero_data()
     {
         QTest::addColumn<QStringList>("args");

@@ -30,10 +30,12 @@ private Q_SLOTS:
         c.model.norm = "batch";
         c.params.lrImage = 0.25;
         c.eval.models = 7;
+        c.performance.fusedKernels = false;
         c.outDir = "";
         const RunConfig back = runConfigFromJson(toJson(c));
         QCOMPARE(toJson(back), toJson(c));
         QCOMPARE(back.seed, c.seed);
+        QVERIFY(!back.performance.fusedKernels);
         QCOMPARE(back.data.imageSize, 64);
 
         QTemporaryDir dir;

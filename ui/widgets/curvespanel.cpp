@@ -9,7 +9,10 @@
 namespace distillery::ui {
 namespace {
 
-    constexpr int kReplotIntervalMs = 40;
+    // 20 replots per second at most, and at most a tenth of the GUI thread's time: on a two-core laptop every
+    // millisecond the GUI thread spends is taken from a torch thread, and the other one then waits for it.
+    constexpr int kReplotIntervalMs = 50;
+    constexpr int kReplotCostFactor = 10;
     // Exponential smoothing of the raw loss: heavy enough to show the trend under DM's per-step noise. Divided by
     // 1 − (1 − a)^t, so the first points are not pulled towards the (high) starting loss.
     constexpr double kSmoothing = 0.05;
@@ -227,10 +230,9 @@ void CurvesPanel::replotNow()
     // Drawn now (the timer already merged the requests), so the cost below is the real one.
     for (QCustomPlot* plot : {m_lossPlot, m_classPlot, m_accuracyPlot})
         plot->replot(QCustomPlot::rpRefreshHint);
-    // At most 25 replots per second, and never more than a fifth of the GUI thread's time when they get slow.
     const auto ms = cost.nsecsElapsed() / 1e6;
     m_replotMs += ms;
-    m_replotTimer.setInterval(std::max<int>(kReplotIntervalMs, static_cast<int>(4 * ms)));
+    m_replotTimer.setInterval(std::max<int>(kReplotIntervalMs, static_cast<int>(kReplotCostFactor * ms)));
 }
 
 } // namespace distillery::ui

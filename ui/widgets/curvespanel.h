@@ -23,7 +23,7 @@ namespace distillery::ui {
 /// Three live plots: the method's loss per iteration (log scale, raw and smoothed), its per-class terms, and test
 /// accuracy at evaluation points with mean ± std error bars next to two dashed references — the random-real
 /// baseline at the same IPC and the full-data accuracy. Points are appended as they come; replots are merged by a
-/// 40 ms single-shot timer, so they stay at or below 25 per second.
+/// single-shot timer of at least 50 ms (longer when replots get slow), so they stay at or below 20 per second.
 class CurvesPanel final : public QWidget
 {
     Q_OBJECT

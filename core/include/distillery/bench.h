@@ -24,6 +24,8 @@ struct BenchResult
     double iterationsPerSecond = 0; ///< 1000 / median
     long long peakMemoryBytes = 0; ///< torch's peak device allocation (0 on the CPU)
     double setupSeconds = 0; ///< data loading and method initialisation
+    bool fusedKernels = false; ///< the fused CUDA ConvNet kernels were available and switched on
+    int images = 0; ///< benchmarkForward: images per forward
     std::string configJson; ///< the resolved config that was timed
 };
 
@@ -31,6 +33,12 @@ struct BenchResult
 /// (cuDNN autotuning, allocator growth), then `iterations` timed ones, each ended by a device synchronisation.
 /// `progress(done, total)` is called after every iteration, warm-up included.
 BenchResult benchmarkMethod(const RunConfig& config, int warmup, int iterations,
+    const std::function<void(int, int)>& progress = {});
+
+/// Times one no-grad forward (logits) of `images` images through the configured model: DM's real-data side, and
+/// test-set evaluation. Training images, or the test split with `testSplit` (`images` ≤ its size). `method` in
+/// the result is "forward".
+BenchResult benchmarkForward(const RunConfig& config, int images, bool testSplit, int warmup, int iterations,
     const std::function<void(int, int)>& progress = {});
 
 } // namespace distillery::core

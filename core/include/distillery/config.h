@@ -68,6 +68,7 @@ struct PerformanceConfig
     bool tf32 = true; ///< TensorFloat-32 in convolutions and matrix products
     bool cudnnBenchmark = true; ///< let cuDNN time its algorithms for the fixed shapes of a run
     bool channelsLast = false; ///< NHWC memory layout for images and convolution weights
+    bool fusedKernels = true; ///< Distillery's fused ConvNet kernels for no-grad forwards, where built (CUDA)
 };
 
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)

@@ -22,12 +22,20 @@ std::vector<DeviceInfo> availableDevices();
 /// Throws Error naming the setting for an unknown or missing device.
 std::string resolveDevice(const std::string& requested);
 
+/// Tunes glibc's allocator for large, short-lived tensors (no per-thread arenas, no mmap/munmap churn). Call first
+/// in main(), before any thread starts: a thread that already has its own arena keeps it. setThreadCount() calls it
+/// too, for programs that run torch on their main thread only.
+void tuneAllocatorForTensors();
+
 /// Sets torch's CPU thread count (0 = every core). Call once per thread before any torch work.
 void setThreadCount(int threads);
 int threadCount();
 
-/// Applies the CUDA speed settings (TF32, cuDNN benchmark) process-wide; nothing on the CPU.
+/// Applies the CUDA speed settings (TF32, cuDNN benchmark, fused kernels) process-wide; nothing on the CPU.
 void applyPerformanceSettings(const PerformanceConfig& performance, const std::string& device);
+
+/// Whether this build has Distillery's fused ConvNet kernels and they run on `device` ("cuda:N"; false on the CPU).
+bool fusedKernelsAvailable(const std::string& device);
 
 /// Waits until the device has finished its queued work (for timing); nothing on the CPU.
 void synchronizeDevice(const std::string& device);

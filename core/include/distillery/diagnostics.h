@@ -42,4 +42,36 @@ struct GradientMatchCheck
 };
 GradientMatchCheck checkGradientMatchingBatched(const RunConfig& config);
 
+/// The fused CUDA ConvNet kernels (issue #6) against the stock ops on one input: block 1 alone, norm-ReLU-pool
+/// alone (on block 2's convolution) and the whole no-grad feature forward. Random input, or the first `batch`
+/// training images of `source`. Norm affines are randomised so they are exercised; TF32 is off for the stock side.
+struct FusedForwardCase
+{
+    std::string device = "cuda:0";
+    int batch = 7;
+    int channels = 1;
+    int height = 28;
+    int width = 28;
+    int netWidth = 128;
+    int depth = 3;
+    bool bfloat16 = false;
+    std::string source; ///< a data source (e.g. "fashion-mnist"); empty = random normal input
+    std::uint64_t seed = 0;
+};
+struct FusedForwardCheck
+{
+    bool ran = false; ///< false: no CUDA device, or a build without the kernels
+    bool forwardUsedFusedPath = false; ///< the ConvNet's own no-grad forward chose the kernels
+    /// max |fused − stock| / max |stock|
+    double block1Error = 0;
+    double normPoolError = 0;
+    double featureError = 0;
+    /// Elements of a NaN-poisoned output still NaN after the kernel (never written, or written as NaN).
+    long long block1Unwritten = 0;
+    long long normPoolUnwritten = 0;
+    long long block1Elements = 0;
+    long long normPoolElements = 0;
+};
+FusedForwardCheck checkFusedConvNetForward(const FusedForwardCase& check);
+
 } // namespace distillery::core

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nn/convnet.h"
 
+#include "nn/fusedconvnet.h"
 #include "nn/layers.h"
 
 #include <distillery/error.h>
@@ -50,12 +51,39 @@ ConvNetImpl::ConvNetImpl(const ModelConfig& config, const NetworkShape& shape)
         throw Error("model: a " + std::to_string(shape.height) + "×" + std::to_string(shape.width) + " input is too small for "
             + std::to_string(config.depth) + " pooled ConvNet blocks");
     m_featureDim = config.width * h * w;
+    m_fusable = config.norm == "instance" && config.activation == "relu" && config.pooling == "avg";
     m_features = register_module("features", m_features);
     m_classifier = register_module("classifier", nn::Linear(m_featureDim, shape.numClasses));
 }
 
+bool ConvNetImpl::usesFusedPath(const torch::Tensor& x) const
+{
+    return m_fusable && x.is_cuda() && !torch::GradMode::is_enabled()
+        && (x.scalar_type() == torch::kFloat || x.scalar_type() == torch::kBFloat16) && fusedKernelsEnabled()
+        && fusedKernelsUsable(x.device());
+}
+
+torch::Tensor ConvNetImpl::fusedFeatures(const torch::Tensor& x)
+{
+    constexpr double kEps = 1e-5; // the GroupNorm of makeNorm("instance")
+    torch::Tensor h = x.contiguous(); // the kernels read NCHW (channels-last inputs are converted here)
+    for (std::size_t d = 0; d < m_blocks.size(); ++d) {
+        const Block& b = m_blocks[d];
+        if (d == 0 && fusedConvBlockSupports(h, b.padding)) {
+            h = fusedConvBlock(h, b.convWeight, b.convBias, b.padding, b.normWeight, b.normBias, kEps);
+            continue;
+        }
+        // Later blocks: cuDNN's convolution, then one kernel for norm, ReLU and pool.
+        h = torch::conv2d(h, b.convWeight.to(h.scalar_type()), b.convBias.to(h.scalar_type()), 1, b.padding);
+        h = fusedNormReluPool(h, b.normWeight, b.normBias, kEps);
+    }
+    return h;
+}
+
 torch::Tensor ConvNetImpl::embed(torch::Tensor x)
 {
+    if (usesFusedPath(x))
+        return fusedFeatures(x).flatten(1);
     return m_features->forward(x).flatten(1);
 }
 

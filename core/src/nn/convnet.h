@@ -33,13 +33,21 @@ public:
     const torch::Tensor& classifierBias() const { return m_classifier->bias; }
     const ModelConfig& config() const { return m_config; }
 
+    /// Whether a no-grad forward of `x` takes the fused CUDA kernels (nn/fusedconvnet.h): instance norm, ReLU
+    /// and average pooling, a CUDA float32/bfloat16 input, the kernels built and switched on.
+    bool usesFusedPath(const torch::Tensor& x) const;
+
 private:
+    torch::Tensor fusedFeatures(const torch::Tensor& x);
+
+
     torch::nn::Sequential m_features{nullptr};
     torch::nn::Linear m_classifier{nullptr};
     std::int64_t m_featureDim = 0;
     std::string m_description;
     ModelConfig m_config;
     std::vector<Block> m_blocks;
+    bool m_fusable = false; ///< the configuration the fused kernels implement
 };
 
 } // namespace distillery::core

@@ -1,7 +1,9 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/dataset.h"
+#include "methods/matchingtools.h"
 #include "methods/method.h"
+#include "nn/network.h"
 #include "util/torchutil.h"
 
 #include <distillery/bench.h>
@@ -14,14 +16,51 @@
 
 namespace distillery::core {
 
+namespace {
+
+    using Clock = std::chrono::steady_clock;
+
+    /// Warm-up, then `iterations` timed calls of `once`, each ended by a device synchronisation; fills the
+    /// timing fields of `r`.
+    void timeIterations(BenchResult& r, const std::string& device, int warmup, int iterations,
+        const std::function<void(int)>& once, const std::function<void(int, int)>& progress)
+    {
+        resetPeakDeviceMemory(device);
+        const int total = warmup + iterations;
+        for (int i = 1; i <= total; ++i) {
+            const auto start = Clock::now();
+            once(i);
+            synchronizeDevice(device);
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+            if (i > warmup)
+                r.stepMs.push_back(ms);
+            if (progress)
+                progress(i, total);
+        }
+        r.peakMemoryBytes = peakDeviceMemory(device);
+        std::vector<double> sorted = r.stepMs;
+        std::sort(sorted.begin(), sorted.end());
+        const std::size_t n = sorted.size();
+        r.medianMs = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        r.meanMs = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
+        r.minMs = sorted.front();
+        r.iterationsPerSecond = 1000.0 / r.medianMs;
+    }
+
+    void checkCounts(int warmup, int iterations)
+    {
+        if (warmup < 0 || iterations < 1)
+            throw Error("bench: needs at least one timed iteration and a non-negative warm-up");
+    }
+
+} // namespace
+
 BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iterations,
     const std::function<void(int, int)>& progress)
 {
-    if (warmup < 0 || iterations < 1)
-        throw Error("bench: needs at least one timed iteration and a non-negative warm-up");
+    checkCounts(warmup, iterations);
     RunConfig config = runConfig;
     validate(config);
-    using Clock = std::chrono::steady_clock;
     const auto setupStart = Clock::now();
     setThreadCount(config.threads);
     const std::string device = resolveDevice(config.device);
@@ -42,30 +81,60 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
         r.preset = config.preset;
         r.ipc = config.ipc;
         r.warmup = warmup;
+        r.fusedKernels = config.performance.fusedKernels && fusedKernelsAvailable(device);
         r.configJson = toJson(config);
         r.setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
-        resetPeakDeviceMemory(device);
-        const int total = warmup + iterations;
-        for (int i = 1; i <= total; ++i) {
-            torch::manual_seed(deriveSeed(config.seed, 0x52, static_cast<std::uint64_t>(i)));
-            const auto start = Clock::now();
-            const StepResult step = method->step(i);
-            synchronizeDevice(device);
-            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-            checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
-            if (i > warmup)
-                r.stepMs.push_back(ms);
-            if (progress)
-                progress(i, total);
-        }
-        r.peakMemoryBytes = peakDeviceMemory(device);
-        std::vector<double> sorted = r.stepMs;
-        std::sort(sorted.begin(), sorted.end());
-        const std::size_t n = sorted.size();
-        r.medianMs = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-        r.meanMs = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(n);
-        r.minMs = sorted.front();
-        r.iterationsPerSecond = 1000.0 / r.medianMs;
+        timeIterations(
+            r, device, warmup, iterations,
+            [&](int i) {
+                torch::manual_seed(deriveSeed(config.seed, 0x52, static_cast<std::uint64_t>(i)));
+                const StepResult step = method->step(i);
+                checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
+            },
+            progress);
+        return r;
+    });
+}
+
+BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSplit, int warmup, int iterations,
+    const std::function<void(int, int)>& progress)
+{
+    checkCounts(warmup, iterations);
+    RunConfig config = runConfig;
+    validate(config);
+    const auto setupStart = Clock::now();
+    setThreadCount(config.threads);
+    const std::string device = resolveDevice(config.device);
+    applyPerformanceSettings(config.performance, device);
+
+    return translateErrors("bench forward", [&] {
+        const auto data = loadDataset(config.data, toTorchDevice(device));
+        const torch::Tensor& pool = testSplit ? data->testImages() : data->trainImages();
+        if (images < 1 || images > pool.size(0))
+            throw Error("bench --forward: " + std::to_string(images) + " images asked, the "
+                + (testSplit ? std::string("test") : std::string("training")) + " split has " + std::to_string(pool.size(0)));
+        const bool channelsLast = config.performance.channelsLast && !data->device().is_cpu();
+        const torch::Tensor x = withLayout(pool.slice(0, 0, images), channelsLast);
+        const Network net = makeSeededNetwork(config.model,
+            {data->channels(), data->height(), data->width(), data->numClasses()}, config.seed, data->device());
+        if (channelsLast)
+            useChannelsLast(*net);
+        net->eval();
+        synchronizeDevice(device);
+
+        BenchResult r;
+        r.method = "forward";
+        r.device = device;
+        r.preset = config.preset;
+        r.images = images;
+        r.warmup = warmup;
+        r.fusedKernels = config.performance.fusedKernels && fusedKernelsAvailable(device);
+        r.configJson = toJson(config);
+        r.setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
+        torch::NoGradGuard noGrad;
+        torch::Tensor logits;
+        timeIterations(r, device, warmup, iterations, [&](int) { logits = net->forward(x); }, progress);
+        checkFinite(logits.abs().max().item<double>(), "the forward's logits");
         return r;
     });
 }

@@ -99,7 +99,7 @@ namespace {
                     {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
             {"performance",
                 {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
-                    {"channelsLast", c.performance.channelsLast}}},
+                    {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels}}},
             {"snapshotEvery", c.snapshotEvery},
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
@@ -220,6 +220,7 @@ RunConfig runConfigFromJson(const std::string& text)
         p.read("tf32", c.performance.tf32);
         p.read("cudnnBenchmark", c.performance.cudnnBenchmark);
         p.read("channelsLast", c.performance.channelsLast);
+        p.read("fusedKernels", c.performance.fusedKernels);
     });
     r.read("snapshotEvery", c.snapshotEvery);
     r.read("evalEvery", c.evalEvery);
