@@ -145,6 +145,7 @@ int main(int argc, char** argv)
             {QStringLiteral("timer_ticks"), static_cast<int>(gaps.size())}, {QStringLiteral("max_gap_ms"), maxGap},
             {QStringLiteral("p99_gap_ms"), p99}, {QStringLiteral("rss_mib"), memory},
             {QStringLiteral("curve_points"), window.curves().lossPointCount()},
+            {QStringLiteral("accuracy_points"), window.curves().accuracyPointCount()},
             {QStringLiteral("gui_thread_cpu_seconds"), threadCpuSeconds(getpid())},
             {QStringLiteral("process_cpu_seconds"), processCpuSeconds()},
             {QStringLiteral("replot_ms_total"), window.curves().replotMilliseconds()},

@@ -8,6 +8,7 @@
 
 #include <torch/cuda.h>
 
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -79,7 +80,8 @@ void tuneAllocatorForTensors()
     std::call_once(tuned, [] {
         mallopt(M_MMAP_THRESHOLD, 1 << 30);
         mallopt(M_TRIM_THRESHOLD, 1 << 30);
-        mallopt(M_ARENA_MAX, 1);
+        if (std::getenv("MALLOC_ARENA_MAX") == nullptr) // a user's own choice wins
+            mallopt(M_ARENA_MAX, 1);
     });
 #endif
 }
