@@ -81,6 +81,8 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         const QJsonObject o = QJsonDocument::fromJson(r.out).object();
         QVERIFY(o.contains(QStringLiteral("cuda_available")));
+        QVERIFY2(o[QStringLiteral("features")].toString().contains(QStringLiteral("fused CUDA kernels")),
+            "info names whether the fused CUDA kernels are built in");
         QCOMPARE(o[QStringLiteral("dataset")][QStringLiteral("classes")].toArray().size(), 3);
         QVERIFY(o[QStringLiteral("methods")].toArray().size() >= 3);
     }

@@ -38,6 +38,11 @@ std::string buildFeatures()
 #else
     features += ", no libzip (no .npz, no MedMNIST)";
 #endif
+#ifdef DISTILLERY_HAVE_FUSED_KERNELS
+    features += ", fused CUDA kernels";
+#else
+    features += ", no fused CUDA kernels (a LibTorch without CUDA)";
+#endif
     features += cudaAvailable() ? ", CUDA available" : ", CUDA not available";
     return features;
 }
