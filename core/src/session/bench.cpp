@@ -47,10 +47,40 @@ namespace {
         r.iterationsPerSecond = 1000.0 / r.medianMs;
     }
 
-    void checkCounts(int warmup, int iterations)
+    /// What both benchmarks do before loading anything: check the counts and config, set threads and the CUDA
+    /// switches. The clock starts here, so setupSeconds covers data loading and preparation.
+    struct BenchSetup
+    {
+        RunConfig config;
+        std::string device;
+        Clock::time_point start;
+    };
+
+    BenchSetup prepareBench(const RunConfig& runConfig, int warmup, int iterations)
     {
         if (warmup < 0 || iterations < 1)
             throw Error("bench: needs at least one timed iteration and a non-negative warm-up");
+        BenchSetup s{runConfig, {}, Clock::now()};
+        validate(s.config);
+        setThreadCount(s.config.threads);
+        s.device = resolveDevice(s.config.device);
+        applyPerformanceSettings(s.config.performance, s.device);
+        return s;
+    }
+
+    /// The result's description, once everything is prepared (the config as resolved by then).
+    BenchResult describeBench(const BenchSetup& s, const std::string& method, int warmup)
+    {
+        BenchResult r;
+        r.method = method;
+        r.device = s.device;
+        r.preset = s.config.preset;
+        r.ipc = s.config.ipc;
+        r.warmup = warmup;
+        r.fusedKernels = s.config.performance.fusedKernels && fusedKernelsAvailable(s.device);
+        r.configJson = toJson(s.config);
+        r.setupSeconds = std::chrono::duration<double>(Clock::now() - s.start).count();
+        return r;
     }
 
 } // namespace
@@ -58,13 +88,9 @@ namespace {
 BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iterations,
     const std::function<void(int, int)>& progress)
 {
-    checkCounts(warmup, iterations);
-    RunConfig config = runConfig;
-    validate(config);
-    const auto setupStart = Clock::now();
-    setThreadCount(config.threads);
-    const std::string device = resolveDevice(config.device);
-    applyPerformanceSettings(config.performance, device);
+    BenchSetup setup = prepareBench(runConfig, warmup, iterations);
+    RunConfig& config = setup.config;
+    const std::string& device = setup.device;
 
     return translateErrors("bench " + config.method, [&] {
         const auto data = loadDataset(config.data, toTorchDevice(device));
@@ -75,15 +101,7 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
         method->init({*data, config, nullptr, {}});
         synchronizeDevice(device);
 
-        BenchResult r;
-        r.method = config.method;
-        r.device = device;
-        r.preset = config.preset;
-        r.ipc = config.ipc;
-        r.warmup = warmup;
-        r.fusedKernels = config.performance.fusedKernels && fusedKernelsAvailable(device);
-        r.configJson = toJson(config);
-        r.setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
+        BenchResult r = describeBench(setup, config.method, warmup);
         timeIterations(
             r, device, warmup, iterations,
             [&](int i) {
@@ -99,13 +117,9 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
 BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSplit, int warmup, int iterations,
     const std::function<void(int, int)>& progress)
 {
-    checkCounts(warmup, iterations);
-    RunConfig config = runConfig;
-    validate(config);
-    const auto setupStart = Clock::now();
-    setThreadCount(config.threads);
-    const std::string device = resolveDevice(config.device);
-    applyPerformanceSettings(config.performance, device);
+    const BenchSetup setup = prepareBench(runConfig, warmup, iterations);
+    const RunConfig& config = setup.config;
+    const std::string& device = setup.device;
 
     return translateErrors("bench forward", [&] {
         const auto data = loadDataset(config.data, toTorchDevice(device));
@@ -122,15 +136,8 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
         net->eval();
         synchronizeDevice(device);
 
-        BenchResult r;
-        r.method = "forward";
-        r.device = device;
-        r.preset = config.preset;
+        BenchResult r = describeBench(setup, "forward", warmup);
         r.images = images;
-        r.warmup = warmup;
-        r.fusedKernels = config.performance.fusedKernels && fusedKernelsAvailable(device);
-        r.configJson = toJson(config);
-        r.setupSeconds = std::chrono::duration<double>(Clock::now() - setupStart).count();
         torch::NoGradGuard noGrad;
         torch::Tensor logits;
         timeIterations(r, device, warmup, iterations, [&](int) { logits = net->forward(x); }, progress);
