@@ -6,7 +6,6 @@
 #include "widgets/mainwindow.h"
 
 #include <distillery/device.h>
-
 #include <distillery/error.h>
 
 #include <QApplication>

@@ -65,17 +65,16 @@ bool ConvNetImpl::usesFusedPath(const torch::Tensor& x) const
 
 torch::Tensor ConvNetImpl::fusedFeatures(const torch::Tensor& x)
 {
-    constexpr double kEps = 1e-5; // the GroupNorm of makeNorm("instance")
     torch::Tensor h = x.contiguous(); // the kernels read NCHW (channels-last inputs are converted here)
     for (std::size_t d = 0; d < m_blocks.size(); ++d) {
         const Block& b = m_blocks[d];
         if (d == 0 && fusedConvBlockSupports(h, b.padding)) {
-            h = fusedConvBlock(h, b.convWeight, b.convBias, b.padding, b.normWeight, b.normBias, kEps);
+            h = fusedConvBlock(h, b.convWeight, b.convBias, b.padding, b.normWeight, b.normBias, kInstanceNormEps);
             continue;
         }
         // Later blocks: cuDNN's convolution, then one kernel for norm, ReLU and pool.
         h = torch::conv2d(h, b.convWeight.to(h.scalar_type()), b.convBias.to(h.scalar_type()), 1, b.padding);
-        h = fusedNormReluPool(h, b.normWeight, b.normBias, kEps);
+        h = fusedNormReluPool(h, b.normWeight, b.normBias, kInstanceNormEps);
     }
     return h;
 }

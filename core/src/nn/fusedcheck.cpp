@@ -4,6 +4,7 @@
 #include "data/dataset.h"
 #include "nn/convnet.h"
 #include "nn/fusedconvnet.h"
+#include "nn/layers.h"
 #include "util/torchutil.h"
 
 #include <distillery/device.h>
@@ -29,7 +30,7 @@ namespace {
 
     torch::Tensor stockNormReluPool(const torch::Tensor& h, const torch::Tensor& gamma, const torch::Tensor& beta)
     {
-        return torch::avg_pool2d(torch::relu(torch::group_norm(h, h.size(1), gamma, beta, 1e-5)), 2, 2);
+        return torch::avg_pool2d(torch::relu(torch::group_norm(h, h.size(1), gamma, beta, kInstanceNormEps)), 2, 2);
     }
 
     /// Restores the process-wide switches the check changes.
@@ -98,7 +99,7 @@ FusedForwardCheck checkFusedConvNetForward(const FusedForwardCase& c)
         const torch::Tensor stock1
             = stockNormReluPool(torch::conv2d(x, b0.convWeight, b0.convBias, 1, b0.padding), b0.normWeight, b0.normBias);
         const torch::Tensor fused1 = fusedConvBlock(x, b0.convWeight, b0.convBias, b0.padding, b0.normWeight,
-            b0.normBias, 1e-5, torch::full(stock1.sizes(), nan, stock1.options()));
+            b0.normBias, kInstanceNormEps, torch::full(stock1.sizes(), nan, stock1.options()));
         r.block1Elements = stock1.numel();
         r.block1Unwritten = stillNaN(fused1);
         r.block1Error = relativeError(fused1, stock1);
@@ -108,7 +109,7 @@ FusedForwardCheck checkFusedConvNetForward(const FusedForwardCase& c)
             const torch::Tensor h = torch::conv2d(stock1, b1.convWeight, b1.convBias, 1, b1.padding);
             const torch::Tensor stock2 = stockNormReluPool(h, b1.normWeight, b1.normBias);
             const torch::Tensor fused2 = fusedNormReluPool(
-                h, b1.normWeight, b1.normBias, 1e-5, torch::full(stock2.sizes(), nan, stock2.options()));
+                h, b1.normWeight, b1.normBias, kInstanceNormEps, torch::full(stock2.sizes(), nan, stock2.options()));
             r.normPoolElements = stock2.numel();
             r.normPoolUnwritten = stillNaN(fused2);
             r.normPoolError = relativeError(fused2, stock2);

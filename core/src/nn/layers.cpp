@@ -32,7 +32,7 @@ torch::nn::AnyModule makeNorm(const std::string& norm, std::int64_t channels)
 {
     namespace nn = torch::nn;
     if (norm == "instance") // GroupNorm with one group per channel = instance norm with an affine, as the reference
-        return nn::AnyModule(nn::GroupNorm(nn::GroupNormOptions(channels, channels).eps(1e-5).affine(true)));
+        return nn::AnyModule(nn::GroupNorm(nn::GroupNormOptions(channels, channels).eps(kInstanceNormEps).affine(true)));
     if (norm == "batch")
         return nn::AnyModule(nn::BatchNorm2d(channels));
     if (norm == "none")

@@ -8,6 +8,9 @@
 
 namespace distillery::core {
 
+/// Epsilon of the instance norm (GroupNorm, one group per channel), as the reference; the fused CUDA path uses it too.
+inline constexpr double kInstanceNormEps = 1e-5;
+
 /// Building blocks shared by the architectures; each throws Error naming the setting for an unknown value.
 torch::nn::AnyModule makeNorm(const std::string& norm, std::int64_t channels); ///< instance | batch | none
 torch::nn::AnyModule makeActivation(const std::string& activation); ///< relu | leakyrelu | sigmoid
