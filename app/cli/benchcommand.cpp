@@ -29,6 +29,7 @@ namespace {
         bool noCudnnBenchmark = false;
         bool channelsLast = false;
         bool noFused = false;
+        bool noCudaGraphs = false;
         int forwardImages = 0;
         bool testSplit = false;
         bool json = false;
@@ -38,7 +39,7 @@ namespace {
     {
         return {{"median_ms", r.medianMs}, {"mean_ms", r.meanMs}, {"min_ms", r.minMs},
             {"iterations_per_second", r.iterationsPerSecond}, {"peak_memory_bytes", r.peakMemoryBytes},
-            {"fused_kernels", r.fusedKernels}, {"step_ms", r.stepMs}};
+            {"fused_kernels", r.fusedKernels}, {"step_ms", r.stepMs}, {"notes", r.notes}};
     }
 
     std::string describe(const core::BenchResult& r)
@@ -56,7 +57,10 @@ namespace {
                 r.method.c_str(), r.ipc, r.preset.c_str(), r.device.c_str(), r.fusedKernels ? ", fused kernels" : "",
                 r.medianMs, r.meanMs, r.minMs, r.iterationsPerSecond,
                 static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
-        return line;
+        std::string text = line;
+        for (const auto& note : r.notes)
+            text += "\n  " + note;
+        return text;
     }
 
     void runBench(const BenchOptions& o, const CLI::App& cmd)
@@ -84,6 +88,7 @@ namespace {
         config.performance.cudnnBenchmark = !o.noCudnnBenchmark;
         config.performance.channelsLast = o.channelsLast;
         config.performance.fusedKernels = !o.noFused;
+        config.performance.cudaGraphs = !o.noCudaGraphs;
         config.outDir.clear();
 
         // Where the fused kernels run, the same benchmark follows with them switched off, for the ratio.
@@ -157,6 +162,7 @@ void addBenchCommand(CLI::App& app)
     cmd->add_flag("--channels-last", o->channelsLast, "CUDA: NHWC layout");
     cmd->add_flag("--no-fused", o->noFused,
         "CUDA: stock kernels only (by default, where Distillery's fused ConvNet kernels run, both are timed)");
+    cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs, "CUDA: DC/DSA's inner loop without CUDA graphs");
     cmd->add_option("--forward", o->forwardImages,
            "Time the no-grad forward of this many images through the model instead of a method's iteration")
         ->check(CLI::PositiveNumber);

@@ -26,6 +26,7 @@ namespace {
         core::RunConfig values; // only the fields given on the command line are used
         bool noEval = false;
         bool noFusedKernels = false;
+        bool noCudaGraphs = false;
         bool json = false;
         bool quiet = false;
     };
@@ -61,6 +62,8 @@ namespace {
             config.seed = v.seed;
         if (given("--no-fused-kernels"))
             config.performance.fusedKernels = false;
+        if (given("--no-cuda-graphs"))
+            config.performance.cudaGraphs = false;
         if (given("--threads"))
             config.threads = v.threads;
         if (given("--out"))
@@ -200,6 +203,8 @@ void addDistillCommand(CLI::App& app)
     cmd->add_flag("--no-eval", o->noEval, "Skip the final evaluation");
     cmd->add_flag("--no-fused-kernels", o->noFusedKernels,
         "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
+    cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs,
+        "CUDA: run DC/DSA's inner loop launch by launch instead of replaying captured CUDA graphs");
     cmd->add_flag("--json", o->json, "Print one JSON object with the result on stdout");
     cmd->add_flag("--quiet", o->quiet, "No progress output");
     cmd->callback([o, cmd] { runDistill(*o, *cmd); });

@@ -3,8 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Issue 3's GPU measurements in one pass: the eager reference script, `distillery-cli bench` for DM, DC and DSA
-# (with and without TF32 / channels-last), and paper-preset accuracy runs. One JSON line per result in
-# <out>/results.jsonl; each command is bounded by `timeout`, so a slow one cannot take the rest down.
+# (with and without TF32 / channels-last / CUDA graphs for the DC/DSA inner loop), and paper-preset accuracy runs.
+# One JSON line per result in <out>/results.jsonl; each command is bounded by `timeout`, so a slow one cannot take
+# the rest down. With the headless build, run the inner-loop graph parity test first:
+# build-gpu/tests/gpu/tst_innerloop_gpu.
 # Usage: tests/bench/matching-benchmarks.sh <distillery-cli> <out-dir> [speed|accuracy|all]
 set -uo pipefail
 cli=$1
@@ -25,8 +27,11 @@ if [ "$what" = speed ] || [ "$what" = all ]; then
     record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --no-tf32 --json
     record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --channels-last --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --json
+    record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-cuda-graphs --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-tf32 --json
     record 200 "$cli" bench --method dc --ipc 10 --iterations 3 --warmup 1 --json
+    record 200 "$cli" bench --method dc --ipc 10 --iterations 3 --warmup 1 --no-cuda-graphs --json
+    record 300 "$cli" bench --method dsa --ipc 50 --iterations 2 --warmup 1 --json
 fi
 if [ "$what" = accuracy ] || [ "$what" = all ]; then
     record 150 "$cli" distill --method dc --ipc 1 --preset paper --seed 0 --out "$out/runs" --json --quiet

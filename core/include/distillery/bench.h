@@ -27,6 +27,7 @@ struct BenchResult
     bool fusedKernels = false; ///< the fused CUDA ConvNet kernels were available and switched on
     int images = 0; ///< benchmarkForward: images per forward
     std::string configJson; ///< the resolved config that was timed
+    std::vector<std::string> notes; ///< what the method said while timed (e.g. whether CUDA graphs were captured)
 };
 
 /// Times a method's outer iterations: prepares data and method exactly as a run does, runs `warmup` iterations

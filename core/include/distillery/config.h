@@ -69,6 +69,7 @@ struct PerformanceConfig
     bool cudnnBenchmark = true; ///< let cuDNN time its algorithms for the fixed shapes of a run
     bool channelsLast = false; ///< NHWC memory layout for images and convolution weights
     bool fusedKernels = true; ///< Distillery's fused ConvNet kernels for no-grad forwards, where built (CUDA)
+    bool cudaGraphs = true; ///< DC/DSA's inner training loop captured once as CUDA graphs and replayed (CUDA)
 };
 
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)

@@ -74,4 +74,50 @@ struct FusedForwardCheck
 };
 FusedForwardCheck checkFusedConvNetForward(const FusedForwardCase& check);
 
+/// DC/DSA's inner loop (InnerLoop, issue #3) run two ways from the same network, synthetic set and seed:
+/// "reference" (the reference's loop), "fixed-shape" (the body a CUDA graph captures, run eagerly) or "graphed"
+/// (captured and replayed; CUDA only — elsewhere it falls back to "reference", which `secondMode` then names).
+/// Random synthetic images; a ConvNet of `netWidth` × `depth`. On CUDA, TF32 and cuDNN autotuning are off and
+/// cuDNN is deterministic during the check.
+struct InnerLoopCase
+{
+    std::string device = "cpu";
+    std::string first = "reference";
+    std::string second = "fixed-shape";
+    std::string augment = "none"; ///< a DSA strategy, or none (DC)
+    int images = 20;
+    int classes = 4;
+    int channels = 1;
+    int size = 12;
+    int batch = 8; ///< minibatch (256 in a run): `images` not a multiple of it exercises the remainder batch
+    int epochs = 2;
+    int netWidth = 8;
+    int depth = 2;
+    std::uint64_t seed = 0;
+};
+struct InnerLoopCheck
+{
+    std::string firstMode; ///< the modes that ran, after any fallback
+    std::string secondMode;
+    std::string fallbackReason;
+    /// max |first − second| / max |first| over every parameter after training
+    double parameterDifference = 0;
+    /// max |after − before| / max |before| for the first mode: proof that it trained at all
+    double parameterChange = 0;
+    /// Cross-entropy of the network on the (unaugmented) synthetic set before and after the first mode's training.
+    double lossBefore = 0;
+    double lossAfter = 0;
+};
+InnerLoopCheck checkInnerLoop(const InnerLoopCase& check);
+
+/// Dsa::applyChosen (the fixed-shape augmentation) against Dsa::apply: for every group position k of `strategy`,
+/// max |applyChosen(x, draws, k) − apply(x, draws[k])| on a random batch, and max |output(k) − output(0)| (that the
+/// positions really give different images).
+struct DsaChosenCheck
+{
+    std::vector<double> differenceFromApply;
+    std::vector<double> differenceFromFirst;
+};
+DsaChosenCheck checkDsaApplyChosen(const std::string& strategy, std::uint64_t seed);
+
 } // namespace distillery::core

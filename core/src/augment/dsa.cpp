@@ -144,11 +144,31 @@ Dsa::Dsa(const std::string& strategy, std::uint64_t seed)
         throw Error("DSA strategy: empty (use e.g. " + std::string(kDsaStrategyDefault) + ")");
 }
 
+std::size_t Dsa::chooseGroupIndex()
+{
+    return std::uniform_int_distribution<std::size_t>(0, m_groups.size() - 1)(m_rng);
+}
+
 DsaDraw Dsa::draw(std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device)
+{
+    const DsaDraw::Group group = m_groups[chooseGroupIndex()];
+    return drawGroup(group, n, h, w, device);
+}
+
+std::vector<DsaDraw> Dsa::drawEveryGroup(std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device) const
+{
+    std::vector<DsaDraw> draws;
+    draws.reserve(m_groups.size());
+    for (const DsaDraw::Group group : m_groups)
+        draws.push_back(drawGroup(group, n, h, w, device));
+    return draws;
+}
+
+DsaDraw Dsa::drawGroup(DsaDraw::Group group, std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device)
 {
     using G = DsaDraw::Group;
     DsaDraw d;
-    d.group = m_groups[std::uniform_int_distribution<std::size_t>(0, m_groups.size() - 1)(m_rng)];
+    d.group = group;
     const auto real = torch::TensorOptions().dtype(torch::kFloat32).device(device);
     const auto integer = torch::TensorOptions().dtype(torch::kInt64).device(device);
     switch (d.group) {
@@ -198,6 +218,17 @@ torch::Tensor Dsa::apply(const torch::Tensor& x, const DsaDraw& d)
         return dsaop::rotate(x, v[0]);
     }
     return x;
+}
+
+torch::Tensor Dsa::applyChosen(const torch::Tensor& x, const std::vector<DsaDraw>& draws, const torch::Tensor& choice)
+{
+    if (draws.size() == 1)
+        return apply(x, draws[0]);
+    std::vector<torch::Tensor> candidates;
+    candidates.reserve(draws.size());
+    for (const auto& d : draws)
+        candidates.push_back(apply(x, d));
+    return torch::stack(candidates).index_select(0, choice.view({1})).squeeze(0);
 }
 
 DsaDraw repeatRows(const DsaDraw& perClass, std::int64_t rows)

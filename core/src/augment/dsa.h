@@ -49,6 +49,21 @@ public:
     DsaDraw draw(std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device);
     static torch::Tensor apply(const torch::Tensor& x, const DsaDraw& draw);
 
+    /// The position in the strategy of the next group: the host-side choice draw() makes (same sequence).
+    std::size_t chooseGroupIndex();
+    const std::vector<DsaDraw::Group>& groups() const { return m_groups; }
+
+    /// Parameters of `group` for `n` images: the device-side half of draw().
+    static DsaDraw drawGroup(DsaDraw::Group group, std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device);
+
+    /// Fixed-shape augmentation (CUDA graphs, InnerLoop): one draw per group of the strategy, in strategy order,
+    /// consuming no host randomness...
+    std::vector<DsaDraw> drawEveryGroup(std::int64_t n, std::int64_t h, std::int64_t w, torch::Device device) const;
+    /// ...and every draw applied, keeping the one at position `choice` (a one-element int64 tensor on x's
+    /// device): the result of apply(x, draws[choice]) without a host branch, so one captured graph serves every
+    /// group. Costs an augmentation per group, small next to the network's step.
+    static torch::Tensor applyChosen(const torch::Tensor& x, const std::vector<DsaDraw>& draws, const torch::Tensor& choice);
+
     const std::string& strategy() const { return m_strategy; }
 
     /// Restarts the group choice from `seed` (methods reseed per iteration, so a run never depends on how many

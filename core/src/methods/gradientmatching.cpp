@@ -94,6 +94,10 @@ void GradientMatchingMethod::init(const MethodContext& context)
         useChannelsLast(*m_net);
     if (ClassParallelConvNet::supports(m_config->model))
         m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
+    const bool graphs = m_config->performance.cudaGraphs && !m_data->device().is_cpu();
+    m_inner = std::make_unique<InnerLoop>(*m_net, m_set.images, m_set.labels, m_dsa ? &*m_dsa : nullptr,
+        m_config->params.lrNet, m_channelsLast, graphs ? InnerLoopMode::Graphed : InnerLoopMode::Reference, kInnerBatch);
+    m_log = context.log;
 }
 
 void GradientMatchingMethod::freezeBatchNorm()
@@ -150,26 +154,16 @@ torch::Tensor GradientMatchingMethod::matchDistances(
     return torch::stack(distances);
 }
 
-void GradientMatchingMethod::trainInner(torch::optim::SGD& optimizer)
+void GradientMatchingMethod::trainInner()
 {
-    const torch::Tensor images = m_set.images.detach();
-    const torch::Tensor& labels = m_set.labels;
-    const auto n = images.size(0);
-    m_net->train();
-    for (int epoch = 0; epoch < m_config->params.innerLoops; ++epoch) {
-        const torch::Tensor order
-            = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(m_data->device()));
-        for (std::int64_t start = 0; start < n; start += kInnerBatch) {
-            const torch::Tensor index = order.slice(0, start, std::min(n, start + kInnerBatch));
-            torch::Tensor x = images.index_select(0, index);
-            if (m_dsa) // DSA trains the inner network with per-image augmentation
-                x = (*m_dsa)(x);
-            const torch::Tensor loss = torch::nn::functional::cross_entropy(
-                m_net->forward(withLayout(x, m_channelsLast)), labels.index_select(0, index));
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-        }
+    const bool first = !m_innerStarted;
+    m_innerStarted = true;
+    m_inner->train(m_config->params.innerLoops);
+    if (first && m_log) {
+        if (m_inner->mode() == InnerLoopMode::Graphed)
+            m_log("inner loop: CUDA graphs captured");
+        else if (!m_inner->fallbackReason().empty() && m_config->performance.cudaGraphs)
+            m_log("inner loop without CUDA graphs: " + m_inner->fallbackReason());
     }
 }
 
@@ -196,8 +190,6 @@ std::pair<torch::Tensor, torch::Tensor> GradientMatchingMethod::distancesBothWay
 StepResult GradientMatchingMethod::step(int iteration)
 {
     beginIteration(iteration);
-    const std::vector<torch::Tensor> parameters = m_net->parameters();
-    torch::optim::SGD inner(parameters, torch::optim::SGDOptions(m_config->params.lrNet));
     const int classes = m_data->numClasses();
     const int outer = m_config->params.outerLoops;
     torch::Tensor termSum = torch::zeros({classes}, torch::TensorOptions().dtype(torch::kFloat32).device(m_data->device()));
@@ -219,7 +211,7 @@ StepResult GradientMatchingMethod::step(int iteration)
         termSum += terms.detach();
         if (ol == outer - 1)
             break;
-        trainInner(inner);
+        trainInner();
     }
     const torch::Tensor classTerms = termSum / static_cast<double>(outer);
     return {classTerms.mean(), classTerms};

@@ -4,6 +4,7 @@
 
 #include "augment/dsa.h"
 #include "methods/classparallel.h"
+#include "methods/innerloop.h"
 #include "methods/method.h"
 #include "nn/network.h"
 
@@ -19,6 +20,7 @@ namespace distillery::core {
 /// With a ConvNet without batch norm, all classes' gradients come from one class-parallel pass (ClassParallelConvNet)
 /// instead of the reference's loop; a test checks both give the same distances. Augmentation, as in DM: Siamese
 /// per class with one DSA group per matching step for all classes (the reference draws a group per class).
+/// The inner loop (InnerLoop) runs as CUDA graphs on CUDA unless PerformanceConfig::cudaGraphs is off.
 class GradientMatchingMethod final : public Method
 {
 public:
@@ -40,7 +42,7 @@ private:
     /// real batch and an optional per-class augmentation draw.
     torch::Tensor matchDistances(const torch::Tensor& real, const std::optional<DsaDraw>& draw, bool classParallel);
     void beginIteration(int iteration);
-    void trainInner(torch::optim::SGD& optimizer);
+    void trainInner();
     void freezeBatchNorm();
 
     bool m_dsaMode;
@@ -54,6 +56,9 @@ private:
     bool m_batchNorm = false;
     bool m_channelsLast = false;
     std::optional<ClassParallelConvNet> m_parallel;
+    std::unique_ptr<InnerLoop> m_inner;
+    std::function<void(const std::string&)> m_log;
+    bool m_innerStarted = false;
 };
 
 } // namespace distillery::core

@@ -98,7 +98,8 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
         auto method = createMethod(config.method);
         method->resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
-        method->init({*data, config, nullptr, {}});
+        std::vector<std::string> notes;
+        method->init({*data, config, nullptr, [&notes](const std::string& line) { notes.push_back(line); }});
         synchronizeDevice(device);
 
         BenchResult r = describeBench(setup, config.method, warmup);
@@ -110,6 +111,7 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
                 checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
             },
             progress);
+        r.notes = std::move(notes);
         return r;
     });
 }

@@ -99,7 +99,8 @@ namespace {
                     {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
             {"performance",
                 {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
-                    {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels}}},
+                    {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels},
+                    {"cudaGraphs", c.performance.cudaGraphs}}},
             {"snapshotEvery", c.snapshotEvery},
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
@@ -221,6 +222,7 @@ RunConfig runConfigFromJson(const std::string& text)
         p.read("cudnnBenchmark", c.performance.cudnnBenchmark);
         p.read("channelsLast", c.performance.channelsLast);
         p.read("fusedKernels", c.performance.fusedKernels);
+        p.read("cudaGraphs", c.performance.cudaGraphs);
     });
     r.read("snapshotEvery", c.snapshotEvery);
     r.read("evalEvery", c.evalEvery);

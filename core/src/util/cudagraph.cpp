@@ -1,0 +1,135 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "util/cudagraph.h"
+
+#include <distillery/error.h>
+
+#ifdef DISTILLERY_HAVE_CUDA_API
+#include <ATen/cuda/CUDAContext.h>
+#include <ATen/cuda/CUDAEvent.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <torch/version.h>
+#endif
+
+namespace distillery::core {
+
+#ifdef DISTILLERY_HAVE_CUDA_API
+
+struct CudaGraph::Impl
+{
+    at::cuda::CUDAGraph graph;
+    bool captured = false;
+};
+
+CudaGraph::CudaGraph()
+    : d(std::make_unique<Impl>())
+{
+}
+
+CudaGraph::~CudaGraph() = default;
+
+bool CudaGraph::supported(const torch::Device& device)
+{
+    return device.is_cuda() && torch::cuda::is_available();
+}
+
+void CudaGraph::capture(const torch::Device& device, const std::function<void()>& body, int warmups)
+{
+    if (!supported(device))
+        throw Error("CUDA graphs: " + device.str() + " is not a CUDA device");
+    if (d->captured)
+        throw Error("CUDA graphs: already captured");
+    const c10::cuda::CUDAGuard deviceGuard(device);
+    const at::cuda::CUDAStream caller = at::cuda::getCurrentCUDAStream();
+    // Capture needs a stream other than the default one; the side stream first waits for the caller's work.
+    const at::cuda::CUDAStream side = at::cuda::getStreamFromPool(false, device.index());
+    at::cuda::CUDAEvent callerDone;
+    callerDone.record(caller);
+    callerDone.block(side);
+    std::string failure;
+    {
+        const c10::cuda::CUDAStreamGuard streamGuard(side);
+        for (int i = 0; i < warmups; ++i)
+            body();
+        try {
+#if TORCH_VERSION_MAJOR >= 2
+            // Thread-local: another thread's CUDA calls (an evaluation beside the run) do not break the capture.
+            d->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
+            d->graph.capture_begin();
+#endif
+            try {
+                body();
+            } catch (const c10::Error& e) {
+                failure = e.what_without_backtrace();
+            } catch (const std::exception& e) {
+                failure = e.what();
+            }
+            // End the capture even after a failure: it returns the stream to normal work and the allocator's
+            // pool routing to normal.
+            try {
+                d->graph.capture_end();
+            } catch (const c10::Error& e) {
+                if (failure.empty())
+                    failure = e.what_without_backtrace();
+            }
+        } catch (const c10::Error& e) {
+            failure = e.what_without_backtrace();
+        }
+    }
+    at::cuda::CUDAEvent sideDone;
+    sideDone.record(side);
+    sideDone.block(caller);
+    if (!failure.empty()) {
+        (void)cudaGetLastError(); // a failed capture leaves an error code behind; it must not surface later
+        d->graph.reset();
+        throw Error("CUDA graphs: capture failed: " + failure);
+    }
+    d->captured = true;
+}
+
+bool CudaGraph::captured() const
+{
+    return d->captured;
+}
+
+void CudaGraph::replay()
+{
+    if (!d->captured)
+        throw Error("CUDA graphs: replay before capture");
+    d->graph.replay();
+}
+
+#else // no CUDA in this LibTorch
+
+struct CudaGraph::Impl
+{
+};
+
+CudaGraph::CudaGraph() = default;
+CudaGraph::~CudaGraph() = default;
+
+bool CudaGraph::supported(const torch::Device&)
+{
+    return false;
+}
+
+void CudaGraph::capture(const torch::Device& device, const std::function<void()>&, int)
+{
+    throw Error("CUDA graphs: this build's LibTorch has no CUDA (" + device.str() + ")");
+}
+
+bool CudaGraph::captured() const
+{
+    return false;
+}
+
+void CudaGraph::replay()
+{
+    throw Error("CUDA graphs: this build's LibTorch has no CUDA");
+}
+
+#endif
+
+} // namespace distillery::core

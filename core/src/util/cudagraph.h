@@ -1,0 +1,46 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace distillery::core {
+
+/// One CUDA graph of a fixed-shape piece of work (LibTorch's at::cuda::CUDAGraph): warm up and capture once, then
+/// replay — the many small kernel launches of a step become one graph launch. The captured work reads and writes
+/// the same tensors (static buffers, parameters updated in place) on every replay; random ops draw fresh numbers
+/// on every replay from torch's CUDA generator. Builds whose LibTorch has no CUDA get a class that is never
+/// supported(). Kept in its own file so that only this translation unit sees the CUDA headers.
+class CudaGraph final
+{
+public:
+    CudaGraph();
+    ~CudaGraph();
+    CudaGraph(const CudaGraph&) = delete;
+    CudaGraph& operator=(const CudaGraph&) = delete;
+
+    /// This build can capture graphs on `device` (a CUDA device and a LibTorch with CUDA).
+    static bool supported(const torch::Device& device);
+
+    /// Runs `body` `warmups` times eagerly on a side stream (cuDNN and cuBLAS choose their algorithms, autograd
+    /// starts its device thread, lazy allocations happen outside the graph's memory pool), then captures one more
+    /// call. `body` must not synchronise with the host and must keep the shapes and the tensors it reads and writes.
+    /// Warm-up calls do execute (the caller restores any state they change); the capture does not.
+    /// Throws Error with CUDA's reason when the capture fails; the device stays usable and nothing is captured.
+    void capture(const torch::Device& device, const std::function<void()>& body, int warmups = 3);
+
+    bool captured() const;
+
+    /// Launches the captured work on the current stream (no host synchronisation).
+    void replay();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace distillery::core
