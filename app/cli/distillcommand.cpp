@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -27,6 +28,8 @@ namespace {
         bool noEval = false;
         bool noFusedKernels = false;
         bool noCudaGraphs = false;
+        std::string resumeDir;
+        double timeLimitMinutes = 0;
         bool json = false;
         bool quiet = false;
     };
@@ -35,7 +38,15 @@ namespace {
     core::RunConfig buildConfig(const DistillOptions& o, const CLI::App& cmd)
     {
         core::RunConfig config;
-        if (!o.configFile.empty()) {
+        if (!o.resumeDir.empty()) {
+            // Only what leaves the run's trajectory alone may change: length, device, speed switches, evaluation.
+            for (const char* fixed : {"--config", "--preset", "--dataset", "--image-size", "--color", "--method", "--ipc",
+                     "--seed", "--out", "--model", "--width", "--depth", "--norm", "--init", "--lr-img", "--features"})
+                if (cmd.count(fixed))
+                    throw core::Error(std::string(fixed) + " cannot change when resuming a run (it would be another run); "
+                        + "start a new run instead");
+            config = core::loadRunFolderConfig(o.resumeDir);
+        } else if (!o.configFile.empty()) {
             config = core::loadRunConfig(o.configFile);
             if (cmd.count("--preset"))
                 core::applyPreset(config, o.preset);
@@ -97,9 +108,14 @@ namespace {
 
     void runDistill(const DistillOptions& o, const CLI::App& cmd)
     {
-        core::Session session(buildConfig(o, cmd));
+        const core::RunConfig config = buildConfig(o, cmd);
+        const auto sessionPtr = o.resumeDir.empty() ? std::make_unique<core::Session>(config)
+                                                    : std::make_unique<core::Session>(config, o.resumeDir);
+        core::Session& session = *sessionPtr;
         core::RunControl control;
         StopOnSignal stopOnSignal(control);
+        const auto started = std::chrono::steady_clock::now();
+        bool outOfTime = false;
 
         Progress progress("distill");
         Progress evalProgress("evaluate");
@@ -112,6 +128,12 @@ namespace {
             }
         };
         callbacks.onStep = [&](const core::StepStats& s) {
+            if (o.timeLimitMinutes > 0 && !outOfTime
+                && std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()
+                    >= o.timeLimitMinutes * 60.0) {
+                outOfTime = true; // a clean stop after this step: the checkpoint is written, --resume continues
+                control.requestStop();
+            }
             if (o.quiet)
                 return;
             char loss[64];
@@ -141,16 +163,21 @@ namespace {
 
         if (o.json) {
             nlohmann::json out = {{"run_dir", result.runDir}, {"device", result.device},
-                {"iterations", result.iterations}, {"stopped", result.stopped},
+                {"iterations", result.iterations}, {"start_iteration", session.startIteration()},
+                {"stopped", result.stopped}, {"time_limit_reached", outOfTime},
                 {"config", nlohmann::json::parse(core::toJson(session.config()))}};
             out["evaluations"] = nlohmann::json::array();
             for (const auto& e : result.evaluations)
                 out["evaluations"].push_back(toJson(e));
             printJson(out);
         } else {
-            if (result.stopped)
-                std::cout << "stopped after " << result.iterations << " of " << session.config().iterations
-                          << " iterations; the last set and checkpoint are saved" << std::endl;
+            if (result.stopped) {
+                std::cout << (outOfTime ? "time limit reached: stopped after " : "stopped after ") << result.iterations
+                          << " of " << session.config().iterations << " iterations; the last set and checkpoint are saved"
+                          << std::endl;
+                if (!result.runDir.empty())
+                    std::cout << "continue with: distillery-cli distill --resume " << result.runDir << std::endl;
+            }
             if (!result.evaluations.empty())
                 std::cout << "final accuracy: " << result.evaluations.back().summary() << std::endl;
             std::cout << (result.runDir.empty() ? std::string("(no run folder: --out was empty)") : result.runDir)
@@ -205,6 +232,12 @@ void addDistillCommand(CLI::App& app)
         "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs,
         "CUDA: run DC/DSA's inner loop launch by launch instead of replaying captured CUDA graphs");
+    cmd->add_option("--resume", o->resumeDir,
+           "Continue this run folder from its checkpoint (same config and seed; --iterations may raise the count)")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--time-limit", o->timeLimitMinutes,
+           "Stop distilling cleanly after this many minutes (checkpoint kept; continue with --resume)")
+        ->check(CLI::PositiveNumber);
     cmd->add_flag("--json", o->json, "Print one JSON object with the result on stdout");
     cmd->add_flag("--quiet", o->quiet, "No progress output");
     cmd->callback([o, cmd] { runDistill(*o, *cmd); });

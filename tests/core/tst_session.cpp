@@ -146,6 +146,113 @@ private Q_SLOTS:
         QCOMPARE(kept.metadata.at("iteration"), std::string("2"));
     }
 
+    void resumedRunEqualsUninterruptedRun_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("dm") << QStringLiteral("dm");
+        QTest::newRow("dsa") << QStringLiteral("dsa");
+    }
+
+    void resumedRunEqualsUninterruptedRun()
+    {
+        // Stop after 3 of 6 iterations, continue from the run folder: the same set as 6 iterations in one go. This
+        // needs the images' momentum in the checkpoint (without it the sets differ) and the per-iteration seeds.
+        QFETCH(QString, method);
+        RunConfig c = config(method.toStdString());
+        c.ipc = 2;
+        c.iterations = 6;
+        c.finalEval = false;
+        c.params.realBatch = 4;
+        c.params.outerLoops = 2;
+        c.params.innerLoops = 2;
+        c.seed = 5;
+
+        Session whole(c);
+        RunControl wholeControl;
+        whole.run(wholeControl);
+
+        Session first(c);
+        RunControl control;
+        SessionCallbacks callbacks;
+        callbacks.onStep = [&](const StepStats& s) {
+            if (s.iteration == 3)
+                control.requestStop();
+        };
+        const RunResult stopped = first.run(control, callbacks);
+        QVERIFY(stopped.stopped);
+        QCOMPARE(stopped.iterations, 3);
+        QVERIFY(QFile::exists(QString::fromStdString(stopped.runDir) + QStringLiteral("/checkpoint-state.safetensors")));
+        // A step logged after the checkpoint (as when a crash comes between checkpoints) is dropped on resume.
+        {
+            QFile f(QString::fromStdString(stopped.runDir) + QStringLiteral("/metrics.jsonl"));
+            QVERIFY(f.open(QIODevice::Append));
+            f.write("{\"type\":\"step\",\"iteration\":4,\"loss\":1.0,\"seconds\":9.0}\n{\"type\":\"step\",\"itera");
+        }
+
+        Session resumed(loadRunFolderConfig(stopped.runDir), stopped.runDir);
+        RunControl resumedControl;
+        const RunResult r = resumed.run(resumedControl);
+        QCOMPARE(resumed.startIteration(), 3);
+        QVERIFY(!r.stopped);
+        QCOMPARE(r.iterations, 6);
+        QCOMPARE(r.runDir, stopped.runDir);
+        QCOMPARE(resumed.synthetic().images.data, whole.synthetic().images.data);
+        QCOMPARE(resumed.synthetic().metadata.at("iteration"), std::string("6"));
+
+        QList<int> steps;
+        for (const QJsonObject& line : metrics(r.runDir))
+            if (line.value(QStringLiteral("type")).toString() == QStringLiteral("step"))
+                steps.append(line.value(QStringLiteral("iteration")).toInt());
+        QCOMPARE(steps, QList<int>({1, 2, 3, 4, 5, 6}));
+    }
+
+    void resumeRefusesAnotherRunOrAFinishedOne()
+    {
+        RunConfig c = config("dm");
+        c.iterations = 2;
+        c.finalEval = false;
+        Session session(c);
+        RunControl control;
+        const std::string dir = session.run(control).runDir;
+
+        // Finished: nothing to continue unless more iterations are asked for.
+        {
+            Session again(loadRunFolderConfig(dir), dir);
+            QVERIFY_THROWS_EXCEPTION(Error, again.prepare());
+        }
+        // Another IPC: the checkpoint is not this run's.
+        {
+            RunConfig other = loadRunFolderConfig(dir);
+            other.iterations = 4;
+            other.ipc = 2;
+            Session wrong(other, dir);
+            try {
+                wrong.prepare();
+                QFAIL("resuming with another IPC was accepted");
+            } catch (const Error& e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("ipc")), e.what());
+            }
+        }
+        // More iterations: continues from 2.
+        {
+            RunConfig more = loadRunFolderConfig(dir);
+            more.iterations = 4;
+            Session longer(more, dir);
+            RunControl c2;
+            QCOMPARE(longer.run(c2).iterations, 4);
+            QCOMPARE(loadRunFolderConfig(dir).iterations, 4);
+        }
+        // No checkpoint, no run folder: errors naming the folder.
+        QFile::remove(QString::fromStdString(dir) + QStringLiteral("/checkpoint.safetensors"));
+        {
+            RunConfig more = loadRunFolderConfig(dir);
+            more.iterations = 8;
+            Session broken(more, dir);
+            QVERIFY_THROWS_EXCEPTION(Error, broken.prepare());
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, loadRunFolderConfig(m_dir.filePath(QStringLiteral("nowhere")).toStdString()));
+    }
+
     void pauseAndSingleStep()
     {
         // The loop of a session: next() blocks while paused, grants single steps, and ends on stop.

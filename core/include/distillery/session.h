@@ -44,6 +44,14 @@ class Session final
 {
 public:
     explicit Session(RunConfig config); ///< validates the config; throws Error naming the setting
+
+    /// Continues the run in `runDir` from its checkpoint with `config` (normally that folder's config.json, see
+    /// loadRunFolderConfig; the iteration count may be raised): the method is initialised as the run was, then
+    /// takes the checkpoint's images and momentum, and steps on from the checkpoint's iteration with the same
+    /// per-iteration seeds — a resumed run ends with the set an uninterrupted one would have made. Metrics logged
+    /// after the checkpoint are dropped (those steps run again). prepare() throws Error naming the file when the
+    /// checkpoint is missing, unreadable or from another run.
+    Session(RunConfig config, std::string resumeDir);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -64,9 +72,15 @@ public:
     /// The run folder (created by prepare() when outDir is set).
     std::string runDir() const;
 
+    /// The iteration the run starts from: 0, or the checkpoint's when resuming (valid after prepare()).
+    int startIteration() const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+/// The config.json of a run folder, for resuming it. Throws Error naming the folder.
+RunConfig loadRunFolderConfig(const std::string& runDir);
 
 } // namespace distillery::core

@@ -61,8 +61,7 @@ void DmMethod::init(const MethodContext& context)
         m_dsa.emplace(config.params.augment, deriveSeed(m_seed, kStreamDsa));
 
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.init);
-    m_optimizer = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{m_set.images},
-        torch::optim::SGDOptions(config.params.lrImage).momentum(0.5));
+    m_optimizer = std::make_unique<ImageSgd>(m_set.images, config.params.lrImage, 0.5);
     m_net = makeNetwork(config.model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
     m_net->to(m_data->device());
     for (auto& p : m_net->parameters())
@@ -128,7 +127,7 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
 StepResult DmMethod::step(int iteration)
 {
     auto [total, terms] = loss(prepareIteration(iteration), false);
-    m_optimizer->zero_grad();
+    m_optimizer->zeroGrad();
     total.backward();
     m_optimizer->step();
     return {total.detach(), terms.detach()};
@@ -146,6 +145,17 @@ std::pair<StepResult, StepResult> DmMethod::lossBothWays(int iteration)
 SyntheticTensors DmMethod::synthetic() const
 {
     return m_set;
+}
+
+std::map<std::string, torch::Tensor> DmMethod::resumeState() const
+{
+    return imageMomentumState(*m_optimizer);
+}
+
+void DmMethod::resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state)
+{
+    restoreImages(m_set.images, images);
+    restoreImageMomentum(*m_optimizer, state);
 }
 
 } // namespace distillery::core

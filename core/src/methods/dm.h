@@ -3,6 +3,7 @@
 #pragma once
 
 #include "augment/dsa.h"
+#include "methods/matchingtools.h"
 #include "methods/method.h"
 #include "nn/network.h"
 
@@ -28,6 +29,8 @@ public:
     void init(const MethodContext& context) override;
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;
+    std::map<std::string, torch::Tensor> resumeState() const override;
+    void resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state) override;
 
     /// The loss of iteration `iteration` computed batched and class by class from the same draws, without
     /// updating anything (the two must agree: a test checks it).
@@ -49,7 +52,7 @@ private:
     int m_realBatch = 0;
     Network m_net;
     SyntheticTensors m_set;
-    std::unique_ptr<torch::optim::SGD> m_optimizer;
+    std::unique_ptr<ImageSgd> m_optimizer;
     std::optional<Dsa> m_dsa;
     std::uint64_t m_seed = 0;
     bool m_channelsLast = false;

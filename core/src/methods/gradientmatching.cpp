@@ -84,8 +84,7 @@ void GradientMatchingMethod::init(const MethodContext& context)
     if (augment != "none")
         m_dsa.emplace(augment, deriveSeed(m_config->seed, kStreamDsa));
     m_set = initialSyntheticSet(*m_data, m_ipc, m_config->params.init);
-    m_optimizer = std::make_unique<torch::optim::SGD>(std::vector<torch::Tensor>{m_set.images},
-        torch::optim::SGDOptions(m_config->params.lrImage).momentum(0.5));
+    m_optimizer = std::make_unique<ImageSgd>(m_set.images, m_config->params.lrImage, 0.5);
     m_net = makeNetwork(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
     m_net->to(m_data->device());
     m_batchNorm = m_config->model.norm == "batch";
@@ -220,6 +219,17 @@ StepResult GradientMatchingMethod::step(int iteration)
 SyntheticTensors GradientMatchingMethod::synthetic() const
 {
     return m_set;
+}
+
+std::map<std::string, torch::Tensor> GradientMatchingMethod::resumeState() const
+{
+    return imageMomentumState(*m_optimizer);
+}
+
+void GradientMatchingMethod::resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state)
+{
+    restoreImages(m_set.images, images);
+    restoreImageMomentum(*m_optimizer, state);
 }
 
 } // namespace distillery::core

@@ -5,6 +5,7 @@
 #include "augment/dsa.h"
 #include "methods/classparallel.h"
 #include "methods/innerloop.h"
+#include "methods/matchingtools.h"
 #include "methods/method.h"
 #include "nn/network.h"
 
@@ -32,6 +33,8 @@ public:
     void init(const MethodContext& context) override;
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;
+    std::map<std::string, torch::Tensor> resumeState() const override;
+    void resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state) override;
 
     /// The per-class distances of the first matching step of `iteration`, class-parallel and class by class, from
     /// the same network, real batch and augmentation (diagnostics: they must agree).
@@ -51,7 +54,7 @@ private:
     int m_ipc = 0;
     Network m_net;
     SyntheticTensors m_set;
-    std::unique_ptr<torch::optim::SGD> m_optimizer;
+    std::unique_ptr<ImageSgd> m_optimizer;
     std::optional<Dsa> m_dsa;
     bool m_batchNorm = false;
     bool m_channelsLast = false;

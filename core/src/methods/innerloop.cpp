@@ -130,6 +130,10 @@ void InnerLoop::prepare()
         for (const auto& t : state)
             saved.push_back(t.detach().clone());
     }
+    // The warm-ups also draw random numbers: put the generator back too, so a graphed run draws the same numbers
+    // whether it captured in its first iteration or (resumed) in a later one.
+    at::Generator generator = at::globalContext().defaultGenerator(m_images.device());
+    const torch::Tensor rngState = generator.get_state();
     m_net.train(); // the mode is part of what is captured
     try {
         for (const std::int64_t size : batchSizes()) {
@@ -145,6 +149,7 @@ void InnerLoop::prepare()
     torch::NoGradGuard noGrad;
     for (std::size_t i = 0; i < state.size(); ++i)
         state[i].copy_(saved[i]);
+    generator.set_state(rngState);
 }
 
 } // namespace distillery::core

@@ -111,6 +111,60 @@ std::pair<int, int> referenceLoops(int ipc)
     return {best[1], best[2]};
 }
 
+ImageSgd::ImageSgd(torch::Tensor images, double lr, double momentum)
+    : m_images(std::move(images))
+    , m_lr(lr)
+    , m_momentum(momentum)
+{
+}
+
+void ImageSgd::zeroGrad()
+{
+    m_images.mutable_grad() = torch::Tensor();
+}
+
+void ImageSgd::step()
+{
+    torch::NoGradGuard noGrad;
+    const torch::Tensor& grad = m_images.grad();
+    if (!grad.defined())
+        return; // as torch's SGD: a parameter without a gradient is left alone
+    if (!m_buffer.defined())
+        m_buffer = torch::clone(grad).detach();
+    else
+        m_buffer.mul_(m_momentum).add_(grad);
+    m_images.add_(m_buffer, -m_lr);
+}
+
+void ImageSgd::setMomentumBuffer(const torch::Tensor& buffer)
+{
+    if (buffer.defined() && !buffer.sizes().equals(m_images.sizes()))
+        throw Error("checkpoint: the image momentum's shape does not match the synthetic images");
+    m_buffer = buffer.defined() ? buffer.to(m_images.device(), m_images.scalar_type()).clone() : torch::Tensor();
+}
+
+void restoreImages(const torch::Tensor& images, const torch::Tensor& saved)
+{
+    if (!saved.sizes().equals(images.sizes()))
+        throw Error("checkpoint: " + std::to_string(saved.size(0)) + " images of its shape, the run has "
+            + std::to_string(images.size(0)) + " of another (a different IPC, data set or image size?)");
+    torch::NoGradGuard noGrad;
+    images.copy_(saved.to(images.device(), images.scalar_type()));
+}
+
+std::map<std::string, torch::Tensor> imageMomentumState(const ImageSgd& optimizer)
+{
+    if (!optimizer.momentumBuffer().defined())
+        return {};
+    return {{kImageMomentumState, optimizer.momentumBuffer()}};
+}
+
+void restoreImageMomentum(ImageSgd& optimizer, const std::map<std::string, torch::Tensor>& state)
+{
+    const auto it = state.find(kImageMomentumState);
+    optimizer.setMomentumBuffer(it != state.end() ? it->second : torch::Tensor());
+}
+
 torch::Tensor classSlice(const torch::Tensor& images, int c, int ipc)
 {
     return images.slice(0, static_cast<std::int64_t>(c) * ipc, static_cast<std::int64_t>(c + 1) * ipc);

@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,41 @@ torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, cons
 /// The IPC rows of the reference (outer, inner) table (METHODS.md §4); an IPC not in the table takes the nearest
 /// listed one (ties: the smaller), a documented Distillery choice.
 std::pair<int, int> referenceLoops(int ipc);
+
+/// SGD with momentum (no dampening) on the synthetic images: torch::optim::SGD's arithmetic, with the momentum
+/// buffer in the open so a checkpoint can keep it and a resumed run continue exactly where it stopped.
+class ImageSgd final
+{
+public:
+    ImageSgd(torch::Tensor images, double lr, double momentum);
+
+    /// Drops the images' gradient, so the next backward() writes a fresh one.
+    void zeroGrad();
+    /// One update from the images' gradient, in place.
+    void step();
+
+    /// Undefined before the first step.
+    const torch::Tensor& momentumBuffer() const { return m_buffer; }
+    /// A buffer of the images' shape (from a checkpoint); undefined restarts the momentum.
+    void setMomentumBuffer(const torch::Tensor& buffer);
+
+private:
+    torch::Tensor m_images;
+    double m_lr;
+    double m_momentum;
+    torch::Tensor m_buffer;
+};
+
+/// Copies checkpointed images into the method's own (in place: optimizers and captured CUDA graphs keep pointing at
+/// them). Throws Error when the shapes differ.
+void restoreImages(const torch::Tensor& images, const torch::Tensor& saved);
+
+/// The names Method::resumeState() uses for ImageSgd's buffer.
+inline constexpr const char* kImageMomentumState = "image_momentum";
+
+/// ImageSgd's buffer as resume state (empty before the first step), and back.
+std::map<std::string, torch::Tensor> imageMomentumState(const ImageSgd& optimizer);
+void restoreImageMomentum(ImageSgd& optimizer, const std::map<std::string, torch::Tensor>& state);
 
 /// The images of class `c` in a class-major synthetic set.
 torch::Tensor classSlice(const torch::Tensor& images, int c, int ipc);

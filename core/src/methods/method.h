@@ -6,11 +6,13 @@
 #include "io/synthetictensors.h"
 
 #include <distillery/config.h>
+#include <distillery/error.h>
 #include <distillery/methods.h>
 
 #include <torch/torch.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -61,6 +63,19 @@ public:
 
     /// The current synthetic set (tensors may alias the method's own; callers copy what they keep).
     virtual SyntheticTensors synthetic() const = 0;
+
+    /// What a resumed run needs besides the synthetic images to continue exactly where it stopped (e.g. the
+    /// images' momentum), by name; may alias the method's own tensors. Empty: nothing beyond the images.
+    virtual std::map<std::string, torch::Tensor> resumeState() const { return {}; }
+
+    /// After init(): continue from a checkpoint — the synthetic images and the tensors resumeState() gave then
+    /// (a missing one restarts from zero). Throws Error for a method that cannot continue, or a mismatch.
+    virtual void resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state)
+    {
+        (void)images;
+        (void)state;
+        throw Error("method " + info().name + " cannot continue from a checkpoint; start it again");
+    }
 };
 
 using MethodFactory = std::function<std::unique_ptr<Method>()>;

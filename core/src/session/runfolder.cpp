@@ -9,6 +9,7 @@
 #include <cctype>
 #include <ctime>
 #include <filesystem>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -53,6 +54,57 @@ RunFolder::RunFolder(const RunConfig& config, const std::string& datasetName)
     m_metrics.open(fs::path(m_path) / "metrics.jsonl", std::ios::trunc);
     if (!m_metrics)
         throw Error(m_path + ": cannot create metrics.jsonl");
+}
+
+RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, int keepThrough)
+{
+    const fs::path metricsPath = fs::path(path) / "metrics.jsonl";
+    std::error_code ec;
+    if (!fs::is_directory(path, ec))
+        throw Error(path + ": not a run folder");
+    RunFolder folder;
+    folder.m_path = path;
+    std::vector<std::string> kept;
+    {
+        std::ifstream in(metricsPath);
+        std::string line;
+        while (std::getline(in, line)) {
+            nlohmann::json entry;
+            try {
+                entry = nlohmann::json::parse(line);
+            } catch (const nlohmann::json::exception&) {
+                continue; // a line cut short by a crash
+            }
+            const int iteration = entry.value("iteration", 0);
+            if (iteration > keepThrough)
+                continue;
+            if (entry.value("type", std::string()) == "step")
+                folder.m_keptStepSeconds = entry.value("seconds", folder.m_keptStepSeconds);
+            kept.push_back(line);
+        }
+    }
+    saveRunConfig(config, (fs::path(path) / "config.json").string());
+    // Rewrite through a temporary file, so a crash here cannot lose the metrics that were there.
+    const fs::path temporary = fs::path(path) / "metrics.jsonl.tmp";
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        for (const auto& line : kept)
+            out << line << '\n';
+        if (!out)
+            throw Error(path + ": cannot write metrics.jsonl");
+    }
+    fs::rename(temporary, metricsPath, ec);
+    if (ec)
+        throw Error(path + ": cannot replace metrics.jsonl (" + ec.message() + ")");
+    folder.m_metrics.open(metricsPath, std::ios::app);
+    if (!folder.m_metrics)
+        throw Error(path + ": cannot append to metrics.jsonl");
+    return folder;
+}
+
+std::string RunFolder::resumeStatePath() const
+{
+    return (fs::path(m_path) / "checkpoint-state.safetensors").string();
 }
 
 void RunFolder::appendStep(const StepStats& stats)

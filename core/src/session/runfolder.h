@@ -20,6 +20,17 @@ public:
     /// Creates `<outDir>/<date>-<time>-<method>-ipc<N>-<dataset>` (with a suffix if taken) and writes config.json.
     RunFolder(const RunConfig& config, const std::string& datasetName);
 
+    /// Opens an existing run folder to continue it from iteration `keepThrough`: rewrites config.json (the
+    /// iteration count may have grown) and keeps only the metrics.jsonl lines up to that iteration, since the
+    /// steps logged after the checkpoint run again. Throws Error naming the folder.
+    static RunFolder reopen(const std::string& path, const RunConfig& config, int keepThrough);
+
+    /// The last step's elapsed seconds among the lines reopen() kept (0 for a new folder).
+    double keptStepSeconds() const { return m_keptStepSeconds; }
+
+    /// checkpoint.safetensors's companion with the method's resume tensors.
+    std::string resumeStatePath() const;
+
     const std::string& path() const { return m_path; }
 
     void appendStep(const StepStats& stats);
@@ -31,8 +42,11 @@ public:
     void writeFinal(const SyntheticSet& set);
 
 private:
+    RunFolder() = default;
+
     std::string m_path;
     std::ofstream m_metrics;
+    double m_keptStepSeconds = 0;
 };
 
 } // namespace distillery::core

@@ -4,6 +4,7 @@
 #include "eval/protocol.h"
 #include "io/synthetictensors.h"
 #include "methods/method.h"
+#include "session/resumestate.h"
 #include "session/runfolder.h"
 #include "util/torchutil.h"
 
@@ -14,6 +15,7 @@
 #include <distillery/version.h>
 
 #include <chrono>
+#include <filesystem>
 
 namespace distillery::core {
 namespace {
@@ -50,6 +52,9 @@ struct Session::Impl
     Clock::time_point lastFlush;
     SyntheticTensors lastGood; // the set as of the last flush whose losses were all finite
     int lastGoodIteration = 0;
+    std::map<std::string, torch::Tensor> lastGoodState; // the method's resume tensors at lastGood
+    std::string resumeDir; // continue this run folder from its checkpoint
+    int startIteration = 0;
 
     SyntheticSet hostSet(const SyntheticTensors& tensors, int iteration) const
     {
@@ -76,6 +81,15 @@ struct Session::Impl
             s.ipc = static_cast<int>(s.images.count / data->numClasses());
         }
         return s;
+    }
+
+    void keepLastGood()
+    {
+        lastGood = copyOfSynthetic();
+        lastGoodIteration = done;
+        lastGoodState.clear();
+        for (const auto& [name, tensor] : method->resumeState())
+            lastGoodState[name] = tensor.detach().clone();
     }
 
     SyntheticTensors copyOfSynthetic() const
@@ -130,8 +144,7 @@ struct Session::Impl
                 callbacks.onStep(stats);
         }
         pending.clear();
-        lastGood = copyOfSynthetic();
-        lastGoodIteration = done;
+        keepLastGood();
         if (folder)
             folder->flushMetrics();
         if (callbacks.onSnapshot)
@@ -158,12 +171,65 @@ struct Session::Impl
         return result;
     }
 
+    /// After init(): the checkpoint's images and resume tensors into the method, the run folder reopened.
+    void resumeFromCheckpoint(const std::function<void(const std::string&)>& say)
+    {
+        namespace fs = std::filesystem;
+        const std::string checkpointPath = (fs::path(resumeDir) / "checkpoint.safetensors").string();
+        std::error_code ec;
+        if (!fs::is_regular_file(checkpointPath, ec))
+            throw Error(resumeDir + ": no checkpoint.safetensors to continue from");
+        const SyntheticSet checkpoint = loadSafetensors(checkpointPath);
+        auto expect = [&](const char* key, const std::string& value) {
+            const auto it = checkpoint.metadata.find(key);
+            if (it == checkpoint.metadata.end() || it->second != value)
+                throw Error(checkpointPath + ": " + key + " is "
+                    + (it == checkpoint.metadata.end() ? std::string("missing") : "\"" + it->second + "\"") + ", the run's is \""
+                    + value + "\" (a checkpoint of another run?)");
+        };
+        expect("method", config.method);
+        expect("ipc", std::to_string(config.ipc));
+        expect("seed", std::to_string(config.seed));
+        expect("dataset_fingerprint", data->info().fingerprint);
+        int iteration = 0;
+        try {
+            iteration = std::stoi(checkpoint.metadata.at("iteration"));
+        } catch (const std::exception&) {
+            throw Error(checkpointPath + ": no readable iteration in its metadata");
+        }
+        if (iteration >= config.iterations)
+            throw Error(resumeDir + ": the run already did " + std::to_string(iteration) + " of its "
+                + std::to_string(config.iterations) + " iterations; ask for more iterations to continue it");
+        ResumeState state;
+        const std::string statePath = (fs::path(resumeDir) / "checkpoint-state.safetensors").string();
+        if (fs::is_regular_file(statePath, ec)) {
+            state = readResumeState(statePath);
+            if (state.iteration != iteration) {
+                say(statePath + " belongs to iteration " + std::to_string(state.iteration) + ", the checkpoint to "
+                    + std::to_string(iteration) + ": the momentum restarts from zero");
+                state.tensors.clear();
+            }
+        } else if (iteration > 0) {
+            say("no checkpoint-state.safetensors: the images' momentum restarts from zero");
+        }
+        translateErrors("resuming " + config.method, [&] {
+            method->resume(toTensor(checkpoint.images).to(data->device()), state.tensors);
+        });
+        done = iteration;
+        startIteration = iteration;
+        folder = std::make_unique<RunFolder>(RunFolder::reopen(resumeDir, config, iteration));
+        stepSeconds = folder->keptStepSeconds();
+        say("continuing " + resumeDir + " from iteration " + std::to_string(iteration) + " of "
+            + std::to_string(config.iterations));
+    }
+
     void writeSet(const SyntheticTensors& tensors, int iteration, bool final)
     {
         if (!folder || !tensors.images.defined() || tensors.images.size(0) == 0)
             return;
         const SyntheticSet set = hostSet(tensors, iteration);
         folder->writeCheckpoint(set);
+        writeResumeState(folder->resumeStatePath(), {iteration, lastGoodState});
         if (final)
             folder->writeFinal(set);
     }
@@ -176,7 +242,30 @@ Session::Session(RunConfig config)
     d->config = std::move(config);
 }
 
+Session::Session(RunConfig config, std::string resumeDir)
+    : Session(std::move(config))
+{
+    if (resumeDir.empty())
+        throw Error("resume: no run folder given");
+    d->resumeDir = std::move(resumeDir);
+}
+
 Session::~Session() = default;
+
+int Session::startIteration() const
+{
+    return d->startIteration;
+}
+
+RunConfig loadRunFolderConfig(const std::string& runDir)
+{
+    namespace fs = std::filesystem;
+    const fs::path path = fs::path(runDir) / "config.json";
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error(runDir + ": not a run folder (no config.json)");
+    return loadRunConfig(path.string());
+}
 
 void Session::prepare(const SessionCallbacks& callbacks)
 {
@@ -197,7 +286,8 @@ void Session::prepare(const SessionCallbacks& callbacks)
     d->method = createMethod(config.method);
     d->method->resolveDefaults(config, d->data->info());
     validate(config);
-    if (!config.outDir.empty()) {
+    const bool resuming = !d->resumeDir.empty();
+    if (!resuming && !config.outDir.empty()) {
         d->folder = std::make_unique<RunFolder>(config, d->data->info().name);
         say("run folder " + d->folder->path());
     }
@@ -207,7 +297,9 @@ void Session::prepare(const SessionCallbacks& callbacks)
         const MethodContext context{*d->data, config, nullptr, callbacks.onMessage};
         d->method->init(context);
     });
-    d->lastGood = d->copyOfSynthetic();
+    if (resuming)
+        d->resumeFromCheckpoint(say);
+    d->keepLastGood();
     d->prepared = true;
     if (callbacks.onSnapshot)
         callbacks.onSnapshot(d->makeSnapshot(d->lastGood, 0));
