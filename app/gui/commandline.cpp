@@ -26,12 +26,14 @@ GuiOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption device(QStringLiteral("device"), QCoreApplication::translate("main", "auto, cpu, cuda or cuda:N"), QStringLiteral("device"));
     const QCommandLineOption config(QStringLiteral("config"), QCoreApplication::translate("main", "Load this config.json"), QStringLiteral("file"));
     const QCommandLineOption autostart(QStringLiteral("autostart"), QCoreApplication::translate("main", "Start the run at once"));
+    const QCommandLineOption resume(QStringLiteral("resume"),
+        QCoreApplication::translate("main", "Continue this run folder from its checkpoint at once"), QStringLiteral("run-folder"));
     const QCommandLineOption quitAfter(QStringLiteral("quit-after-iterations"),
         QCoreApplication::translate("main", "Stop the run after N iterations and quit"), QStringLiteral("n"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a picture of the window once the run has stopped"), QStringLiteral("file.png"));
     const QCommandLineOption zoom(QStringLiteral("zoom"), QCoreApplication::translate("main", "Pixel size of the images (1–32)"), QStringLiteral("n"));
-    parser.addOptions({dataset, method, ipc, preset, iterations, device, config, autostart, quitAfter, screenshot, zoom});
+    parser.addOptions({dataset, method, ipc, preset, iterations, device, config, autostart, resume, quitAfter, screenshot, zoom});
     parser.process(arguments); // --help and --version print and exit here
 
     GuiOptions o;
@@ -57,6 +59,7 @@ GuiOptions parseGuiOptions(const QStringList& arguments)
     text(device, o.device);
     text(config, o.config);
     o.autostart = parser.isSet(autostart);
+    o.resume = parser.value(resume);
     std::optional<int> quit;
     number(quitAfter, quit);
     o.quitAfterIterations = quit.value_or(0);

@@ -22,6 +22,7 @@ struct GuiOptions
     std::optional<QString> device;
     std::optional<QString> config;
     bool autostart = false;
+    QString resume; ///< continue this run folder from its checkpoint at once
     int quitAfterIterations = 0;
     QString screenshot;
     int zoom = 0;

@@ -44,7 +44,8 @@ int main(int argc, char** argv)
     window.show();
 
     distillery::ui::MainWindow::Automation automation;
-    automation.autostart = options.autostart || options.quitAfterIterations > 0;
+    automation.resume = options.resume;
+    automation.autostart = options.resume.isEmpty() && (options.autostart || options.quitAfterIterations > 0);
     automation.quitAfterIterations = options.quitAfterIterations;
     automation.screenshot = options.screenshot;
     automation.quitWhenStopped = options.quitAfterIterations > 0 || !options.screenshot.isEmpty();

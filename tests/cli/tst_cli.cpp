@@ -127,6 +127,36 @@ private Q_SLOTS:
         QCOMPARE(second.images.data, first.images.data);
     }
 
+    void timeLimitThenResume()
+    {
+        // --time-limit stops cleanly (checkpoint kept, the way to continue printed); --resume finishes the run in the
+        // same folder; trajectory settings cannot change on resume.
+        QStringList args = tinyRun(QStringLiteral("dm"))
+            << QStringLiteral("--iterations") << QStringLiteral("400") << QStringLiteral("--no-eval");
+        const Result limited = cli(args << QStringLiteral("--time-limit") << QStringLiteral("0.0001"));
+        QVERIFY2(limited.exitCode == 0, limited.err.constData());
+        const QString out = QString::fromUtf8(limited.out);
+        QVERIFY2(out.contains(QLatin1String("time limit reached")), qPrintable(out));
+        const QString runDir = out.trimmed().split(u'\n').last();
+        QVERIFY2(out.contains(QLatin1String("--resume ") + runDir), qPrintable(out));
+        QVERIFY(QDir(runDir).exists(QStringLiteral("checkpoint.safetensors")));
+
+        const Result changed = cli({QStringLiteral("distill"), QStringLiteral("--resume"), runDir, QStringLiteral("--ipc"),
+            QStringLiteral("3")});
+        QVERIFY(changed.exitCode != 0);
+        QVERIFY2(changed.err.contains("--ipc cannot change when resuming"), changed.err.constData());
+
+        const Result resumed = cli({QStringLiteral("distill"), QStringLiteral("--resume"), runDir, QStringLiteral("--no-eval"),
+            QStringLiteral("--json")});
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(resumed.out).object();
+        QCOMPARE(o[QStringLiteral("run_dir")].toString(), runDir);
+        QCOMPARE(o[QStringLiteral("iterations")].toInt(), 400);
+        QVERIFY(o[QStringLiteral("start_iteration")].toInt() >= 1);
+        QVERIFY(o[QStringLiteral("start_iteration")].toInt() < 400);
+        QCOMPARE(o[QStringLiteral("stopped")].toBool(), false);
+    }
+
     void baselines()
     {
         const Result r = cli({QStringLiteral("eval"), QStringLiteral("--random"), QStringLiteral("2"), QStringLiteral("--dataset"),

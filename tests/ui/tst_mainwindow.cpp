@@ -10,6 +10,8 @@
 #include "widgets/syntheticgrid.h"
 
 #include <distillery/config.h>
+#include <distillery/runcontrol.h>
+#include <distillery/session.h>
 
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -114,6 +116,36 @@ private Q_SLOTS:
         QCOMPARE(distillery::core::toJson(other.config()), distillery::core::toJson(window.config()));
         QCOMPARE(other.config().seed, std::uint64_t(1234));
         QCOMPARE(other.config().method, std::string("herding"));
+    }
+
+    void continuesAStoppedRun()
+    {
+        // A run stopped at iteration 3 of 8 (core API), continued from the window: it steps on from 4 in its own
+        // folder and ends at 8.
+        RunConfig c = tinyRun("dm", 2, 8);
+        c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
+        c.finalEval = false;
+        distillery::core::Session first(c);
+        distillery::core::RunControl control;
+        distillery::core::SessionCallbacks callbacks;
+        callbacks.onStep = [&](const distillery::core::StepStats& s) {
+            if (s.iteration == 3)
+                control.requestStop();
+        };
+        const QString runDir = QString::fromStdString(first.run(control, callbacks).runDir);
+
+        MainWindow window;
+        window.show();
+        QSignalSpy steps(&window.controller(), &RunController::stepsCompleted);
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.continueRun(runDir);
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        QCOMPARE(result.iterations, 8);
+        QCOMPARE(QString::fromStdString(result.runDir), runDir);
+        QVERIFY(!steps.isEmpty());
+        QCOMPARE(steps.first().at(0).value<QList<distillery::core::StepStats>>().front().iteration, 4);
+        QCOMPARE(window.config().method, std::string("dm"));
     }
 
     void closingMidRunNeitherHangsNorCrashes()

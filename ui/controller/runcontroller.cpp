@@ -154,7 +154,7 @@ void RunController::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void RunController::start(const core::RunConfig& config, bool baseline)
+void RunController::start(const core::RunConfig& config, bool baseline, const QString& resumeDir)
 {
     stop();
     if (m_evalControl)
@@ -169,7 +169,9 @@ void RunController::start(const core::RunConfig& config, bool baseline)
     m_wantBaseline = baseline;
     setState(State::Running);
     QMetaObject::invokeMethod(
-        m_runWorker, [w = m_runWorker, config, c = m_control, runId] { w->run(config, c, runId); }, Qt::QueuedConnection);
+        m_runWorker,
+        [w = m_runWorker, config, c = m_control, runId, dir = resumeDir.toStdString()] { w->run(config, c, runId, dir); },
+        Qt::QueuedConnection);
 }
 
 void RunController::pause()

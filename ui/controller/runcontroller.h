@@ -39,8 +39,9 @@ public:
     ~RunController() override;
 
     /// Starts a run (stopping any current one). The baseline of a random real subset at the same IPC is evaluated
-    /// beside it unless `baseline` is false.
-    void start(const distillery::core::RunConfig& config, bool baseline = true);
+    /// beside it unless `baseline` is false. With `resumeDir`, continues that run folder from its checkpoint
+    /// (core::Session's resume constructor; `config` is normally the folder's own).
+    void start(const distillery::core::RunConfig& config, bool baseline = true, const QString& resumeDir = {});
     void pause();
     void resume();
     /// While paused: exactly one more iteration.

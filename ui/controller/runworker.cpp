@@ -49,7 +49,8 @@ void RunWorker::flushSteps(quint64 runId)
     m_sinceSteps.restart();
 }
 
-void RunWorker::run(const core::RunConfig& config, std::shared_ptr<core::RunControl> control, quint64 runId)
+void RunWorker::run(
+    const core::RunConfig& config, std::shared_ptr<core::RunControl> control, quint64 runId, const std::string& resumeDir)
 {
     m_pendingSteps.clear();
     m_sinceSteps.start();
@@ -80,7 +81,9 @@ void RunWorker::run(const core::RunConfig& config, std::shared_ptr<core::RunCont
 
     // No exception may cross a queued call: everything ends in runFinished or runFailed.
     try {
-        core::Session session(config);
+        const auto owned = resumeDir.empty() ? std::make_unique<core::Session>(config)
+                                             : std::make_unique<core::Session>(config, resumeDir);
+        core::Session& session = *owned;
         session.prepare(callbacks);
         Q_EMIT prepared(runId, session.config(), QString::fromStdString(session.runDir()));
         const core::RunResult result = session.run(*control, callbacks);

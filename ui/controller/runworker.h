@@ -12,6 +12,7 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 
 namespace distillery::ui {
 
@@ -38,9 +39,10 @@ public:
     /// Runs in the worker thread before any run: torch's thread count is set once, there.
     void initThread(int threads);
 
-    /// Blocks the worker's event loop until the run ends; stop and pause come through `control`.
+    /// Blocks the worker's event loop until the run ends; stop and pause come through `control`. A non-empty
+    /// `resumeDir` continues that run folder from its checkpoint.
     void run(const distillery::core::RunConfig& config, std::shared_ptr<distillery::core::RunControl> control,
-        quint64 runId);
+        quint64 runId, const std::string& resumeDir = {});
 
 Q_SIGNALS:
     void prepared(quint64 runId, const distillery::core::RunConfig& resolved, const QString& runDir);

@@ -13,6 +13,7 @@
 #include <distillery/datasets.h>
 #include <distillery/device.h>
 #include <distillery/error.h>
+#include <distillery/session.h>
 #include <distillery/version.h>
 
 #include <QAction>
@@ -23,6 +24,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -235,6 +237,8 @@ void MainWindow::buildMenus()
     }
     file->addAction(tr("Open synthetic set or run folder…"), QKeySequence::Open, this,
         qOverload<>(&MainWindow::openSyntheticSet));
+    m_continueAction = file->addAction(tr("Continue a stopped run…"), this, &MainWindow::chooseRunToContinue);
+    m_continueAction->setToolTip(tr("Go on from a run folder's checkpoint, in the same folder, as if it had never stopped"));
     QMenu* exportMenu = file->addMenu(tr("Export synthetic set"));
     m_exportMenuAction = exportMenu->menuAction();
     exportMenu->addAction(tr("safetensors…"), this, [this] { exportSet(QStringLiteral("safetensors")); });
@@ -420,14 +424,67 @@ core::RunConfig MainWindow::config() const
 void MainWindow::setAutomation(const Automation& automation)
 {
     m_automation = automation;
-    if (automation.autostart)
+    if (!automation.resume.isEmpty())
+        QTimer::singleShot(0, this, [this] { continueRun(m_automation.resume); });
+    else if (automation.autostart)
         QTimer::singleShot(0, this, &MainWindow::startRun);
+}
+
+QString MainWindow::runsFolder() const
+{
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("runs"));
 }
 
 void MainWindow::startRun()
 {
     core::RunConfig config = m_controls->config();
-    config.outDir = QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath(QStringLiteral("runs")).toStdString();
+    config.outDir = runsFolder().toStdString();
+    launch(config, {});
+}
+
+void MainWindow::chooseRunToContinue()
+{
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Continue the run in folder…"), m_lastRunDir.isEmpty() ? runsFolder() : m_lastRunDir);
+    if (!dir.isEmpty())
+        continueRun(dir);
+}
+
+void MainWindow::continueRun(const QString& runDir)
+{
+    if (m_controller->isActive()) {
+        QMessageBox::information(this, tr("A run is active"), tr("Stop the run before continuing another."));
+        return;
+    }
+    core::RunConfig config;
+    int done = 0;
+    try {
+        config = core::loadRunFolderConfig(runDir.toStdString());
+        const QString checkpoint = QDir(runDir).filePath(QStringLiteral("checkpoint.safetensors"));
+        if (!QFileInfo::exists(checkpoint))
+            throw core::Error(runDir.toStdString() + ": no checkpoint.safetensors to continue from");
+        const core::SyntheticSet set = core::loadSyntheticSet(checkpoint.toStdString());
+        const auto it = set.metadata.find("iteration");
+        done = it != set.metadata.end() ? fromStd(it->second).toInt() : 0;
+    } catch (const core::Error& e) {
+        QMessageBox::critical(this, tr("Cannot continue this run"), fromStd(e.what()));
+        return;
+    }
+    if (done >= config.iterations) {
+        bool ok = false;
+        const int total = QInputDialog::getInt(this, tr("Continue the run"),
+            tr("The run did all of its %1 iterations. Continue it up to:").arg(config.iterations), 2 * config.iterations,
+            config.iterations + 1, 100000000, 1, &ok);
+        if (!ok)
+            return;
+        config.iterations = total;
+    }
+    m_controls->setConfig(config);
+    launch(config, runDir);
+}
+
+void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
+{
     try {
         core::validate(config);
     } catch (const core::Error& e) {
@@ -443,7 +500,7 @@ void MainWindow::startRun()
     if (config.data.source == "fashion-mnist")
         m_curves->setFullDataReference(kPublishedFashionMnistFullData, tr("published, ConvNet-128"));
     const bool haveBaseline = QSettings().contains(QStringLiteral("baselines/random/") + baselineKey(config));
-    m_controller->start(config, !haveBaseline);
+    m_controller->start(config, !haveBaseline, resumeDir);
     updateActions();
 }
 
@@ -531,6 +588,7 @@ void MainWindow::updateActions()
     const auto state = m_controller->state();
     const bool active = state != RunController::State::Idle;
     m_startAction->setEnabled(!active);
+    m_continueAction->setEnabled(!active);
     m_pauseAction->setEnabled(state == RunController::State::Running || state == RunController::State::Paused);
     m_pauseAction->setText(state == RunController::State::Paused ? tr("Resume") : tr("Pause"));
     m_stepAction->setEnabled(state != RunController::State::Stopping);

@@ -42,6 +42,7 @@ public:
         int quitAfterIterations = 0; ///< 0 = never
         QString screenshot; ///< empty = none
         bool quitWhenStopped = false;
+        QString resume; ///< a run folder to continue at once (instead of autostart)
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -62,6 +63,8 @@ public:
 
 public Q_SLOTS:
     void startRun();
+    /// Continues a stopped (or, for more iterations, a finished) run from its checkpoint, in its own folder.
+    void continueRun(const QString& runDir);
     void togglePause();
     void stepRun();
     void stopRun();
@@ -83,6 +86,10 @@ private:
     void openDataSource(const QString& kind);
     void openSyntheticSet();
     void openSyntheticSet(const QString& path);
+    void chooseRunToContinue();
+    /// Clears the views and starts `config` (a fresh run, or `resumeDir` continued).
+    void launch(const distillery::core::RunConfig& config, const QString& resumeDir);
+    QString runsFolder() const;
     void exportSet(const QString& format);
     void writeExport(const distillery::core::SyntheticSet& set, const QString& format, const QString& path);
     void saveConfig();
@@ -114,6 +121,7 @@ private:
     QMenu* m_recentMenu = nullptr;
 
     QAction* m_startAction = nullptr;
+    QAction* m_continueAction = nullptr;
     QAction* m_pauseAction = nullptr;
     QAction* m_stepAction = nullptr;
     QAction* m_stopAction = nullptr;
