@@ -204,6 +204,16 @@ private Q_SLOTS:
             if (line.value(QStringLiteral("type")).toString() == QStringLiteral("step"))
                 steps.append(line.value(QStringLiteral("iteration")).toInt());
         QCOMPARE(steps, QList<int>({1, 2, 3, 4, 5, 6}));
+
+        // The folder's history, as the window shows it when continuing or opening the run.
+        const RunHistory history = loadRunHistory(r.runDir);
+        QCOMPARE(history.steps.size(), std::size_t(6));
+        QCOMPARE(history.steps.back().iteration, 6);
+        QCOMPARE(history.steps.back().totalIterations, 6);
+        QVERIFY(!history.steps.back().lossName.empty());
+        QCOMPARE(history.steps.back().classTerms.size(), std::size_t(3));
+        QVERIFY(history.steps.back().elapsedSeconds >= history.steps.front().elapsedSeconds);
+        QVERIFY(history.evaluations.empty()); // finalEval is off
     }
 
     void resumeRefusesAnotherRunOrAFinishedOne()

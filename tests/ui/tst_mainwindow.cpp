@@ -146,6 +146,8 @@ private Q_SLOTS:
         QVERIFY(!steps.isEmpty());
         QCOMPARE(steps.first().at(0).value<QList<distillery::core::StepStats>>().front().iteration, 4);
         QCOMPARE(window.config().method, std::string("dm"));
+        // The loss curve holds the 3 iterations from before the stop and the 5 after.
+        QTRY_COMPARE_WITH_TIMEOUT(window.curves().lossPointCount(), 8, 5000);
     }
 
     void closingMidRunNeitherHangsNorCrashes()

@@ -20,6 +20,7 @@ Q_DECLARE_METATYPE(QList<distillery::core::StepStats>)
 Q_DECLARE_METATYPE(distillery::core::Snapshot)
 Q_DECLARE_METATYPE(distillery::core::EvalResult)
 Q_DECLARE_METATYPE(distillery::core::RunResult)
+Q_DECLARE_METATYPE(distillery::core::RunHistory)
 Q_DECLARE_METATYPE(distillery::core::SyntheticSet)
 Q_DECLARE_METATYPE(distillery::core::PrivacyOptions)
 

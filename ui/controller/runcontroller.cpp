@@ -18,6 +18,7 @@ void registerMetaTypes()
     qRegisterMetaType<core::Snapshot>();
     qRegisterMetaType<core::EvalResult>();
     qRegisterMetaType<core::RunResult>();
+    qRegisterMetaType<core::RunHistory>();
     qRegisterMetaType<core::SyntheticSet>();
     qRegisterMetaType<EvalWorker::Job>();
     qRegisterMetaType<RunController::State>();
@@ -48,6 +49,15 @@ RunController::RunController(QObject* parent, int threads)
         Q_EMIT prepared(resolved, dir);
         if (m_wantBaseline)
             submitEvaluation(EvalWorker::Job::RandomReal, {}, resolved);
+    });
+    connect(m_runWorker, &RunWorker::historyLoaded, this, [this](quint64 id, const core::RunHistory& history) {
+        if (id != m_currentRunId)
+            return;
+        if (!history.steps.empty()) { // monitoring evaluations go on from where the run stands
+            m_lastIteration = history.steps.back().iteration;
+            m_nextEvalAt = m_lastIteration + m_evalInterval;
+        }
+        Q_EMIT historyLoaded(history);
     });
     connect(m_runWorker, &RunWorker::stepsCompleted, this, [this](quint64 id, const QList<core::StepStats>& steps) {
         if (id != m_currentRunId || steps.isEmpty())

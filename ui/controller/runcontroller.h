@@ -75,6 +75,8 @@ public:
 Q_SIGNALS:
     void stateChanged(distillery::ui::RunController::State state);
     void prepared(const distillery::core::RunConfig& resolved, const QString& runDir);
+    /// A continued run's earlier steps and evaluations, from its folder.
+    void historyLoaded(const distillery::core::RunHistory& history);
     void stepsCompleted(const QList<distillery::core::StepStats>& steps);
     void snapshotReady(const distillery::core::Snapshot& snapshot, const QImage& grid);
     void syntheticSetReady(const distillery::core::SyntheticSet& set);

@@ -86,6 +86,8 @@ void RunWorker::run(
         core::Session& session = *owned;
         session.prepare(callbacks);
         Q_EMIT prepared(runId, session.config(), QString::fromStdString(session.runDir()));
+        if (!resumeDir.empty()) // read before the run appends to metrics.jsonl again
+            Q_EMIT historyLoaded(runId, core::loadRunHistory(resumeDir));
         const core::RunResult result = session.run(*control, callbacks);
         flushSteps(runId);
         if (!latestSent)

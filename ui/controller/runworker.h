@@ -46,6 +46,8 @@ public:
 
 Q_SIGNALS:
     void prepared(quint64 runId, const distillery::core::RunConfig& resolved, const QString& runDir);
+    /// A continued run: what its folder recorded before this session (before any new step arrives).
+    void historyLoaded(quint64 runId, const distillery::core::RunHistory& history);
     void stepsCompleted(quint64 runId, const QList<distillery::core::StepStats>& steps);
     void snapshotReady(quint64 runId, const distillery::core::Snapshot& snapshot, const QImage& grid);
     void syntheticSetReady(quint64 runId, const distillery::core::SyntheticSet& set);

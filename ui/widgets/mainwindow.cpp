@@ -281,6 +281,7 @@ void MainWindow::connectController()
         if (!runDir.isEmpty())
             addRecentRun(runDir);
     });
+    connect(c, &RunController::historyLoaded, this, [this](const core::RunHistory& history) { showHistory(history); });
     connect(c, &RunController::stepsCompleted, this, [this](const QList<core::StepStats>& steps) {
         m_curves->appendSteps(steps);
         updateStatus(steps.back());
@@ -428,6 +429,15 @@ void MainWindow::setAutomation(const Automation& automation)
         QTimer::singleShot(0, this, [this] { continueRun(m_automation.resume); });
     else if (automation.autostart)
         QTimer::singleShot(0, this, &MainWindow::startRun);
+}
+
+void MainWindow::showHistory(const core::RunHistory& history)
+{
+    if (!history.steps.empty())
+        m_curves->appendSteps(QList<core::StepStats>(history.steps.begin(), history.steps.end()));
+    for (const auto& e : history.evaluations)
+        if (e.subject == "synthetic")
+            m_curves->addEvaluation(e);
 }
 
 QString MainWindow::runsFolder() const
@@ -707,6 +717,12 @@ void MainWindow::openSyntheticSet(const QString& path)
             m_controls->setConfig(*config);
         }
         m_curves->clear();
+        // A set inside a run folder brings its curves along.
+        const QFileInfo info(path);
+        const QString runDir = info.isDir() ? path : info.absolutePath();
+        if (QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")))
+            && QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json"))))
+            showHistory(core::loadRunHistory(runDir.toStdString()));
         showSet(set);
         m_lastSet = std::move(set);
         m_lastConfig = config;

@@ -87,6 +87,8 @@ private:
     void openSyntheticSet();
     void openSyntheticSet(const QString& path);
     void chooseRunToContinue();
+    /// A run folder's earlier loss and accuracy points into the curves.
+    void showHistory(const distillery::core::RunHistory& history);
     /// Clears the views and starts `config` (a fresh run, or `resumeDir` continued).
     void launch(const distillery::core::RunConfig& config, const QString& resumeDir);
     QString runsFolder() const;

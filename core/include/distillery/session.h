@@ -83,4 +83,16 @@ private:
 /// The config.json of a run folder, for resuming it. Throws Error naming the folder.
 RunConfig loadRunFolderConfig(const std::string& runDir);
 
+/// What a run folder's metrics.jsonl recorded, in order: every step and every evaluation of the synthetic set.
+/// Lines cut short by a crash are skipped.
+struct RunHistory
+{
+    std::vector<StepStats> steps;
+    std::vector<EvalResult> evaluations;
+};
+
+/// Reads a run folder's metrics (with its config.json for the iteration count and the loss's name). Throws Error
+/// naming the folder when it is not a run folder.
+RunHistory loadRunHistory(const std::string& runDir);
+
 } // namespace distillery::core

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <filesystem>
@@ -100,6 +101,48 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
     if (!folder.m_metrics)
         throw Error(path + ": cannot append to metrics.jsonl");
     return folder;
+}
+
+RunHistory RunFolder::readHistory(const std::string& path)
+{
+    RunHistory history;
+    std::ifstream in(fs::path(path) / "metrics.jsonl");
+    std::string line;
+    while (std::getline(in, line)) {
+        try {
+            const nlohmann::json e = nlohmann::json::parse(line);
+            const std::string type = e.value("type", std::string());
+            if (type == "step") {
+                StepStats s;
+                s.iteration = e.at("iteration").get<int>();
+                s.loss = e.at("loss").get<double>();
+                s.elapsedSeconds = e.value("seconds", 0.0);
+                s.classTerms = e.value("class_terms", std::vector<double>{});
+                s.stepSeconds = history.steps.empty() || s.iteration <= 1
+                    ? s.elapsedSeconds / std::max(1, s.iteration)
+                    : (s.elapsedSeconds - history.steps.back().elapsedSeconds)
+                        / std::max(1, s.iteration - history.steps.back().iteration);
+                history.steps.push_back(std::move(s));
+            } else if (type == "eval") {
+                EvalResult r;
+                r.subject = e.value("subject", std::string("synthetic"));
+                r.iteration = e.value("iteration", -1);
+                r.mean = e.at("mean").get<double>();
+                r.std = e.value("std", 0.0);
+                r.accuracies = e.value("accuracies", std::vector<double>{});
+                r.epochs = e.value("epochs", 0);
+                r.augment = e.value("augment", std::string());
+                r.model = e.value("model", std::string());
+                r.trainImages = e.value("train_images", 0);
+                r.testImages = e.value("test_images", 0);
+                r.seconds = e.value("seconds", 0.0);
+                history.evaluations.push_back(std::move(r));
+            }
+        } catch (const nlohmann::json::exception&) {
+            continue; // a line cut short by a crash, or written by another tool
+        }
+    }
+    return history;
 }
 
 std::string RunFolder::resumeStatePath() const

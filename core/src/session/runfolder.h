@@ -4,6 +4,7 @@
 
 #include <distillery/config.h>
 #include <distillery/evalresult.h>
+#include <distillery/session.h>
 #include <distillery/stepstats.h>
 #include <distillery/syntheticset.h>
 
@@ -24,6 +25,9 @@ public:
     /// iteration count may have grown) and keeps only the metrics.jsonl lines up to that iteration, since the
     /// steps logged after the checkpoint run again. Throws Error naming the folder.
     static RunFolder reopen(const std::string& path, const RunConfig& config, int keepThrough);
+
+    /// The steps and evaluations metrics.jsonl holds (steps without totalIterations and lossName).
+    static RunHistory readHistory(const std::string& path);
 
     /// The last step's elapsed seconds among the lines reopen() kept (0 for a new folder).
     double keptStepSeconds() const { return m_keptStepSeconds; }

@@ -257,6 +257,23 @@ int Session::startIteration() const
     return d->startIteration;
 }
 
+RunHistory loadRunHistory(const std::string& runDir)
+{
+    const RunConfig config = loadRunFolderConfig(runDir);
+    RunHistory history = RunFolder::readHistory(runDir);
+    std::string lossName;
+    try {
+        lossName = createMethod(config.method)->lossName();
+    } catch (const Error&) {
+        // a method this build does not know: the curves go without the loss's name
+    }
+    for (auto& step : history.steps) {
+        step.totalIterations = config.iterations;
+        step.lossName = lossName;
+    }
+    return history;
+}
+
 RunConfig loadRunFolderConfig(const std::string& runDir)
 {
     namespace fs = std::filesystem;
