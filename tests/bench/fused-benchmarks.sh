@@ -39,24 +39,4 @@ if [ "$what" = accuracy ] || [ "$what" = all ]; then
     done
 fi
 
-python3 - "$results" <<'PY'
-import json, sys
-def ms(r):
-    return "%.3f ms" % r["median_ms"]
-for line in open(sys.argv[1]):
-    try:
-        r = json.loads(line)
-    except ValueError:
-        continue
-    stock = r.get("without_fused_kernels")
-    tail = (", stock %s, %.2fx" % (ms(stock), stock["median_ms"] / r["median_ms"])) if stock else ""
-    if r.get("method") == "forward":
-        print("forward of %d %s images: %s%s%s" % (r["images"], r.get("split", "train"), ms(r),
-              " (fused)" if r.get("fused_kernels") else "", tail))
-    elif "median_ms" in r:
-        print("%s IPC %s step: %s%s%s" % (r.get("method"), r.get("ipc"), ms(r), " (fused)" if r.get("fused_kernels") else "", tail))
-    elif "evaluations" in r:
-        print("distill: %s" % r["evaluations"][-1].get("summary"))
-    else:
-        print(json.dumps(r)[:240])
-PY
+python3 "$here/summarize.py" "$results"

@@ -7,7 +7,7 @@
 # One JSON line per result in <out>/results.jsonl; each command is bounded by `timeout`, so a slow one cannot take
 # the rest down. With the headless build, run the inner-loop graph parity test first:
 # build-gpu/tests/gpu/tst_innerloop_gpu.
-# Usage: tests/bench/matching-benchmarks.sh <distillery-cli> <out-dir> [speed|accuracy|all]
+# Usage: tests/bench/matching-benchmarks.sh <distillery-cli> <out-dir> [speed|gm|accuracy|all]
 set -uo pipefail
 cli=$1
 out=$2
@@ -20,12 +20,15 @@ record() { local limit=$1; shift; log "$*"; timeout "$limit" "$@" >> "$results" 
 
 if [ "$what" = speed ] || [ "$what" = all ]; then
     record 120 python3 "$here/eager_reference.py" --method dm --ipc 10 --iterations 20 --json
-    record 200 python3 "$here/eager_reference.py" --method dsa --ipc 10 --iterations 3 --warmup 1 --json
     for ipc in 1 10 50; do
         record 120 "$cli" bench --method dm --ipc "$ipc" --iterations 50 --warmup 10 --json
     done
     record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --no-tf32 --json
     record 120 "$cli" bench --method dm --ipc 10 --iterations 50 --warmup 10 --channels-last --json
+fi
+# gm: gradient matching only (gpu-session.sh times DM with the fused-kernel benchmarks).
+if [ "$what" = speed ] || [ "$what" = all ] || [ "$what" = gm ]; then
+    record 200 python3 "$here/eager_reference.py" --method dsa --ipc 10 --iterations 3 --warmup 1 --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-cuda-graphs --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-tf32 --json
@@ -38,3 +41,5 @@ if [ "$what" = accuracy ] || [ "$what" = all ]; then
     record 150 "$cli" distill --method dsa --ipc 1 --preset paper --seed 0 --out "$out/runs" --json --quiet
     record 400 "$cli" distill --method dm --ipc 10 --preset paper --seed 0 --out "$out/runs" --json --quiet
 fi
+
+python3 "$here/summarize.py" "$results"

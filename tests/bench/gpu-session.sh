@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Distillery developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Everything issues 3 and 6 still need from a GPU machine that fits in one device command (≤ 10 minutes): the
+# headless CUDA build, both parity tests (CUDA-graph inner loop, fused kernels), and the speed benchmarks of both
+# issues, each result as a JSON line and all of them as a short table at the end. Accuracy runs take longer:
+# tests/bench/accuracy-chunk.sh continues them over several commands.
+# On the device: carry .gpu (Fashion-MNIST .gz files and header-only includes), then
+#   tests/bench/gpu-session.sh $OUT
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:?usage: gpu-session.sh <out-dir>}
+mkdir -p "$out"
+export DISTILLERY_FASHION_MNIST_DIR=${DISTILLERY_FASHION_MNIST_DIR:-$PWD/.gpu/fashion-mnist}
+log() { echo "[$(date +%T)] $*" >&2; }
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2 || true
+start=$(date +%s)
+if ! tests/bench/build-headless-gpu.sh build-gpu > "$out/build.log" 2>&1; then
+    grep -E "error|Error" "$out/build.log" | head -40 >&2
+    log "build failed (full log: build.log)"
+    exit 1
+fi
+log "build: $(($(date +%s) - start)) s"
+./build-gpu/app/cli/distillery-cli info > "$out/info.txt" 2>&1
+
+log "parity: CUDA-graph inner loop"
+timeout 300 build-gpu/tests/gpu/tst_innerloop_gpu 2>&1 | tee "$out/innerloop-parity.txt" >&2
+tests/bench/fused-benchmarks.sh build-gpu "$out/fused" speed > "$out/fused-table.txt"
+tests/bench/matching-benchmarks.sh build-gpu/app/cli/distillery-cli "$out/matching" gm > "$out/matching-table.txt"
+
+echo "== $(head -n 1 "$out/info.txt")"
+echo "== parity"
+grep -E "PASS|FAIL|cases passed" "$out/innerloop-parity.txt" "$out/fused/parity.txt"
+echo "== issue 6 (fused kernels)"
+cat "$out/fused-table.txt"
+echo "== issue 3 (matching methods)"
+cat "$out/matching-table.txt"
+log "total: $(($(date +%s) - start)) s"
