@@ -158,6 +158,8 @@ namespace {
                 std::cerr << "accuracy at iteration " << r.iteration << ": " << r.summary() << std::endl;
         };
 
+        session.prepare(callbacks);
+        progress.startAt(session.startIteration()); // a resumed run's rate counts only this session's steps
         const core::RunResult result = session.run(control, callbacks);
         progress.finish();
 

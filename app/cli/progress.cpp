@@ -23,6 +23,12 @@ Progress::Progress(std::string label)
 {
 }
 
+void Progress::startAt(long done)
+{
+    m_startDone = done;
+    m_start = Clock::now();
+}
+
 std::string Progress::formatDuration(double seconds)
 {
     if (!(seconds >= 0) || seconds > 1e7)
@@ -52,7 +58,7 @@ void Progress::update(long done, long total, const std::string& extra)
     m_lastDone = done;
     m_lastDecile = decile;
 
-    const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+    const double rate = elapsed > 0 ? static_cast<double>(done - m_startDone) / elapsed : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total - done) / rate : -1.0;
     char numbers[160];
     std::snprintf(numbers, sizeof numbers, "%ld/%ld  %.2f it/s  elapsed %s  ETA %s", done, total, rate,

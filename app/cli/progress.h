@@ -18,6 +18,8 @@ public:
     void update(long done, long total, const std::string& extra = {});
     /// Ends the bar's line (terminal) so later output starts on a fresh line.
     void finish();
+    /// Counting restarts now from `done` (a resumed run): the rate and ETA cover only the work from here.
+    void startAt(long done);
 
     static std::string formatDuration(double seconds);
 
@@ -29,6 +31,7 @@ private:
     Clock::time_point m_start;
     Clock::time_point m_lastPrint;
     long m_lastDone = 0;
+    long m_startDone = 0;
     int m_lastDecile = -1;
     std::size_t m_lastWidth = 0;
 };
