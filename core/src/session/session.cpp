@@ -319,7 +319,7 @@ void Session::prepare(const SessionCallbacks& callbacks)
     d->keepLastGood();
     d->prepared = true;
     if (callbacks.onSnapshot)
-        callbacks.onSnapshot(d->makeSnapshot(d->lastGood, 0));
+        callbacks.onSnapshot(d->makeSnapshot(d->lastGood, d->lastGoodIteration));
 }
 
 RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
