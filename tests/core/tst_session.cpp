@@ -10,10 +10,13 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <thread>
+
+#include <unistd.h>
 
 using namespace distillery::core;
 
@@ -261,6 +264,47 @@ private Q_SLOTS:
             QVERIFY_THROWS_EXCEPTION(Error, broken.prepare());
         }
         QVERIFY_THROWS_EXCEPTION(Error, loadRunFolderConfig(m_dir.filePath(QStringLiteral("nowhere")).toStdString()));
+    }
+
+    void aRunFolderIsWrittenByOneProcessAtATime()
+    {
+        RunConfig c = config("dm");
+        c.iterations = 2;
+        c.finalEval = false;
+        Session session(c);
+        RunControl control;
+        const std::string dir = session.run(control).runDir;
+        const QString lock = QString::fromStdString(dir) + QStringLiteral("/run.lock");
+        QVERIFY2(!QFile::exists(lock), "a finished session leaves no lock behind");
+
+        auto writeLock = [&](qint64 pid) {
+            QFile f(lock);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(QByteArray::number(pid) + " someone\n");
+        };
+        RunConfig more = loadRunFolderConfig(dir);
+        more.iterations = 4;
+        // A live process (the parent of this test: the shell or ctest) holds the folder: refused, nothing touched.
+        writeLock(static_cast<qint64>(getppid()));
+        {
+            Session busy(more, dir);
+            try {
+                busy.prepare();
+                QFAIL("a folder in use by a live process was taken");
+            } catch (const Error& e) {
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("in use")), e.what());
+            }
+        }
+        QCOMPARE(loadRunHistory(dir).steps.size(), std::size_t(2));
+        // The holder is gone (a crash): the lock is taken over and removed at the end.
+        QProcess gone;
+        gone.start(QStringLiteral("true"), {});
+        QVERIFY(gone.waitForFinished());
+        writeLock(gone.processId() > 0 ? gone.processId() : 999999);
+        Session resumed(more, dir);
+        RunControl c2;
+        QCOMPARE(resumed.run(c2).iterations, 4);
+        QVERIFY(!QFile::exists(lock));
     }
 
     void pauseAndSingleStep()

@@ -8,9 +8,16 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <random>
 #include <vector>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -26,6 +33,77 @@ namespace {
     }
 
 } // namespace
+
+FolderLock::FolderLock(const std::string& folder)
+    : m_path((fs::path(folder) / "run.lock").string())
+{
+    std::random_device entropy;
+    m_token = std::to_string(getpid()) + " " + std::to_string(entropy()) + std::to_string(entropy());
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+        if (fd >= 0) {
+            const std::string text = m_token + "\n";
+            const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+            ::close(fd);
+            if (!written)
+                break;
+            return;
+        }
+        if (errno != EEXIST)
+            break;
+        // Someone's lock: honour it while that process lives, take it over when the process is gone.
+        long pid = 0;
+        std::ifstream(m_path) >> pid;
+        const bool alive = pid > 0 && pid != static_cast<long>(getpid())
+            && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+        if (alive) {
+            m_path.clear();
+            throw Error(folder + ": in use by another Distillery process (pid " + std::to_string(pid)
+                + "); stop it first (or delete run.lock if that process is not Distillery)");
+        }
+        std::error_code ec;
+        fs::remove(m_path, ec);
+    }
+    const int error = errno;
+    m_path.clear();
+    throw Error(folder + ": cannot create run.lock (" + std::string(std::strerror(error)) + ")");
+}
+
+FolderLock::FolderLock(FolderLock&& other) noexcept
+    : m_path(std::move(other.m_path))
+    , m_token(std::move(other.m_token))
+{
+    other.m_path.clear();
+}
+
+FolderLock& FolderLock::operator=(FolderLock&& other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_path = std::move(other.m_path);
+        m_token = std::move(other.m_token);
+        other.m_path.clear();
+    }
+    return *this;
+}
+
+FolderLock::~FolderLock()
+{
+    release();
+}
+
+void FolderLock::release() noexcept
+{
+    if (m_path.empty())
+        return;
+    std::string held;
+    std::getline(std::ifstream(m_path), held);
+    if (held == m_token) { // another session may have taken over a lock we thought stale
+        std::error_code ec;
+        fs::remove(m_path, ec);
+    }
+    m_path.clear();
+}
 
 RunFolder::RunFolder(const RunConfig& config, const std::string& datasetName)
 {
@@ -46,6 +124,7 @@ RunFolder::RunFolder(const RunConfig& config, const std::string& datasetName)
         const fs::path candidate = fs::path(config.outDir) / (attempt == 1 ? base : base + "-" + std::to_string(attempt));
         if (fs::create_directory(candidate, ec)) {
             m_path = candidate.string();
+            m_lock = FolderLock(m_path);
             break;
         }
         if (ec || attempt > 1000)
@@ -65,6 +144,7 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
         throw Error(path + ": not a run folder");
     RunFolder folder;
     folder.m_path = path;
+    folder.m_lock = FolderLock(path); // before touching anything: another process may be writing here
     std::vector<std::string> kept;
     {
         std::ifstream in(metricsPath);

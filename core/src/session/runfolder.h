@@ -13,6 +13,27 @@
 
 namespace distillery::core {
 
+/// Marks a run folder as written by this process (run.lock with the PID and a token), so a second process cannot
+/// write the same folder at the same time; a lock left behind by a process that is gone (a crash) is taken over.
+class FolderLock final
+{
+public:
+    FolderLock() = default;
+    /// Throws Error naming the folder when a live process holds it.
+    explicit FolderLock(const std::string& folder);
+    FolderLock(FolderLock&& other) noexcept;
+    FolderLock& operator=(FolderLock&& other) noexcept;
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+    ~FolderLock(); ///< removes run.lock if it is still ours
+
+private:
+    void release() noexcept;
+
+    std::string m_path;
+    std::string m_token;
+};
+
 /// The files of one run (ARCHITECTURE.md): config.json, metrics.jsonl (one JSON object per line),
 /// checkpoint.safetensors, and at the end synthetic.safetensors, synthetic.npz and grid.png.
 class RunFolder final
@@ -32,6 +53,9 @@ public:
     /// The last step's elapsed seconds among the lines reopen() kept (0 for a new folder).
     double keptStepSeconds() const { return m_keptStepSeconds; }
 
+    /// Lets other processes write the folder (the run is over; nothing more is written).
+    void unlock() { m_lock = FolderLock(); }
+
     /// checkpoint.safetensors's companion with the method's resume tensors.
     std::string resumeStatePath() const;
 
@@ -49,6 +73,7 @@ private:
     RunFolder() = default;
 
     std::string m_path;
+    FolderLock m_lock;
     std::ofstream m_metrics;
     double m_keptStepSeconds = 0;
 };

@@ -326,6 +326,16 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
 {
     prepare(callbacks);
     Impl& s = *d;
+    // However run() ends, the folder is free for others (e.g. a resume) once it returns.
+    struct Unlock
+    {
+        Impl& s;
+        ~Unlock()
+        {
+            if (s.folder)
+                s.folder->unlock();
+        }
+    } unlockAtEnd{s};
     const RunConfig& config = s.config;
     RunResult result;
     result.device = s.device;
