@@ -180,8 +180,13 @@ namespace {
                 if (!result.runDir.empty())
                     std::cout << "continue with: distillery-cli distill --resume " << result.runDir << std::endl;
             }
-            if (!result.evaluations.empty())
-                std::cout << "final accuracy: " << result.evaluations.back().summary() << std::endl;
+            if (!result.evaluations.empty()) {
+                const core::EvalResult& last = result.evaluations.back();
+                if (result.stopped) // a monitoring evaluation, not the final one
+                    std::cout << "last accuracy (iteration " << last.iteration << "): " << last.summary() << std::endl;
+                else
+                    std::cout << "final accuracy: " << last.summary() << std::endl;
+            }
             std::cout << (result.runDir.empty() ? std::string("(no run folder: --out was empty)") : result.runDir)
                       << std::endl;
         }
