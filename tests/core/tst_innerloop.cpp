@@ -90,6 +90,34 @@ private Q_SLOTS:
         QVERIFY2(r.parameterDifference <= 1e-6, qPrintable(QString::number(r.parameterDifference)));
     }
 
+    void emulatedGraphsTrainLikeTheFixedShapeBody_data()
+    {
+        QTest::addColumn<QString>("augment");
+        QTest::addColumn<QString>("norm");
+        QTest::newRow("DC, instance norm") << QStringLiteral("none") << QStringLiteral("instance");
+        QTest::newRow("DSA, instance norm") << QStringLiteral("color_crop_cutout_flip_scale_rotate") << QStringLiteral("instance");
+        QTest::newRow("DSA, batch norm") << QStringLiteral("color_crop_cutout_flip_scale_rotate") << QStringLiteral("batch");
+    }
+
+    void emulatedGraphsTrainLikeTheFixedShapeBody()
+    {
+        // The graphed mode's bookkeeping on the CPU (capture = warm-ups + keep the body, replay = call it), captured
+        // lazily inside train() after the seed as in a run: its warm-up steps must leave no trace in the parameters,
+        // the batch-norm statistics or the random generator, and each replay must see the right indices and group.
+        QFETCH(QString, augment);
+        QFETCH(QString, norm);
+        InnerLoopCase c = smallCase(augment.toStdString());
+        c.norm = norm.toStdString();
+        c.first = "fixed-shape";
+        c.second = "graphed";
+        c.emulateGraphs = true;
+        c.prepareFirst = false;
+        const InnerLoopCheck r = checkInnerLoop(c);
+        QCOMPARE(QString::fromStdString(r.secondMode), QStringLiteral("graphed"));
+        QVERIFY2(r.parameterChange > 1e-3, "the fixed-shape loop did not train the network");
+        QVERIFY2(r.parameterDifference == 0, qPrintable(QString::number(r.parameterDifference)));
+    }
+
     void unknownModeIsAnError()
     {
         InnerLoopCase c = smallCase("none");

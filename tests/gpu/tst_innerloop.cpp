@@ -63,6 +63,11 @@ int main()
         return 77;
     }
     const std::string dsa = "color_crop_cutout_flip_scale_rotate";
+    InnerLoopCase lazy = makeCase("fixed-shape", dsa, 100);
+    lazy.prepareFirst = false; // captured inside train(), after the seed, as in a run
+    InnerLoopCase batchNorm = makeCase("fixed-shape", dsa, 100);
+    batchNorm.norm = "batch";
+    batchNorm.prepareFirst = false;
     const std::vector<NamedCase> cases{
         {"DC, 100 images, fixed-shape vs graphed", makeCase("fixed-shape", "none", 100)},
         {"DC, 100 images, reference vs graphed", makeCase("reference", "none", 100)},
@@ -70,6 +75,8 @@ int main()
         {"DSA, 100 images, fixed-shape vs graphed", makeCase("fixed-shape", dsa, 100)},
         {"DSA, 300 images (256 + 44), fixed-shape vs graphed", makeCase("fixed-shape", dsa, 300)},
         {"DSA crop only, 100 images, reference vs graphed", makeCase("reference", "crop", 100)},
+        {"DSA, captured inside train() after the seed", lazy},
+        {"DSA, batch norm, captured inside train()", batchNorm},
     };
     int failed = 0;
     for (const NamedCase& c : cases) {

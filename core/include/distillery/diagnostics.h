@@ -93,7 +93,14 @@ struct InnerLoopCase
     int epochs = 2;
     int netWidth = 8;
     int depth = 2;
+    std::string norm = "instance"; ///< "batch" exercises the running statistics the warm-ups must leave alone
     std::uint64_t seed = 0;
+    /// Capture (graphed) before the seed is set, as a test harness would; false leaves it to train(), as a run does,
+    /// so the warm-ups' random draws must be undone for the modes to agree.
+    bool prepareFirst = true;
+    /// "graphed" on the CPU through CudaGraph's emulation (capture = warm-ups + keep the body, replay = call it):
+    /// checks the bookkeeping around the graphs without a GPU.
+    bool emulateGraphs = false;
 };
 struct InnerLoopCheck
 {

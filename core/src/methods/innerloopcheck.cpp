@@ -4,6 +4,7 @@
 #include "augment/dsa.h"
 #include "methods/innerloop.h"
 #include "nn/network.h"
+#include "util/cudagraph.h"
 #include "util/torchutil.h"
 
 #include <distillery/device.h>
@@ -56,21 +57,30 @@ namespace {
         return scale > 0 ? d / scale : d;
     }
 
+    /// Parameters, then buffers (batch-norm statistics).
+    std::vector<torch::Tensor> stateOf(NetworkImpl& net)
+    {
+        std::vector<torch::Tensor> state = net.parameters();
+        for (const auto& b : net.buffers())
+            state.push_back(b);
+        return state;
+    }
+
     std::vector<torch::Tensor> snapshot(NetworkImpl& net)
     {
         torch::NoGradGuard noGrad;
         std::vector<torch::Tensor> out;
-        for (const auto& p : net.parameters())
-            out.push_back(p.detach().clone());
+        for (const auto& t : stateOf(net))
+            out.push_back(t.detach().clone().to(torch::kFloat64));
         return out;
     }
 
     void restore(NetworkImpl& net, const std::vector<torch::Tensor>& values)
     {
         torch::NoGradGuard noGrad;
-        const auto parameters = net.parameters();
-        for (std::size_t i = 0; i < parameters.size(); ++i)
-            parameters[i].copy_(values[i]);
+        const auto state = stateOf(net);
+        for (std::size_t i = 0; i < state.size(); ++i)
+            state[i].copy_(values[i]);
     }
 
     double setLoss(NetworkImpl& net, const torch::Tensor& images, const torch::Tensor& labels)
@@ -111,6 +121,11 @@ InnerLoopCheck checkInnerLoop(const InnerLoopCase& c)
     exact.cudnnBenchmark = false;
     applyPerformanceSettings(exact, device);
     const DeterministicCudnn deterministic;
+    struct Emulation
+    {
+        explicit Emulation(bool on) { CudaGraph::setCpuEmulation(on); }
+        ~Emulation() { CudaGraph::setCpuEmulation(false); }
+    } emulation{c.emulateGraphs};
     return translateErrors("inner-loop check", [&] {
         const torch::Device dev = toTorchDevice(device);
         torch::manual_seed(c.seed);
@@ -120,6 +135,7 @@ InnerLoopCheck checkInnerLoop(const InnerLoopCase& c)
         ModelConfig model;
         model.width = c.netWidth;
         model.depth = c.depth;
+        model.norm = c.norm;
         const Network net = makeSeededNetwork(model, {c.channels, c.size, c.size, c.classes}, c.seed + 1, dev);
         net->train();
         const std::vector<torch::Tensor> start = snapshot(*net);
@@ -130,7 +146,8 @@ InnerLoopCheck checkInnerLoop(const InnerLoopCase& c)
             if (c.augment != "none")
                 dsa.emplace(c.augment, c.seed + 2);
             InnerLoop loop(*net, images, labels, dsa ? &*dsa : nullptr, 0.01, false, parseMode(name), c.batch);
-            loop.prepare(); // capture (graphed) before seeding, so both modes start from the same generator state
+            if (c.prepareFirst)
+                loop.prepare(); // capture (graphed) before seeding, so both modes start from the same generator state
             torch::manual_seed(c.seed + 3);
             loop.train(c.epochs);
             ran = modeName(loop.mode());

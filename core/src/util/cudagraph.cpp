@@ -12,7 +12,21 @@
 #include <torch/version.h>
 #endif
 
+#include <atomic>
+
 namespace distillery::core {
+namespace {
+
+    std::atomic<bool> g_cpuEmulation{false};
+
+    bool emulated(const torch::Device& device) { return g_cpuEmulation && !device.is_cuda(); }
+
+} // namespace
+
+void CudaGraph::setCpuEmulation(bool enabled)
+{
+    g_cpuEmulation = enabled;
+}
 
 #ifdef DISTILLERY_HAVE_CUDA_API
 
@@ -20,6 +34,7 @@ struct CudaGraph::Impl
 {
     at::cuda::CUDAGraph graph;
     bool captured = false;
+    std::function<void()> emulatedBody;
 };
 
 CudaGraph::CudaGraph()
@@ -31,15 +46,22 @@ CudaGraph::~CudaGraph() = default;
 
 bool CudaGraph::supported(const torch::Device& device)
 {
-    return device.is_cuda() && torch::cuda::is_available();
+    return emulated(device) || (device.is_cuda() && torch::cuda::is_available());
 }
 
 void CudaGraph::capture(const torch::Device& device, const std::function<void()>& body, int warmups)
 {
-    if (!supported(device))
-        throw Error("CUDA graphs: " + device.str() + " is not a CUDA device");
     if (d->captured)
         throw Error("CUDA graphs: already captured");
+    if (emulated(device)) {
+        for (int i = 0; i < warmups; ++i)
+            body();
+        d->emulatedBody = body;
+        d->captured = true;
+        return;
+    }
+    if (!supported(device))
+        throw Error("CUDA graphs: " + device.str() + " is not a CUDA device");
     const c10::cuda::CUDAGuard deviceGuard(device);
     const at::cuda::CUDAStream caller = at::cuda::getCurrentCUDAStream();
     // Capture needs a stream other than the default one; the side stream first waits for the caller's work.
@@ -98,36 +120,52 @@ void CudaGraph::replay()
 {
     if (!d->captured)
         throw Error("CUDA graphs: replay before capture");
-    d->graph.replay();
+    if (d->emulatedBody)
+        d->emulatedBody();
+    else
+        d->graph.replay();
 }
 
-#else // no CUDA in this LibTorch
+#else // no CUDA in this LibTorch: only the CPU emulation
 
 struct CudaGraph::Impl
 {
+    std::function<void()> emulatedBody;
 };
 
-CudaGraph::CudaGraph() = default;
-CudaGraph::~CudaGraph() = default;
-
-bool CudaGraph::supported(const torch::Device&)
+CudaGraph::CudaGraph()
+    : d(std::make_unique<Impl>())
 {
-    return false;
 }
 
-void CudaGraph::capture(const torch::Device& device, const std::function<void()>&, int)
+CudaGraph::~CudaGraph() = default;
+
+bool CudaGraph::supported(const torch::Device& device)
 {
-    throw Error("CUDA graphs: this build's LibTorch has no CUDA (" + device.str() + ")");
+    return emulated(device);
+}
+
+void CudaGraph::capture(const torch::Device& device, const std::function<void()>& body, int warmups)
+{
+    if (!emulated(device))
+        throw Error("CUDA graphs: this build's LibTorch has no CUDA (" + device.str() + ")");
+    if (d->emulatedBody)
+        throw Error("CUDA graphs: already captured");
+    for (int i = 0; i < warmups; ++i)
+        body();
+    d->emulatedBody = body;
 }
 
 bool CudaGraph::captured() const
 {
-    return false;
+    return static_cast<bool>(d->emulatedBody);
 }
 
 void CudaGraph::replay()
 {
-    throw Error("CUDA graphs: this build's LibTorch has no CUDA");
+    if (!d->emulatedBody)
+        throw Error("CUDA graphs: replay before capture");
+    d->emulatedBody();
 }
 
 #endif

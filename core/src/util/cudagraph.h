@@ -23,8 +23,12 @@ public:
     CudaGraph(const CudaGraph&) = delete;
     CudaGraph& operator=(const CudaGraph&) = delete;
 
-    /// This build can capture graphs on `device` (a CUDA device and a LibTorch with CUDA).
+    /// This build can capture graphs on `device` (a CUDA device and a LibTorch with CUDA), or emulation is on.
     static bool supported(const torch::Device& device);
+
+    /// Tests only: on a non-CUDA device, capture() runs the warm-ups and keeps the body, replay() calls it — so the
+    /// bookkeeping around graphs (warm-ups undone, buffers refilled before each replay) runs on the CPU.
+    static void setCpuEmulation(bool enabled);
 
     /// Runs `body` `warmups` times eagerly on a side stream (cuDNN and cuBLAS choose their algorithms, autograd
     /// starts its device thread, lazy allocations happen outside the graph's memory pool), then captures one more
