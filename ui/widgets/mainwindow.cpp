@@ -470,12 +470,7 @@ void MainWindow::continueRun(const QString& runDir)
     int done = 0;
     try {
         config = core::loadRunFolderConfig(runDir.toStdString());
-        const QString checkpoint = QDir(runDir).filePath(QStringLiteral("checkpoint.safetensors"));
-        if (!QFileInfo::exists(checkpoint))
-            throw core::Error(runDir.toStdString() + ": no checkpoint.safetensors to continue from");
-        const core::SyntheticSet set = core::loadSyntheticSet(checkpoint.toStdString());
-        const auto it = set.metadata.find("iteration");
-        done = it != set.metadata.end() ? fromStd(it->second).toInt() : 0;
+        done = core::runFolderCheckpointIteration(runDir.toStdString());
     } catch (const core::Error& e) {
         QMessageBox::critical(this, tr("Cannot continue this run"), fromStd(e.what()));
         return;

@@ -83,6 +83,10 @@ private:
 /// The config.json of a run folder, for resuming it. Throws Error naming the folder.
 RunConfig loadRunFolderConfig(const std::string& runDir);
 
+/// The iteration a run folder's checkpoint holds (where a resumed run continues). Throws Error naming the folder
+/// when there is no readable checkpoint.
+int runFolderCheckpointIteration(const std::string& runDir);
+
 /// What a run folder's metrics.jsonl recorded, in order: every step and every evaluation of the synthetic set.
 /// Lines cut short by a crash are skipped.
 struct RunHistory

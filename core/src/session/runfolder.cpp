@@ -225,9 +225,14 @@ RunHistory RunFolder::readHistory(const std::string& path)
     return history;
 }
 
-std::string RunFolder::resumeStatePath() const
+std::string RunFolder::checkpointPath(const std::string& folder)
 {
-    return (fs::path(m_path) / "checkpoint-state.safetensors").string();
+    return (fs::path(folder) / "checkpoint.safetensors").string();
+}
+
+std::string RunFolder::resumeStatePath(const std::string& folder)
+{
+    return (fs::path(folder) / "checkpoint-state.safetensors").string();
 }
 
 void RunFolder::appendStep(const StepStats& stats)
@@ -255,7 +260,7 @@ void RunFolder::flushMetrics()
 
 void RunFolder::writeCheckpoint(const SyntheticSet& set)
 {
-    saveSafetensors(set, (fs::path(m_path) / "checkpoint.safetensors").string());
+    saveSafetensors(set, checkpointPath(m_path));
 }
 
 void RunFolder::writeFinal(const SyntheticSet& set)

@@ -56,8 +56,10 @@ public:
     /// Lets other processes write the folder (the run is over; nothing more is written).
     void unlock() { m_lock = FolderLock(); }
 
-    /// checkpoint.safetensors's companion with the method's resume tensors.
-    std::string resumeStatePath() const;
+    /// Where a run folder keeps its checkpoint, and the checkpoint's companion with the method's resume tensors.
+    static std::string checkpointPath(const std::string& folder);
+    static std::string resumeStatePath(const std::string& folder);
+    std::string resumeStatePath() const { return resumeStatePath(m_path); }
 
     const std::string& path() const { return m_path; }
 

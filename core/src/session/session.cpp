@@ -29,6 +29,25 @@ namespace {
 
     double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+    /// A run folder's checkpoint; Error naming the folder when there is none.
+    SyntheticSet loadCheckpoint(const std::string& runDir)
+    {
+        const std::string path = RunFolder::checkpointPath(runDir);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec))
+            throw Error(runDir + ": no checkpoint.safetensors to continue from");
+        return loadSafetensors(path);
+    }
+
+    int checkpointIteration(const SyntheticSet& checkpoint, const std::string& path)
+    {
+        try {
+            return std::stoi(checkpoint.metadata.at("iteration"));
+        } catch (const std::exception&) {
+            throw Error(path + ": no readable iteration in its metadata");
+        }
+    }
+
 } // namespace
 
 struct Session::Impl
@@ -175,11 +194,8 @@ struct Session::Impl
     void resumeFromCheckpoint(const std::function<void(const std::string&)>& say)
     {
         namespace fs = std::filesystem;
-        const std::string checkpointPath = (fs::path(resumeDir) / "checkpoint.safetensors").string();
-        std::error_code ec;
-        if (!fs::is_regular_file(checkpointPath, ec))
-            throw Error(resumeDir + ": no checkpoint.safetensors to continue from");
-        const SyntheticSet checkpoint = loadSafetensors(checkpointPath);
+        const std::string checkpointPath = RunFolder::checkpointPath(resumeDir);
+        const SyntheticSet checkpoint = loadCheckpoint(resumeDir);
         auto expect = [&](const char* key, const std::string& value) {
             const auto it = checkpoint.metadata.find(key);
             if (it == checkpoint.metadata.end() || it->second != value)
@@ -191,17 +207,13 @@ struct Session::Impl
         expect("ipc", std::to_string(config.ipc));
         expect("seed", std::to_string(config.seed));
         expect("dataset_fingerprint", data->info().fingerprint);
-        int iteration = 0;
-        try {
-            iteration = std::stoi(checkpoint.metadata.at("iteration"));
-        } catch (const std::exception&) {
-            throw Error(checkpointPath + ": no readable iteration in its metadata");
-        }
+        const int iteration = checkpointIteration(checkpoint, checkpointPath);
         if (iteration >= config.iterations)
             throw Error(resumeDir + ": the run already did " + std::to_string(iteration) + " of its "
                 + std::to_string(config.iterations) + " iterations; ask for more iterations to continue it");
         ResumeState state;
-        const std::string statePath = (fs::path(resumeDir) / "checkpoint-state.safetensors").string();
+        const std::string statePath = RunFolder::resumeStatePath(resumeDir);
+        std::error_code ec;
         if (fs::is_regular_file(statePath, ec)) {
             state = readResumeState(statePath);
             if (state.iteration != iteration) {
@@ -255,6 +267,11 @@ Session::~Session() = default;
 int Session::startIteration() const
 {
     return d->startIteration;
+}
+
+int runFolderCheckpointIteration(const std::string& runDir)
+{
+    return checkpointIteration(loadCheckpoint(runDir), RunFolder::checkpointPath(runDir));
 }
 
 RunHistory loadRunHistory(const std::string& runDir)
