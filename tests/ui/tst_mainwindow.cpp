@@ -154,7 +154,9 @@ private Q_SLOTS:
     {
         auto* window = new MainWindow;
         window->setConfig(tinyRun("dm", 2, 100000));
-        window->setAutomation({false, 0, QString(), true}); // scripted: no question box
+        MainWindow::Automation scripted;
+        scripted.quitWhenStopped = true; // scripted: no question box
+        window->setAutomation(scripted);
         window->show();
         QSignalSpy steps(&window->controller(), &RunController::stepsCompleted);
         window->startRun();
