@@ -4,6 +4,7 @@
 
 #include <distillery/error.h>
 #include <distillery/npz.h>
+#include <distillery/runcontrol.h>
 
 #include <QDir>
 #include <QFile>
@@ -195,6 +196,17 @@ distillery::core::RunConfig tinyRun(const std::string& source, const std::string
     c.eval.models = 1;
     c.eval.epochs = 5;
     return c;
+}
+
+distillery::core::RunResult runStoppingAfter(distillery::core::Session& session, int stopAfter)
+{
+    distillery::core::RunControl control;
+    distillery::core::SessionCallbacks callbacks;
+    callbacks.onStep = [&](const distillery::core::StepStats& s) {
+        if (s.iteration == stopAfter)
+            control.requestStop();
+    };
+    return session.run(control, callbacks);
 }
 
 } // namespace fixtures

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <distillery/config.h>
+#include <distillery/session.h>
 
 #include <QByteArray>
 #include <QString>
@@ -57,5 +58,8 @@ QString errorMessage(const std::function<void()>& fn);
 /// A classroom run sized for tests: a width-8, depth-2 ConvNet on the CPU, 4 real images per step, and a
 /// one-model, 5-epoch evaluation. Callers change what their test is about.
 distillery::core::RunConfig tinyRun(const std::string& source, const std::string& method, int ipc, int iterations);
+
+/// Runs `session` and stops it cleanly once iteration `stopAfter` is done (as Ctrl-C or the Stop button would).
+distillery::core::RunResult runStoppingAfter(distillery::core::Session& session, int stopAfter);
 
 } // namespace fixtures

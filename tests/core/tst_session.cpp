@@ -134,13 +134,7 @@ private Q_SLOTS:
     {
         RunConfig c = config("random");
         Session session(c);
-        RunControl control;
-        SessionCallbacks callbacks;
-        callbacks.onStep = [&](const StepStats& s) {
-            if (s.iteration == 2)
-                control.requestStop();
-        };
-        const RunResult r = session.run(control, callbacks);
+        const RunResult r = fixtures::runStoppingAfter(session, 2);
         QVERIFY(r.stopped);
         QCOMPARE(r.iterations, 2);
         QVERIFY(r.evaluations.empty()); // a stopped run is not evaluated
@@ -175,13 +169,7 @@ private Q_SLOTS:
         whole.run(wholeControl);
 
         Session first(c);
-        RunControl control;
-        SessionCallbacks callbacks;
-        callbacks.onStep = [&](const StepStats& s) {
-            if (s.iteration == 3)
-                control.requestStop();
-        };
-        const RunResult stopped = first.run(control, callbacks);
+        const RunResult stopped = fixtures::runStoppingAfter(first, 3);
         QVERIFY(stopped.stopped);
         QCOMPARE(stopped.iterations, 3);
         QVERIFY(QFile::exists(QString::fromStdString(stopped.runDir) + QStringLiteral("/checkpoint-state.safetensors")));

@@ -10,7 +10,6 @@
 #include "widgets/syntheticgrid.h"
 
 #include <distillery/config.h>
-#include <distillery/runcontrol.h>
 #include <distillery/session.h>
 
 #include <QSignalSpy>
@@ -126,13 +125,7 @@ private Q_SLOTS:
         c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
         c.finalEval = false;
         distillery::core::Session first(c);
-        distillery::core::RunControl control;
-        distillery::core::SessionCallbacks callbacks;
-        callbacks.onStep = [&](const distillery::core::StepStats& s) {
-            if (s.iteration == 3)
-                control.requestStop();
-        };
-        const QString runDir = QString::fromStdString(first.run(control, callbacks).runDir);
+        const QString runDir = QString::fromStdString(fixtures::runStoppingAfter(first, 3).runDir);
 
         MainWindow window;
         window.show();
