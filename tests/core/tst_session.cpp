@@ -56,6 +56,17 @@ private:
         return lines;
     }
 
+    /// The folder of a finished `iterations`-iteration DM run without evaluation.
+    std::string finishedDmRun(int iterations)
+    {
+        RunConfig c = config("dm");
+        c.iterations = iterations;
+        c.finalEval = false;
+        Session session(c);
+        RunControl control;
+        return session.run(control).runDir;
+    }
+
 private Q_SLOTS:
     void initTestCase() { m_source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy"))).toStdString(); }
 
@@ -209,12 +220,7 @@ private Q_SLOTS:
 
     void resumeRefusesAnotherRunOrAFinishedOne()
     {
-        RunConfig c = config("dm");
-        c.iterations = 2;
-        c.finalEval = false;
-        Session session(c);
-        RunControl control;
-        const std::string dir = session.run(control).runDir;
+        const std::string dir = finishedDmRun(2);
 
         // Finished: nothing to continue unless more iterations are asked for.
         {
@@ -256,12 +262,7 @@ private Q_SLOTS:
 
     void aRunFolderIsWrittenByOneProcessAtATime()
     {
-        RunConfig c = config("dm");
-        c.iterations = 2;
-        c.finalEval = false;
-        Session session(c);
-        RunControl control;
-        const std::string dir = session.run(control).runDir;
+        const std::string dir = finishedDmRun(2);
         const QString lock = QString::fromStdString(dir) + QStringLiteral("/run.lock");
         QVERIFY2(!QFile::exists(lock), "a finished session leaves no lock behind");
 
