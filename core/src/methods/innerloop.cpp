@@ -55,48 +55,47 @@ void InnerLoop::train(int epochs)
         trainFixedShape(epochs);
 }
 
-void InnerLoop::trainReference(int epochs)
-{
-    if (!m_optimizer)
-        m_optimizer = std::make_unique<torch::optim::SGD>(m_parameters, torch::optim::SGDOptions(m_lr));
-    const torch::Tensor images = m_images.detach();
-    const auto n = images.size(0);
-    m_net.train();
-    for (int epoch = 0; epoch < epochs; ++epoch) {
-        const torch::Tensor order
-            = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(images.device()));
-        for (std::int64_t start = 0; start < n; start += m_batch) {
-            const torch::Tensor index = order.slice(0, start, std::min(n, start + m_batch));
-            torch::Tensor x = images.index_select(0, index);
-            if (m_augment) // DSA trains the inner network with per-image augmentation
-                x = (*m_augment)(x);
-            const torch::Tensor loss = torch::nn::functional::cross_entropy(
-                m_net.forward(withLayout(x, m_channelsLast)), m_labels.index_select(0, index));
-            m_optimizer->zero_grad();
-            loss.backward();
-            m_optimizer->step();
-        }
-    }
-}
-
-void InnerLoop::trainFixedShape(int epochs)
+void InnerLoop::forEachBatch(int epochs, const std::function<void(const torch::Tensor&)>& step)
 {
     const auto n = m_images.size(0);
     m_net.train();
     for (int epoch = 0; epoch < epochs; ++epoch) {
         const torch::Tensor order
             = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(m_images.device()));
-        for (std::int64_t start = 0; start < n; start += m_batch) {
-            const std::int64_t size = std::min(m_batch, n - start);
-            m_index.at(size).copy_(order.slice(0, start, start + size));
-            if (m_augment) // the host's group choice, in the same sequence as the reference's
-                m_choice.fill_(static_cast<std::int64_t>(m_augment->chooseGroupIndex()));
-            if (m_mode == InnerLoopMode::Graphed)
-                m_graphs.at(size)->replay();
-            else
-                fixedShapeStep(size);
-        }
+        for (std::int64_t start = 0; start < n; start += m_batch)
+            step(order.slice(0, start, std::min(n, start + m_batch)));
     }
+}
+
+void InnerLoop::trainReference(int epochs)
+{
+    if (!m_optimizer)
+        m_optimizer = std::make_unique<torch::optim::SGD>(m_parameters, torch::optim::SGDOptions(m_lr));
+    const torch::Tensor images = m_images.detach();
+    forEachBatch(epochs, [&](const torch::Tensor& index) {
+        torch::Tensor x = images.index_select(0, index);
+        if (m_augment) // DSA trains the inner network with per-image augmentation
+            x = (*m_augment)(x);
+        const torch::Tensor loss = torch::nn::functional::cross_entropy(
+            m_net.forward(withLayout(x, m_channelsLast)), m_labels.index_select(0, index));
+        m_optimizer->zero_grad();
+        loss.backward();
+        m_optimizer->step();
+    });
+}
+
+void InnerLoop::trainFixedShape(int epochs)
+{
+    forEachBatch(epochs, [&](const torch::Tensor& index) {
+        const std::int64_t size = index.size(0);
+        m_index.at(size).copy_(index);
+        if (m_augment) // the host's group choice, in the same sequence as the reference's
+            m_choice.fill_(static_cast<std::int64_t>(m_augment->chooseGroupIndex()));
+        if (m_mode == InnerLoopMode::Graphed)
+            m_graphs.at(size)->replay();
+        else
+            fixedShapeStep(size);
+    });
 }
 
 void InnerLoop::fixedShapeStep(std::int64_t size)

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -54,6 +55,9 @@ public:
     const std::string& fallbackReason() const { return m_fallbackReason; }
 
 private:
+    /// The epochs' shuffled minibatches (a fresh order every epoch, the last batch of an epoch possibly smaller),
+    /// handed to `step` as row indices — the same random draws in every mode.
+    void forEachBatch(int epochs, const std::function<void(const torch::Tensor&)>& step);
     void trainReference(int epochs);
     void trainFixedShape(int epochs);
     /// One SGD step on the rows in `m_index[size]`, with augmentation group `m_choice` — the captured body.
