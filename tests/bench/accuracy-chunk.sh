@@ -27,7 +27,7 @@ for job in "$@"; do
     fi
     (
         if [ -f "$state/$name.run" ]; then
-            args=(distill --resume "$(cat "$state/$name.run")")
+            args=(distill --resume "$state/runs/$(cat "$state/$name.run")")
         else
             args=(distill --method "$method" --ipc "$ipc" "${run_args[@]}" --out "$state/runs")
         fi
@@ -35,7 +35,7 @@ for job in "$@"; do
         "$cli" "${args[@]}" --time-limit "$minutes" --json --quiet > "$state/$name.json" 2> "$state/$name.log"
         rc=$?
         dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_dir"])' "$state/$name.json" 2>/dev/null)
-        [ -n "$dir" ] && echo "$dir" > "$state/$name.run"
+        [ -n "$dir" ] && basename "$dir" > "$state/$name.run" # relative: the state folder may move between calls
         if [ $rc -eq 0 ] && python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if not r["stopped"] and r["evaluations"] else 1)' "$state/$name.json"; then
             cp "$state/$name.json" "$state/$name.done"
         fi
