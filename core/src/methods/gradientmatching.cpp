@@ -155,13 +155,12 @@ torch::Tensor GradientMatchingMethod::matchDistances(
 
 void GradientMatchingMethod::trainInner()
 {
-    const bool first = !m_innerStarted;
-    m_innerStarted = true;
+    const bool first = !m_inner->prepared();
     m_inner->train(m_config->params.innerLoops);
     if (first && m_log) {
         if (m_inner->mode() == InnerLoopMode::Graphed)
             m_log("inner loop: CUDA graphs captured");
-        else if (!m_inner->fallbackReason().empty() && m_config->performance.cudaGraphs)
+        else if (!m_inner->fallbackReason().empty()) // only set when graphs were asked for
             m_log("inner loop without CUDA graphs: " + m_inner->fallbackReason());
     }
 }

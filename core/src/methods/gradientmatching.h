@@ -61,7 +61,6 @@ private:
     std::optional<ClassParallelConvNet> m_parallel;
     std::unique_ptr<InnerLoop> m_inner;
     std::function<void(const std::string&)> m_log;
-    bool m_innerStarted = false;
 };
 
 } // namespace distillery::core

@@ -50,6 +50,8 @@ public:
     /// afterwards, so the warm-up steps leave no trace. A capture that fails switches to Reference (fallbackReason).
     void prepare();
 
+    /// prepare() has run (train() runs it first).
+    bool prepared() const { return m_prepared; }
     InnerLoopMode mode() const { return m_mode; }
     /// Why Graphed was given up for Reference; empty when it was not.
     const std::string& fallbackReason() const { return m_fallbackReason; }
