@@ -37,6 +37,9 @@ void applyPerformanceSettings(const PerformanceConfig& performance, const std::s
 /// Whether this build has Distillery's fused ConvNet kernels and they run on `device` ("cuda:N"; false on the CPU).
 bool fusedKernelsAvailable(const std::string& device);
 
+/// Whether this build can capture CUDA graphs and `device` is a CUDA device ("cuda:N"; false on the CPU).
+bool cudaGraphsAvailable(const std::string& device);
+
 /// Waits until the device has finished its queued work (for timing); nothing on the CPU.
 void synchronizeDevice(const std::string& device);
 

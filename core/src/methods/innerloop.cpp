@@ -24,7 +24,7 @@ InnerLoop::InnerLoop(NetworkImpl& net, torch::Tensor images, torch::Tensor label
         throw Error("inner loop: batch size " + std::to_string(m_batch) + " is not positive");
     if (m_mode == InnerLoopMode::Graphed && !CudaGraph::supported(m_images.device())) {
         m_mode = InnerLoopMode::Reference;
-        m_fallbackReason = m_images.device().is_cuda() ? "this build's LibTorch has no CUDA graphs"
+        m_fallbackReason = m_images.device().is_cuda() ? "CUDA graphs are not built in (a LibTorch without CUDA, or DISTILLERY_CUDA_GRAPHS=OFF)"
                                                        : "CUDA graphs need a CUDA device";
     }
     if (m_mode == InnerLoopMode::Reference)

@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nn/fusedconvnet.h"
+#include "util/cudagraph.h"
 #include "util/torchutil.h"
 
 #include <distillery/device.h>
@@ -113,6 +114,11 @@ void applyPerformanceSettings(const PerformanceConfig& performance, const std::s
 bool fusedKernelsAvailable(const std::string& device)
 {
     return device.rfind("cuda", 0) == 0 && cudaAvailable() && fusedKernelsUsable(toTorchDevice(device));
+}
+
+bool cudaGraphsAvailable(const std::string& device)
+{
+    return device.rfind("cuda", 0) == 0 && cudaAvailable() && CudaGraph::builtIn();
 }
 
 void synchronizeDevice(const std::string& device)

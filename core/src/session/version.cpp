@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The only file that sees DISTILLERY_VERSION, so a version bump recompiles one translation unit.
+#include "util/cudagraph.h"
+
 #include <distillery/device.h>
 #include <distillery/version.h>
 
@@ -43,6 +45,7 @@ std::string buildFeatures()
 #else
     features += ", no fused CUDA kernels (a LibTorch without CUDA)";
 #endif
+    features += CudaGraph::builtIn() ? ", CUDA graphs" : ", no CUDA graphs";
     features += cudaAvailable() ? ", CUDA available" : ", CUDA not available";
     return features;
 }

@@ -4,7 +4,7 @@
 
 #include <distillery/error.h>
 
-#ifdef DISTILLERY_HAVE_CUDA_API
+#ifdef DISTILLERY_HAVE_CUDA_GRAPHS
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
@@ -28,7 +28,7 @@ void CudaGraph::setCpuEmulation(bool enabled)
     g_cpuEmulation = enabled;
 }
 
-#ifdef DISTILLERY_HAVE_CUDA_API
+#ifdef DISTILLERY_HAVE_CUDA_GRAPHS
 
 struct CudaGraph::Impl
 {
@@ -47,6 +47,11 @@ CudaGraph::~CudaGraph() = default;
 bool CudaGraph::supported(const torch::Device& device)
 {
     return emulated(device) || (device.is_cuda() && torch::cuda::is_available());
+}
+
+bool CudaGraph::builtIn()
+{
+    return true;
 }
 
 void CudaGraph::capture(const torch::Device& device, const std::function<void()>& body, int warmups)
@@ -126,7 +131,7 @@ void CudaGraph::replay()
         d->graph.replay();
 }
 
-#else // no CUDA in this LibTorch: only the CPU emulation
+#else // no CUDA in this LibTorch, or graphs switched off at build time: only the CPU emulation
 
 struct CudaGraph::Impl
 {
@@ -145,10 +150,15 @@ bool CudaGraph::supported(const torch::Device& device)
     return emulated(device);
 }
 
+bool CudaGraph::builtIn()
+{
+    return false;
+}
+
 void CudaGraph::capture(const torch::Device& device, const std::function<void()>& body, int warmups)
 {
     if (!emulated(device))
-        throw Error("CUDA graphs: this build's LibTorch has no CUDA (" + device.str() + ")");
+        throw Error("CUDA graphs: not built in (" + device.str() + ")");
     if (d->emulatedBody)
         throw Error("CUDA graphs: already captured");
     for (int i = 0; i < warmups; ++i)

@@ -26,6 +26,9 @@ public:
     /// This build can capture graphs on `device` (a CUDA device and a LibTorch with CUDA), or emulation is on.
     static bool supported(const torch::Device& device);
 
+    /// Graph capture is compiled in (a LibTorch with CUDA, and the build switch DISTILLERY_CUDA_GRAPHS on).
+    static bool builtIn();
+
     /// Tests only: on a non-CUDA device, capture() runs the warm-ups and keeps the body, replay() calls it — so the
     /// bookkeeping around graphs (warm-ups undone, buffers refilled before each replay) runs on the CPU.
     static void setCpuEmulation(bool enabled);
