@@ -30,6 +30,7 @@ namespace {
         bool channelsLast = false;
         bool noFused = false;
         bool noCudaGraphs = false;
+        bool bf16 = false;
         int forwardImages = 0;
         bool testSplit = false;
         bool json = false;
@@ -39,7 +40,7 @@ namespace {
     {
         return {{"median_ms", r.medianMs}, {"mean_ms", r.meanMs}, {"min_ms", r.minMs},
             {"iterations_per_second", r.iterationsPerSecond}, {"peak_memory_bytes", r.peakMemoryBytes},
-            {"fused_kernels", r.fusedKernels}, {"step_ms", r.stepMs}, {"notes", r.notes}};
+            {"fused_kernels", r.fusedKernels}, {"bf16", r.bf16}, {"step_ms", r.stepMs}, {"notes", r.notes}};
     }
 
     std::string describe(const core::BenchResult& r)
@@ -47,14 +48,15 @@ namespace {
         char line[320];
         if (r.method == "forward")
             std::snprintf(line, sizeof line,
-                "forward of %d images on %s%s: median %.3f ms (mean %.3f, min %.3f), peak device memory %.1f MiB",
-                r.images, r.device.c_str(), r.fusedKernels ? ", fused kernels" : "", r.medianMs, r.meanMs, r.minMs,
+                "forward of %d images on %s%s%s: median %.3f ms (mean %.3f, min %.3f), peak device memory %.1f MiB",
+                r.images, r.device.c_str(), r.fusedKernels ? ", fused kernels" : "", r.bf16 ? ", bf16" : "", r.medianMs, r.meanMs, r.minMs,
                 static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
         else
             std::snprintf(line, sizeof line,
-                "%s, IPC %d, %s preset on %s%s: median %.2f ms per iteration (mean %.2f, min %.2f), %.2f iterations/s, "
+                "%s, IPC %d, %s preset on %s%s%s: median %.2f ms per iteration (mean %.2f, min %.2f), %.2f iterations/s, "
                 "peak device memory %.1f MiB",
                 r.method.c_str(), r.ipc, r.preset.c_str(), r.device.c_str(), r.fusedKernels ? ", fused kernels" : "",
+                r.bf16 ? ", bf16" : "",
                 r.medianMs, r.meanMs, r.minMs, r.iterationsPerSecond,
                 static_cast<double>(r.peakMemoryBytes) / (1024.0 * 1024.0));
         std::string text = line;
@@ -89,6 +91,7 @@ namespace {
         config.performance.channelsLast = o.channelsLast;
         config.performance.fusedKernels = !o.noFused;
         config.performance.cudaGraphs = !o.noCudaGraphs;
+        config.performance.bf16 = o.bf16;
         config.outDir.clear();
 
         // Where the fused kernels run, the same benchmark follows with them switched off, for the ratio.
@@ -163,6 +166,7 @@ void addBenchCommand(CLI::App& app)
     cmd->add_flag("--no-fused", o->noFused,
         "CUDA: stock kernels only (by default, where Distillery's fused ConvNet kernels run, both are timed)");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs, "CUDA: DC/DSA's inner loop without CUDA graphs");
+    cmd->add_flag("--bf16", o->bf16, "bfloat16 autocast for the real-image passes (with --forward: the forward)");
     cmd->add_option("--forward", o->forwardImages,
            "Time the no-grad forward of this many images through the model instead of a method's iteration")
         ->check(CLI::PositiveNumber);

@@ -28,6 +28,7 @@ namespace {
         bool noEval = false;
         bool noFusedKernels = false;
         bool noCudaGraphs = false;
+        bool bf16 = false;
         std::string resumeDir;
         double timeLimitMinutes = 0;
         bool json = false;
@@ -75,6 +76,8 @@ namespace {
             config.performance.fusedKernels = false;
         if (given("--no-cuda-graphs"))
             config.performance.cudaGraphs = false;
+        if (given("--bf16"))
+            config.performance.bf16 = true;
         if (given("--threads"))
             config.threads = v.threads;
         if (given("--out"))
@@ -239,6 +242,8 @@ void addDistillCommand(CLI::App& app)
         "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs,
         "CUDA: run DC/DSA's inner loop launch by launch instead of replaying captured CUDA graphs");
+    cmd->add_flag("--bf16", o->bf16,
+        "bfloat16 autocast for the real-image passes (DM's real embeddings, DC/DSA's real gradients); for GPUs");
     cmd->add_option("--resume", o->resumeDir,
            "Continue this run folder from its checkpoint (same config and seed; --iterations may raise the count)")
         ->check(CLI::ExistingDirectory);

@@ -144,20 +144,69 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, checkGradientMatchingBatched(batch));
     }
 
+    // performance.bf16: the real-image passes (DM's embeddings, DC/DSA's gradients) run in bfloat16, so the loss
+    // moves by bf16 rounding — not at all would mean the switch does nothing — and the batched and per-class
+    // forms still agree with each other.
+    void bf16RealPassesStayCloseToFp32_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("dm") << QStringLiteral("dm");
+        QTest::newRow("dc") << QStringLiteral("dc");
+        QTest::newRow("dsa") << QStringLiteral("dsa");
+    }
+
+    void bf16RealPassesStayCloseToFp32()
+    {
+        QFETCH(QString, method);
+        RunConfig fp32 = config(method.toStdString(), 1);
+        fp32.params.augment = method == QLatin1String("dc") ? "none" : ""; // DM and DSA: the data set's strategy
+        fp32.ipc = 3;
+        fp32.seed = 4;
+        RunConfig bf16 = fp32;
+        bf16.performance.bf16 = true;
+        std::vector<double> full, low, lowOtherWay;
+        if (method == QLatin1String("dm")) {
+            const DmLossCheck a = checkDmBatchedLoss(fp32), b = checkDmBatchedLoss(bf16);
+            full = a.batchedTerms;
+            low = b.batchedTerms;
+            lowOtherWay = b.perClassTerms;
+        } else {
+            const GradientMatchCheck a = checkGradientMatchingBatched(fp32), b = checkGradientMatchingBatched(bf16);
+            full = a.classParallel;
+            low = b.classParallel;
+            lowOtherWay = b.perClass;
+        }
+        QCOMPARE(low.size(), full.size());
+        double largest = 0;
+        for (std::size_t k = 0; k < full.size(); ++k) {
+            const double relative = std::abs(low[k] - full[k]) / std::max(1e-3, std::abs(full[k]));
+            largest = std::max(largest, relative);
+            QVERIFY2(relative <= 0.05, qPrintable(QStringLiteral("class %1: bf16 %2 vs fp32 %3").arg(k).arg(low[k]).arg(full[k])));
+            QVERIFY2(std::abs(low[k] - lowOtherWay[k]) <= 0.02 * std::max(1e-3, std::abs(low[k])),
+                qPrintable(QStringLiteral("class %1: batched %2 vs per class %3").arg(k).arg(low[k]).arg(lowOtherWay[k])));
+        }
+        QVERIFY2(largest > 1e-6, "the bf16 switch changed nothing");
+    }
+
     void eachMethodLowersItsLoss_data()
     {
         QTest::addColumn<QString>("method");
         QTest::addColumn<int>("iterations");
-        QTest::newRow("dm") << QStringLiteral("dm") << 60;
-        QTest::newRow("dc") << QStringLiteral("dc") << 40;
-        QTest::newRow("dsa") << QStringLiteral("dsa") << 40;
+        QTest::addColumn<bool>("bf16");
+        QTest::newRow("dm") << QStringLiteral("dm") << 60 << false;
+        QTest::newRow("dc") << QStringLiteral("dc") << 40 << false;
+        QTest::newRow("dsa") << QStringLiteral("dsa") << 40 << false;
+        QTest::newRow("dm, bf16 real passes") << QStringLiteral("dm") << 60 << true;
+        QTest::newRow("dsa, bf16 real passes") << QStringLiteral("dsa") << 40 << true;
     }
 
     void eachMethodLowersItsLoss()
     {
         QFETCH(QString, method);
         QFETCH(int, iterations);
+        QFETCH(bool, bf16);
         RunConfig c = config(method.toStdString(), iterations);
+        c.performance.bf16 = bf16;
         if (method == QLatin1String("dm"))
             c.params.lrImage = 1.0;
         const Outcome o = run(c);

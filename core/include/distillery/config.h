@@ -70,6 +70,10 @@ struct PerformanceConfig
     bool channelsLast = false; ///< NHWC memory layout for images and convolution weights
     bool fusedKernels = true; ///< Distillery's fused ConvNet kernels for no-grad forwards, where built (CUDA)
     bool cudaGraphs = true; ///< DC/DSA's inner training loop captured once as CUDA graphs and replayed (CUDA)
+    /// bfloat16 autocast for the passes over real images whose results are constant targets (DM's real
+    /// embeddings, DC/DSA's real gradients); everything differentiated with respect to the synthetic images stays
+    /// fp32. Meant for tensor-core GPUs; off by default until its accuracy is measured (BENCHMARKS.md).
+    bool bf16 = false;
 };
 
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)

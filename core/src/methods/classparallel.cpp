@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/classparallel.h"
 
+#include "nn/layers.h"
+
 #include <distillery/error.h>
 
 namespace distillery::core {
@@ -57,7 +59,7 @@ torch::Tensor ClassParallelConvNet::forward(const torch::Tensor& images, const s
         x = torch::conv2d(x, w.reshape({k * out, w.size(2), w.size(3), w.size(4)}), b.convBias.repeat({k}), 1, b.padding,
             1, k);
         if (config.norm == "instance") // one group per channel: instance norm of every class's every channel
-            x = torch::group_norm(x, k * out, b.normWeight.repeat({k}), b.normBias.repeat({k}), 1e-5);
+            x = instanceNorm(x, b.normWeight.repeat({k}), b.normBias.repeat({k}));
         x = pool(activate(x, config.activation), config.pooling);
     }
     const torch::Tensor features = x.reshape({perClass, k, -1}); // (B, K, F), each class's features in its order

@@ -3,6 +3,7 @@
 #include "methods/dm.h"
 
 #include "methods/matchingtools.h"
+#include "util/autocast.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -69,6 +70,7 @@ void DmMethod::init(const MethodContext& context)
     m_channelsLast = config.performance.channelsLast && !m_data->device().is_cpu();
     if (m_channelsLast)
         useChannelsLast(*m_net);
+    m_bf16 = config.performance.bf16;
 }
 
 DmMethod::Draws DmMethod::prepareIteration(int iteration)
@@ -84,6 +86,16 @@ DmMethod::Draws DmMethod::prepareIteration(int iteration)
     return d;
 }
 
+torch::Tensor DmMethod::realEmbedding(const torch::Tensor& x)
+{
+    // A constant target (no gradient): with performance.bf16 it is computed in bfloat16 — the input cast too, so
+    // that the fused kernels, which autocast does not reach, also run in bf16 — and averaged in fp32.
+    torch::NoGradGuard noGrad;
+    const Bf16Autocast autocast(x.device(), m_bf16);
+    const torch::Tensor input = withLayout(m_bf16 ? x.to(torch::kBFloat16) : x, m_channelsLast);
+    return m_net->embed(input).to(torch::kFloat);
+}
+
 std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool perClassLoop)
 {
     const int classes = m_data->numClasses();
@@ -94,7 +106,7 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
         {
             torch::NoGradGuard noGrad; // real features are a constant target
             const torch::Tensor x = draw ? Dsa::apply(real, repeatRows(*draw, m_realBatch)) : real;
-            realMean = m_net->embed(withLayout(x, m_channelsLast)).view({classes, m_realBatch, -1}).mean(1);
+            realMean = realEmbedding(x).view({classes, m_realBatch, -1}).mean(1);
         }
         const torch::Tensor s = draw ? Dsa::apply(m_set.images, repeatRows(*draw, m_ipc)) : m_set.images;
         const torch::Tensor synMean = m_net->embed(withLayout(s, m_channelsLast)).view({classes, m_ipc, -1}).mean(1);
@@ -113,7 +125,7 @@ std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool 
             torch::Tensor x = real.slice(0, static_cast<std::int64_t>(c) * m_realBatch, static_cast<std::int64_t>(c + 1) * m_realBatch);
             if (classDraw)
                 x = Dsa::apply(x, *classDraw);
-            realMean = m_net->embed(x).mean(0);
+            realMean = realEmbedding(x).mean(0);
         }
         torch::Tensor s = classSlice(m_set.images, c, m_ipc);
         if (classDraw)

@@ -46,6 +46,8 @@ private:
     Draws prepareIteration(int iteration);
     /// (total, per-class terms) for the drawn real batch; `perClassLoop` follows the reference's loop.
     std::pair<torch::Tensor, torch::Tensor> loss(const Draws& draws, bool perClassLoop);
+    /// The network's fp32 embedding of real images, without gradient.
+    torch::Tensor realEmbedding(const torch::Tensor& x);
 
     const Dataset* m_data = nullptr;
     int m_ipc = 0;
@@ -56,6 +58,7 @@ private:
     std::optional<Dsa> m_dsa;
     std::uint64_t m_seed = 0;
     bool m_channelsLast = false;
+    bool m_bf16 = false; ///< real embeddings under bf16 autocast (performance.bf16)
 };
 
 } // namespace distillery::core

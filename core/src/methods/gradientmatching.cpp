@@ -4,6 +4,7 @@
 
 #include "eval/protocol.h"
 #include "methods/matchingtools.h"
+#include "util/autocast.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -91,6 +92,7 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_channelsLast = m_config->performance.channelsLast && !m_data->device().is_cpu();
     if (m_channelsLast)
         useChannelsLast(*m_net);
+    m_bf16 = m_config->performance.bf16;
     if (ClassParallelConvNet::supports(m_config->model))
         m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
     const bool graphs = m_config->performance.cudaGraphs && !m_data->device().is_cpu();
@@ -122,7 +124,11 @@ torch::Tensor GradientMatchingMethod::matchDistances(
     if (classParallel) {
         const torch::Tensor r = draw ? Dsa::apply(real, repeatRows(*draw, realBatch)) : real;
         const torch::Tensor s = draw ? Dsa::apply(m_set.images, repeatRows(*draw, m_ipc)) : m_set.images;
-        const std::vector<torch::Tensor> realGrads = m_parallel->classGradients(withLayout(r, m_channelsLast), false);
+        std::vector<torch::Tensor> realGrads;
+        {
+            const Bf16Autocast autocast(r.device(), m_bf16); // a constant target: bf16 where asked for
+            realGrads = m_parallel->classGradients(withLayout(r, m_channelsLast), false);
+        }
         // create_graph: the distance must be differentiable with respect to the synthetic images.
         const std::vector<torch::Tensor> synGrads = m_parallel->classGradients(withLayout(s, m_channelsLast), true);
         return ClassParallelConvNet::classDistances(synGrads, realGrads);
@@ -139,9 +145,13 @@ torch::Tensor GradientMatchingMethod::matchDistances(
             r = Dsa::apply(r, shared);
             s = Dsa::apply(s, shared);
         }
-        const torch::Tensor realLoss
-            = torch::nn::functional::cross_entropy(m_net->forward(withLayout(r, m_channelsLast)), labelsOf(c, realBatch, device));
-        std::vector<torch::Tensor> realGrads = torch::autograd::grad({realLoss}, parameters);
+        std::vector<torch::Tensor> realGrads;
+        {
+            const Bf16Autocast autocast(r.device(), m_bf16);
+            const torch::Tensor realLoss = torch::nn::functional::cross_entropy(
+                m_net->forward(withLayout(r, m_channelsLast)), labelsOf(c, realBatch, device));
+            realGrads = torch::autograd::grad({realLoss}, parameters);
+        }
         for (auto& g : realGrads)
             g = g.detach();
         const torch::Tensor synLoss

@@ -58,6 +58,7 @@ private:
     std::optional<Dsa> m_dsa;
     bool m_batchNorm = false;
     bool m_channelsLast = false;
+    bool m_bf16 = false; ///< real gradients under bf16 autocast (performance.bf16)
     std::optional<ClassParallelConvNet> m_parallel;
     std::unique_ptr<InnerLoop> m_inner;
     std::function<void(const std::string&)> m_log;

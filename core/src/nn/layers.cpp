@@ -28,11 +28,27 @@ namespace {
 
 } // namespace
 
+torch::Tensor instanceNorm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    const torch::Tensor input = x.scalar_type() == weight.scalar_type() ? x : x.to(weight.scalar_type());
+    return torch::group_norm(input, input.size(1), weight, bias, kInstanceNormEps);
+}
+
+InstanceNormImpl::InstanceNormImpl(std::int64_t channels)
+    : torch::nn::GroupNormImpl(torch::nn::GroupNormOptions(channels, channels).eps(kInstanceNormEps).affine(true))
+{
+}
+
+torch::Tensor InstanceNormImpl::forward(const torch::Tensor& x)
+{
+    return instanceNorm(x, weight, bias);
+}
+
 torch::nn::AnyModule makeNorm(const std::string& norm, std::int64_t channels)
 {
     namespace nn = torch::nn;
     if (norm == "instance") // GroupNorm with one group per channel = instance norm with an affine, as the reference
-        return nn::AnyModule(nn::GroupNorm(nn::GroupNormOptions(channels, channels).eps(kInstanceNormEps).affine(true)));
+        return nn::AnyModule(std::make_shared<InstanceNormImpl>(channels));
     if (norm == "batch")
         return nn::AnyModule(nn::BatchNorm2d(channels));
     if (norm == "none")

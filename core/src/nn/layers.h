@@ -11,6 +11,19 @@ namespace distillery::core {
 /// Epsilon of the instance norm (GroupNorm, one group per channel), as the reference; the fused CUDA path uses it too.
 inline constexpr double kInstanceNormEps = 1e-5;
 
+/// Instance norm with an affine (GroupNorm with one group per channel, as the reference). An input of lower
+/// precision than the weights (bf16 under autocast) is normalised in the weights' precision, as CUDA's autocast
+/// policy does for group norm; LibTorch's CPU autocast would pass it on as is and fail on the mixed types.
+torch::Tensor instanceNorm(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+
+/// The module form of instanceNorm(); a GroupNorm, so code that looks for GroupNorm layers finds it.
+class InstanceNormImpl final : public torch::nn::GroupNormImpl
+{
+public:
+    explicit InstanceNormImpl(std::int64_t channels);
+    torch::Tensor forward(const torch::Tensor& x);
+};
+
 /// Building blocks shared by the architectures; each throws Error naming the setting for an unknown value.
 torch::nn::AnyModule makeNorm(const std::string& norm, std::int64_t channels); ///< instance | batch | none
 torch::nn::AnyModule makeActivation(const std::string& activation); ///< relu | leakyrelu | sigmoid

@@ -4,6 +4,7 @@
 #include "methods/matchingtools.h"
 #include "methods/method.h"
 #include "nn/network.h"
+#include "util/autocast.h"
 #include "util/torchutil.h"
 
 #include <distillery/bench.h>
@@ -78,6 +79,7 @@ namespace {
         r.ipc = s.config.ipc;
         r.warmup = warmup;
         r.fusedKernels = s.config.performance.fusedKernels && fusedKernelsAvailable(s.device);
+        r.bf16 = s.config.performance.bf16;
         r.configJson = toJson(s.config);
         r.setupSeconds = std::chrono::duration<double>(Clock::now() - s.start).count();
         return r;
@@ -130,7 +132,9 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
             throw Error("bench --forward: " + std::to_string(images) + " images asked, the "
                 + (testSplit ? std::string("test") : std::string("training")) + " split has " + std::to_string(pool.size(0)));
         const bool channelsLast = config.performance.channelsLast && !data->device().is_cpu();
-        const torch::Tensor x = withLayout(pool.slice(0, 0, images), channelsLast);
+        // With performance.bf16 the forward runs as DM's real-image pass does: bf16 input under bf16 autocast.
+        const bool bf16 = config.performance.bf16;
+        const torch::Tensor x = withLayout(bf16 ? pool.slice(0, 0, images).to(torch::kBFloat16) : pool.slice(0, 0, images), channelsLast);
         const Network net = makeSeededNetwork(config.model,
             {data->channels(), data->height(), data->width(), data->numClasses()}, config.seed, data->device());
         if (channelsLast)
@@ -141,6 +145,7 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
         BenchResult r = describeBench(setup, "forward", warmup);
         r.images = images;
         torch::NoGradGuard noGrad;
+        const Bf16Autocast autocast(data->device(), bf16);
         torch::Tensor logits;
         timeIterations(r, device, warmup, iterations, [&](int) { logits = net->forward(x); }, progress);
         checkFinite(logits.abs().max().item<double>(), "the forward's logits");

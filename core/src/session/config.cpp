@@ -100,7 +100,7 @@ namespace {
             {"performance",
                 {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
                     {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels},
-                    {"cudaGraphs", c.performance.cudaGraphs}}},
+                    {"cudaGraphs", c.performance.cudaGraphs}, {"bf16", c.performance.bf16}}},
             {"snapshotEvery", c.snapshotEvery},
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
@@ -223,6 +223,7 @@ RunConfig runConfigFromJson(const std::string& text)
         p.read("channelsLast", c.performance.channelsLast);
         p.read("fusedKernels", c.performance.fusedKernels);
         p.read("cudaGraphs", c.performance.cudaGraphs);
+        p.read("bf16", c.performance.bf16);
     });
     r.read("snapshotEvery", c.snapshotEvery);
     r.read("evalEvery", c.evalEvery);
