@@ -29,6 +29,7 @@ namespace {
         bool noFusedKernels = false;
         bool noCudaGraphs = false;
         bool bf16 = false;
+        bool noTf32 = false;
         std::string resumeDir;
         double timeLimitMinutes = 0;
         bool json = false;
@@ -78,6 +79,8 @@ namespace {
             config.performance.cudaGraphs = false;
         if (given("--bf16"))
             config.performance.bf16 = true;
+        if (given("--no-tf32"))
+            config.performance.tf32 = false;
         if (given("--threads"))
             config.threads = v.threads;
         if (given("--out"))
@@ -242,6 +245,7 @@ void addDistillCommand(CLI::App& app)
         "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs,
         "CUDA: run DC/DSA's inner loop launch by launch instead of replaying captured CUDA graphs");
+    cmd->add_flag("--no-tf32", o->noTf32, "CUDA: full fp32 convolutions and matrix products (no TensorFloat-32)");
     cmd->add_flag("--bf16", o->bf16,
         "bfloat16 autocast for the real-image passes (DM's real embeddings, DC/DSA's real gradients); for GPUs");
     cmd->add_option("--resume", o->resumeDir,

@@ -4,7 +4,9 @@
 #
 # Paper-preset accuracy runs that take longer than one device command, in chunks: every call starts or continues
 # (distill --resume) each job for at most <minutes> of distillation, all jobs side by side on one GPU, then prints
-# where each stands. Call it again until every job says "done". A job is method:ipc (seed 0, 5 evaluation models).
+# where each stands. Call it again until every job says "done". A job is method:ipc (seed 0, 5 evaluation models)
+# or method:ipc:variant, the variant one of the speed switches whose accuracy must be compared with the default run:
+# bf16 (--bf16), stock (--no-fused-kernels), nographs (--no-cuda-graphs), fp32 (--no-tf32).
 # The state folder (run folders and one <job>.run file naming each) is what must survive between calls: keep it in
 # a git-ignored folder that is carried to the device, e.g. .gpu/accuracy.
 # Usage: tests/bench/accuracy-chunk.sh <distillery-cli> <state-dir> <minutes> dsa:10 dc:10 dm:1 …
@@ -18,10 +20,24 @@ shift 3
 mkdir -p "$state/runs"
 log() { echo "[$(date +%T)] $*" >&2; }
 
+# method:ipc[:variant] → "name method ipc extra-args…"
+parse_job() {
+    local method ipc variant
+    IFS=: read -r method ipc variant <<< "$1"
+    local name="$method-ipc$ipc${variant:+-$variant}"
+    case "$variant" in
+        "") echo "$name $method $ipc" ;;
+        bf16) echo "$name $method $ipc --bf16" ;;
+        stock) echo "$name $method $ipc --no-fused-kernels" ;;
+        nographs) echo "$name $method $ipc --no-cuda-graphs" ;;
+        fp32) echo "$name $method $ipc --no-tf32" ;;
+        *) echo "unknown variant '$variant' in job $1 (use bf16, stock, nographs or fp32)" >&2; return 1 ;;
+    esac
+}
+
 for job in "$@"; do
-    method=${job%%:*}
-    ipc=${job##*:}
-    name="$method-ipc$ipc"
+    read -r name method ipc extra <<< "$(parse_job "$job")" || continue
+    [ -n "${name:-}" ] || continue
     if [ -f "$state/$name.done" ]; then
         continue
     fi
@@ -29,7 +45,8 @@ for job in "$@"; do
         if [ -f "$state/$name.run" ]; then
             args=(distill --resume "$state/runs/$(cat "$state/$name.run")")
         else
-            args=(distill --method "$method" --ipc "$ipc" "${run_args[@]}" --out "$state/runs")
+            # shellcheck disable=SC2206 # extra holds separate words
+            args=(distill --method "$method" --ipc "$ipc" "${run_args[@]}" $extra --out "$state/runs")
         fi
         log "$name: ${args[*]}"
         "$cli" "${args[@]}" --time-limit "$minutes" --json --quiet > "$state/$name.json" 2> "$state/$name.log"
@@ -45,7 +62,8 @@ done
 wait
 
 for job in "$@"; do
-    name="${job%%:*}-ipc${job##*:}"
+    IFS=: read -r method ipc variant <<< "$job"
+    name="$method-ipc$ipc${variant:+-$variant}"
     python3 - "$state" "$name" <<'PY'
 import json, sys, os
 state, name = sys.argv[1], sys.argv[2]

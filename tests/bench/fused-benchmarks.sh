@@ -27,7 +27,9 @@ if [ "$what" = speed ] || [ "$what" = all ]; then
     record 120 "$cli" bench --forward 2560 --warmup 20 --iterations 100 --json
     record 120 "$cli" bench --forward 10000 --test-split --warmup 20 --iterations 100 --json
     record 120 "$cli" bench --forward 2560 --warmup 20 --iterations 100 --no-tf32 --json
+    record 120 "$cli" bench --forward 2560 --warmup 20 --iterations 100 --bf16 --json
     record 120 "$cli" bench --method dm --ipc 10 --warmup 20 --iterations 100 --json
+    record 120 "$cli" bench --method dm --ipc 10 --warmup 20 --iterations 100 --bf16 --json
     record 120 "$cli" bench --method dm --ipc 1 --warmup 20 --iterations 100 --json
     record 120 "$cli" bench --method dm --ipc 50 --warmup 20 --iterations 100 --json
     record 120 python3 "$here/eager_reference.py" --method dm --ipc 10 --iterations 20 --json

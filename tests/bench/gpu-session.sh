@@ -46,6 +46,8 @@ log "build: $(($(date +%s) - start)) s"
 
 log "parity: CUDA-graph inner loop"
 timeout 300 build-gpu/tests/gpu/tst_innerloop_gpu 2>&1 | tee "$out/innerloop-parity.txt" >&2
+log "bf16 real-image passes vs fp32"
+timeout 300 build-gpu/tests/gpu/tst_bf16_gpu 2>&1 | tee "$out/bf16.txt" >&2
 tests/bench/fused-benchmarks.sh build-gpu "$out/fused" speed > "$out/fused-table.txt"
 tests/bench/matching-benchmarks.sh build-gpu/app/cli/distillery-cli "$out/matching" gm > "$out/matching-table.txt"
 
@@ -53,7 +55,7 @@ echo "== $(head -n 1 "$out/info.txt")"
 cat "$out/build-note.txt" 2>/dev/null
 grep -i "^Build" "$out/info.txt"
 echo "== parity"
-grep -E "PASS|FAIL|cases passed" "$out/innerloop-parity.txt" "$out/fused/parity.txt"
+grep -E "PASS|FAIL|SKIP|cases passed" "$out/innerloop-parity.txt" "$out/fused/parity.txt" "$out/bf16.txt"
 echo "== issue 6 (fused kernels)"
 cat "$out/fused-table.txt"
 echo "== issue 3 (matching methods)"
@@ -64,6 +66,6 @@ left=$(( (${SESSION_MINUTES:-9} * 60 - ($(date +%s) - start) - 60) / 60 ))
 if [ "$left" -ge 1 ]; then
     echo "== accuracy, first $left minutes (continue with tests/bench/accuracy-chunk.sh)"
     tests/bench/accuracy-chunk.sh build-gpu/app/cli/distillery-cli "$out/accuracy" "$left" \
-        ${ACCURACY_JOBS:-dm:10 dm:1 dm:50 dsa:10 dc:10}
+        ${ACCURACY_JOBS:-dm:10 dm:10:stock dm:1 dm:50 dsa:10 dc:10}
 fi
 log "total: $(($(date +%s) - start)) s"

@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Issue 3's GPU measurements in one pass: the eager reference script, `distillery-cli bench` for DM, DC and DSA
-# (with and without TF32 / channels-last / CUDA graphs for the DC/DSA inner loop), and paper-preset accuracy runs.
+# (with and without TF32 / channels-last / CUDA graphs for the DC/DSA inner loop / bf16 real-image passes), and
+# paper-preset accuracy runs.
 # One JSON line per result in <out>/results.jsonl; each command is bounded by `timeout`, so a slow one cannot take
 # the rest down. With the headless build, run the inner-loop graph parity test first:
 # build-gpu/tests/gpu/tst_innerloop_gpu.
@@ -32,6 +33,7 @@ if [ "$what" = speed ] || [ "$what" = all ] || [ "$what" = gm ]; then
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-cuda-graphs --json
     record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --no-tf32 --json
+    record 200 "$cli" bench --method dsa --ipc 10 --iterations 3 --warmup 1 --bf16 --json
     record 200 "$cli" bench --method dc --ipc 10 --iterations 3 --warmup 1 --json
     record 200 "$cli" bench --method dc --ipc 10 --iterations 3 --warmup 1 --no-cuda-graphs --json
     record 300 "$cli" bench --method dsa --ipc 50 --iterations 2 --warmup 1 --json

@@ -14,7 +14,7 @@ def ms(r):
 def switches(r):
     perf = r.get("config", {}).get("performance", {})
     off = [name for name, key in (("no TF32", "tf32"), ("no CUDA graphs", "cudaGraphs")) if perf.get(key) is False]
-    on = ["channels-last"] if perf.get("channelsLast") else []
+    on = [name for name, key in (("channels-last", "channelsLast"), ("bf16", "bf16")) if perf.get(key)]
     return ", ".join(on + off)
 
 

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -127,6 +128,24 @@ private Q_SLOTS:
         QCOMPARE(second.images.data, first.images.data);
     }
 
+    // The speed switches of a run land in its config.json, so the run can be repeated with them.
+    void speedSwitchesReachTheRunConfig()
+    {
+        const Result r = cli(tinyRun(QStringLiteral("dm"))
+            << QStringLiteral("--iterations") << QStringLiteral("3") << QStringLiteral("--no-eval") << QStringLiteral("--bf16")
+            << QStringLiteral("--no-tf32") << QStringLiteral("--no-cuda-graphs") << QStringLiteral("--no-fused-kernels")
+            << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile file(QJsonDocument::fromJson(r.out).object()[QStringLiteral("run_dir")].toString() + QStringLiteral("/config.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject performance = QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("performance")].toObject();
+        QCOMPARE(performance[QStringLiteral("bf16")].toBool(true), true);
+        QCOMPARE(performance[QStringLiteral("tf32")].toBool(true), false);
+        QCOMPARE(performance[QStringLiteral("cudaGraphs")].toBool(true), false);
+        QCOMPARE(performance[QStringLiteral("fusedKernels")].toBool(true), false);
+        QCOMPARE(performance[QStringLiteral("channelsLast")].toBool(true), false);
+    }
+
     void timeLimitThenResume()
     {
         // --time-limit stops cleanly (checkpoint kept, the way to continue printed); --resume finishes the run in the
@@ -211,6 +230,14 @@ private Q_SLOTS:
         QVERIFY(o[QStringLiteral("median_ms")].toDouble() > 0);
         QVERIFY2(!o[QStringLiteral("fused_kernels")].toBool(), "fused CUDA kernels never run on the CPU");
         QVERIFY(!o.contains(QStringLiteral("without_fused_kernels"))); // nothing to compare with on the CPU
+
+        // bf16: the forward runs under bf16 autocast (on the CPU too) and says so.
+        const Result low = cli(common + QStringList{QStringLiteral("--forward"), QStringLiteral("12"), QStringLiteral("--bf16")});
+        QVERIFY2(low.exitCode == 0, low.err.constData());
+        const QJsonObject lo = QJsonDocument::fromJson(low.out).object();
+        QVERIFY(lo[QStringLiteral("bf16")].toBool());
+        QVERIFY(lo[QStringLiteral("config")][QStringLiteral("performance")][QStringLiteral("bf16")].toBool());
+        QVERIFY(lo[QStringLiteral("median_ms")].toDouble() > 0);
 
         const Result tooMany = cli(common + QStringList{QStringLiteral("--forward"), QStringLiteral("100000")});
         QVERIFY(tooMany.exitCode != 0);

@@ -31,11 +31,15 @@ private Q_SLOTS:
         c.params.lrImage = 0.25;
         c.eval.models = 7;
         c.performance.fusedKernels = false;
+        c.performance.cudaGraphs = false;
+        c.performance.bf16 = true;
         c.outDir = "";
         const RunConfig back = runConfigFromJson(toJson(c));
         QCOMPARE(toJson(back), toJson(c));
         QCOMPARE(back.seed, c.seed);
         QVERIFY(!back.performance.fusedKernels);
+        QVERIFY(!back.performance.cudaGraphs);
+        QVERIFY(back.performance.bf16);
         QCOMPARE(back.data.imageSize, 64);
 
         QTemporaryDir dir;
