@@ -49,8 +49,10 @@ DmLossCheck checkDmBatchedLoss(const RunConfig& runConfig)
     RunConfig config = runConfig;
     validate(config);
     setThreadCount(config.threads);
+    const std::string device = resolveDevice(config.device);
+    applyPerformanceSettings(config.performance, device); // TF32 and the fused kernels as the config says
     return translateErrors("DM check", [&] {
-        const auto data = loadDataset(config.data, toTorchDevice(resolveDevice(config.device)));
+        const auto data = loadDataset(config.data, toTorchDevice(device));
         DmMethod dm;
         dm.resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
@@ -72,8 +74,10 @@ GradientMatchCheck checkGradientMatchingBatched(const RunConfig& runConfig)
     if (config.method != "dc" && config.method != "dsa")
         throw Error("method: the gradient-matching check needs dc or dsa");
     setThreadCount(config.threads);
+    const std::string device = resolveDevice(config.device);
+    applyPerformanceSettings(config.performance, device);
     return translateErrors("gradient-matching check", [&] {
-        const auto data = loadDataset(config.data, toTorchDevice(resolveDevice(config.device)));
+        const auto data = loadDataset(config.data, toTorchDevice(device));
         GradientMatchingMethod method(config.method == "dsa");
         method.resolveDefaults(config, data->info());
         torch::manual_seed(config.seed);
