@@ -19,29 +19,7 @@ log() { echo "[$(date +%T)] $*" >&2; }
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader >&2 || true
 start=$(date +%s)
-# Both GPU features were written against LibTorch 1.13's headers and LibTorch 2.x's documented signatures; if one
-# of them does not compile against the LibTorch here, build again without it (its own CMake switch) so that the
-# other measurements still happen, and say so at the top of the table.
-if ! tests/bench/build-headless-gpu.sh build-gpu > "$out/build.log" 2>&1; then
-    grep -E "error|FAILED" "$out/build.log" | head -40 >&2
-    failed=$(grep -E "^FAILED:" "$out/build.log" || true)
-    off=()
-    grep -q "cudagraph" <<< "$failed" && off+=(-DDISTILLERY_CUDA_GRAPHS=OFF)
-    grep -qE "fused(kernels|convnet)" <<< "$failed" && off+=(-DDISTILLERY_CUDA_KERNELS=OFF)
-    others=$(grep -vE "cudagraph|fused(kernels|convnet)" <<< "$failed" | grep -E "^FAILED:" || true)
-    if [ "${#off[@]}" -eq 0 ] || [ -n "$others" ]; then
-        log "build failed (full log: build.log)"
-        exit 1
-    fi
-    log "build failed in a GPU feature; building again with ${off[*]}"
-    if ! tests/bench/build-headless-gpu.sh build-gpu "${off[@]}" > "$out/build-retry.log" 2>&1; then
-        grep -E "error|FAILED" "$out/build-retry.log" | head -40 >&2
-        log "build failed again (full log: build-retry.log)"
-        exit 1
-    fi
-    echo "build note: built with ${off[*]} (compile errors in build.log)" > "$out/build-note.txt"
-fi
-log "build: $(($(date +%s) - start)) s"
+tests/bench/gpu-build.sh build-gpu "$out" || exit 1
 ./build-gpu/app/cli/distillery-cli info > "$out/info.txt" 2>&1
 
 log "parity: CUDA-graph inner loop"
@@ -52,7 +30,7 @@ tests/bench/fused-benchmarks.sh build-gpu "$out/fused" speed > "$out/fused-table
 tests/bench/matching-benchmarks.sh build-gpu/app/cli/distillery-cli "$out/matching" gm > "$out/matching-table.txt"
 
 echo "== $(head -n 1 "$out/info.txt")"
-cat "$out/build-note.txt" 2>/dev/null
+cat build-gpu/build-note.txt 2>/dev/null
 grep -i "^Build" "$out/info.txt"
 echo "== parity"
 grep -E "PASS|FAIL|SKIP|cases passed" "$out/innerloop-parity.txt" "$out/fused/parity.txt" "$out/bf16.txt"

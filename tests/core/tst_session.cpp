@@ -260,6 +260,42 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, loadRunFolderConfig(m_dir.filePath(QStringLiteral("nowhere")).toStdString()));
     }
 
+    // A run cut off during its final evaluation (a time limit around the process, a crash) has all its iterations;
+    // continuing it runs that evaluation, once.
+    void resumeEvaluatesARunCutDuringItsFinalEvaluation()
+    {
+        RunConfig c = config("dm");
+        c.iterations = 2;
+        c.eval.models = 1;
+        Session first(c);
+        RunControl control;
+        SessionCallbacks callbacks;
+        callbacks.onEvalProgress = [&](const EvalProgress&) { control.requestStop(); };
+        const RunResult cut = first.run(control, callbacks);
+        QVERIFY(cut.stopped);
+        QCOMPARE(cut.iterations, 2);
+        QVERIFY(cut.evaluations.empty());
+        QVERIFY(loadRunHistory(cut.runDir).evaluations.empty());
+        QVERIFY(runFolderNeedsFinalEvaluation(cut.runDir));
+
+        Session again(loadRunFolderConfig(cut.runDir), cut.runDir);
+        RunControl control2;
+        const RunResult evaluated = again.run(control2);
+        QVERIFY(!evaluated.stopped);
+        QCOMPARE(evaluated.iterations, 2);
+        QCOMPARE(again.startIteration(), 2);
+        QCOMPARE(evaluated.evaluations.size(), std::size_t(1));
+        QCOMPARE(evaluated.evaluations[0].iteration, 2);
+        const RunHistory history = loadRunHistory(cut.runDir);
+        QCOMPARE(history.evaluations.size(), std::size_t(1));
+        QCOMPARE(history.steps.size(), std::size_t(2));
+
+        // Evaluated now: a third call has nothing left to do.
+        QVERIFY(!runFolderNeedsFinalEvaluation(cut.runDir));
+        Session third(loadRunFolderConfig(cut.runDir), cut.runDir);
+        QVERIFY_THROWS_EXCEPTION(Error, third.prepare());
+    }
+
     void aRunFolderIsWrittenByOneProcessAtATime()
     {
         const std::string dir = finishedDmRun(2);

@@ -143,6 +143,33 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.curves().lossPointCount(), 8, 5000);
     }
 
+    void continuingARunCutDuringItsFinalEvaluationEvaluatesIt()
+    {
+        // All 3 iterations done, the final evaluation stopped: the window continues it without asking for more
+        // iterations (no dialog), and the run ends evaluated.
+        RunConfig c = tinyRun("dm", 2, 3);
+        c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
+        c.finalEval = true;
+        c.eval.models = 1;
+        distillery::core::Session first(c);
+        distillery::core::RunControl control;
+        distillery::core::SessionCallbacks callbacks;
+        callbacks.onEvalProgress = [&](const distillery::core::EvalProgress&) { control.requestStop(); };
+        const QString runDir = QString::fromStdString(first.run(control, callbacks).runDir);
+        QVERIFY(distillery::core::runFolderNeedsFinalEvaluation(runDir.toStdString()));
+
+        MainWindow window;
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.continueRun(runDir);
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        QCOMPARE(result.iterations, 3);
+        QVERIFY(!result.stopped);
+        QCOMPARE(result.evaluations.size(), std::size_t(1));
+        QVERIFY(!distillery::core::runFolderNeedsFinalEvaluation(runDir.toStdString()));
+    }
+
     void closingMidRunNeitherHangsNorCrashes()
     {
         auto* window = new MainWindow;

@@ -468,14 +468,16 @@ void MainWindow::continueRun(const QString& runDir)
     }
     core::RunConfig config;
     int done = 0;
+    bool onlyEvaluation = false; // all iterations done, the final evaluation cut off: continuing evaluates it
     try {
         config = core::loadRunFolderConfig(runDir.toStdString());
         done = core::runFolderCheckpointIteration(runDir.toStdString());
+        onlyEvaluation = core::runFolderNeedsFinalEvaluation(runDir.toStdString());
     } catch (const core::Error& e) {
         QMessageBox::critical(this, tr("Cannot continue this run"), fromStd(e.what()));
         return;
     }
-    if (done >= config.iterations) {
+    if (done >= config.iterations && !onlyEvaluation) {
         bool ok = false;
         const int total = QInputDialog::getInt(this, tr("Continue the run"),
             tr("The run did all of its %1 iterations. Continue it up to:").arg(config.iterations), 2 * config.iterations,

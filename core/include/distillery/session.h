@@ -87,6 +87,10 @@ RunConfig loadRunFolderConfig(const std::string& runDir);
 /// when there is no readable checkpoint.
 int runFolderCheckpointIteration(const std::string& runDir);
 
+/// The run did all its iterations but its final evaluation was cut off (a crash, a time limit around the process):
+/// continuing it (Session with the folder, `distill --resume`) runs that evaluation without more iterations.
+bool runFolderNeedsFinalEvaluation(const std::string& runDir);
+
 /// What a run folder's metrics.jsonl recorded, in order: every step and every evaluation of the synthetic set.
 /// Lines cut short by a crash are skipped.
 struct RunHistory

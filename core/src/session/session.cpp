@@ -14,6 +14,7 @@
 #include <distillery/session.h>
 #include <distillery/version.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -46,6 +47,13 @@ namespace {
         } catch (const std::exception&) {
             throw Error(path + ": no readable iteration in its metadata");
         }
+    }
+
+    /// Monitoring evaluations skip the last iteration, so an evaluation of the synthetic set there is the final one.
+    bool hasFinalEvaluation(const RunHistory& history, int iterations)
+    {
+        return std::any_of(history.evaluations.begin(), history.evaluations.end(),
+            [&](const EvalResult& e) { return e.subject == "synthetic" && e.iteration == iterations; });
     }
 
 } // namespace
@@ -208,9 +216,15 @@ struct Session::Impl
         expect("seed", std::to_string(config.seed));
         expect("dataset_fingerprint", data->info().fingerprint);
         const int iteration = checkpointIteration(checkpoint, checkpointPath);
-        if (iteration >= config.iterations)
-            throw Error(resumeDir + ": the run already did " + std::to_string(iteration) + " of its "
-                + std::to_string(config.iterations) + " iterations; ask for more iterations to continue it");
+        if (iteration >= config.iterations) {
+            // A run stopped during its final evaluation (a crash, a time limit around the process) has all its
+            // iterations: continuing it means that evaluation. One that has it needs more iterations to continue.
+            if (!config.finalEval || hasFinalEvaluation(RunFolder::readHistory(resumeDir), config.iterations))
+                throw Error(resumeDir + ": the run already did " + std::to_string(iteration) + " of its "
+                    + std::to_string(config.iterations) + " iterations; ask for more iterations to continue it");
+            say("the run did all " + std::to_string(config.iterations)
+                + " iterations but has no final evaluation: evaluating it");
+        }
         ResumeState state;
         const std::string statePath = RunFolder::resumeStatePath(resumeDir);
         std::error_code ec;
@@ -272,6 +286,13 @@ int Session::startIteration() const
 int runFolderCheckpointIteration(const std::string& runDir)
 {
     return checkpointIteration(loadCheckpoint(runDir), RunFolder::checkpointPath(runDir));
+}
+
+bool runFolderNeedsFinalEvaluation(const std::string& runDir)
+{
+    const RunConfig config = loadRunFolderConfig(runDir);
+    return config.finalEval && runFolderCheckpointIteration(runDir) >= config.iterations
+        && !hasFinalEvaluation(RunFolder::readHistory(runDir), config.iterations);
 }
 
 RunHistory loadRunHistory(const std::string& runDir)
