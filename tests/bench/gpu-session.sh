@@ -5,9 +5,9 @@
 # Everything issues 3 and 6 still need from a GPU machine that fits in one device command (≤ 10 minutes): the
 # headless CUDA build, both parity tests (CUDA-graph inner loop, fused kernels), and the speed benchmarks of both
 # issues, each result as a JSON line and all of them as a short table at the end. The time left until
-# SESSION_MINUTES (default 9) goes to the paper accuracy runs (tests/bench/accuracy-chunk.sh, jobs in
-# ACCURACY_JOBS), whose state lands in <out>/accuracy: copy it to .gpu/accuracy and call accuracy-chunk.sh with
-# that folder in the next command to continue them.
+# SESSION_MINUTES (default 9) goes to the paper accuracy runs (tests/bench/gpu-accuracy.sh, jobs in ACCURACY_JOBS);
+# the next commands continue them with the same script (its state stays on the warm machine and comes back in
+# <out>/accuracy: copy that to .gpu/accuracy so that a fresh machine can continue too).
 # On the device: carry .gpu (Fashion-MNIST .gz files and header-only includes), then
 #   tests/bench/gpu-session.sh $OUT
 set -uo pipefail
@@ -39,11 +39,6 @@ cat "$out/fused-table.txt"
 echo "== issue 3 (matching methods)"
 cat "$out/matching-table.txt"
 
-# Distillation minutes left before the command's limit, keeping one minute for the final evaluations.
-left=$(( (${SESSION_MINUTES:-9} * 60 - ($(date +%s) - start) - 60) / 60 ))
-if [ "$left" -ge 1 ]; then
-    echo "== accuracy, first $left minutes (continue with tests/bench/accuracy-chunk.sh)"
-    tests/bench/accuracy-chunk.sh build-gpu/app/cli/distillery-cli "$out/accuracy" "$left" \
-        ${ACCURACY_JOBS:-dm:10 dm:10:stock dm:1 dm:50 dsa:10 dc:10}
-fi
+# The minutes left go to the paper accuracy runs; later commands continue them with tests/bench/gpu-accuracy.sh.
+SESSION_START=$start tests/bench/gpu-accuracy.sh "$out"
 log "total: $(($(date +%s) - start)) s"
