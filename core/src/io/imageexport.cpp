@@ -4,7 +4,6 @@
 #include <distillery/error.h>
 #include <distillery/syntheticset.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -117,9 +116,9 @@ void saveImageFolder(const SyntheticSet& set, const std::string& dir)
     std::ofstream classes(fs::path(dir) / "classes.txt");
     std::vector<std::string> folders;
     for (int c = 0; c < set.numClasses; ++c) {
-        char prefix[16];
-        std::snprintf(prefix, sizeof prefix, "%0*d_", digits, c);
-        folders.push_back((fs::path(dir) / (prefix + sanitise(set.classNames[static_cast<std::size_t>(c)]))).string());
+        std::string index = std::to_string(c); // zero-padded, so the folders sort in class order
+        index.insert(0, static_cast<std::size_t>(digits) - index.size(), '0');
+        folders.push_back((fs::path(dir) / (index + "_" + sanitise(set.classNames[static_cast<std::size_t>(c)]))).string());
         fs::create_directories(folders.back(), ec);
         classes << c << '\t' << set.classNames[static_cast<std::size_t>(c)] << '\n';
     }
