@@ -32,6 +32,9 @@ def describe(r):
             what = "forward of %d %s images" % (r["images"], r.get("split", "train"))
         else:
             what = "%s IPC %s step" % (r.get("method"), r.get("ipc"))
+            params = r.get("config", {}).get("params", {})
+            if r.get("method") in ("dc", "dsa") and params.get("outerLoops"):
+                what += " (outer %s, inner %s)" % (params["outerLoops"], params["innerLoops"])
         peak = r.get("peak_memory_bytes", 0) / 2 ** 30
         return "%s%s: %s%s%s, peak %.1f GiB%s" % (what, extra, ms(r), fused, tail, peak, notes)
     if "evaluations" in r:
