@@ -17,7 +17,9 @@ start=${SESSION_START:-$(date +%s)}
 state=build-gpu/accuracy
 jobs=${ACCURACY_JOBS:-dm:10 dm:10:stock dm:1 dm:50 dsa:10 dc:10}
 
-tests/bench/gpu-build.sh build-gpu "$out" || exit 1
+if [ -z "${GPU_BUILT:-}" ]; then # gpu-session.sh has just built
+    tests/bench/gpu-build.sh build-gpu "$out" || exit 1
+fi
 if [ ! -d "$state" ] && [ -d .gpu/accuracy ]; then
     cp -r .gpu/accuracy "$state"
 fi

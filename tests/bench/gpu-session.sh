@@ -40,5 +40,5 @@ echo "== issue 3 (matching methods)"
 cat "$out/matching-table.txt"
 
 # The minutes left go to the paper accuracy runs; later commands continue them with tests/bench/gpu-accuracy.sh.
-SESSION_START=$start tests/bench/gpu-accuracy.sh "$out"
+SESSION_START=$start GPU_BUILT=1 tests/bench/gpu-accuracy.sh "$out"
 log "total: $(($(date +%s) - start)) s"

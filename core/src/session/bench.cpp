@@ -134,7 +134,10 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
         const bool channelsLast = config.performance.channelsLast && !data->device().is_cpu();
         // With performance.bf16 the forward runs as DM's real-image pass does: bf16 input under bf16 autocast.
         const bool bf16 = config.performance.bf16;
-        const torch::Tensor x = withLayout(bf16 ? pool.slice(0, 0, images).to(torch::kBFloat16) : pool.slice(0, 0, images), channelsLast);
+        torch::Tensor x = pool.slice(0, 0, images);
+        if (bf16)
+            x = x.to(torch::kBFloat16);
+        x = withLayout(x, channelsLast);
         const Network net = makeSeededNetwork(config.model,
             {data->channels(), data->height(), data->width(), data->numClasses()}, config.seed, data->device());
         if (channelsLast)
