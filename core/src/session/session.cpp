@@ -219,7 +219,8 @@ struct Session::Impl
         if (iteration >= config.iterations) {
             // A run stopped during its final evaluation (a crash, a time limit around the process) has all its
             // iterations: continuing it means that evaluation. One that has it needs more iterations to continue.
-            if (!config.finalEval || hasFinalEvaluation(RunFolder::readHistory(resumeDir), config.iterations))
+            if (iteration > config.iterations || !config.finalEval
+                || hasFinalEvaluation(RunFolder::readHistory(resumeDir), config.iterations))
                 throw Error(resumeDir + ": the run already did " + std::to_string(iteration) + " of its "
                     + std::to_string(config.iterations) + " iterations; ask for more iterations to continue it");
             say("the run did all " + std::to_string(config.iterations)
