@@ -36,8 +36,8 @@ parse_job() {
 }
 
 for job in "$@"; do
-    read -r name method ipc extra <<< "$(parse_job "$job")" || continue
-    [ -n "${name:-}" ] || continue
+    read -r name method ipc extra <<< "$(parse_job "$job")"
+    [ -n "$name" ] || continue # an unknown variant, already named on stderr
     if [ -f "$state/$name.done" ]; then
         continue
     fi
@@ -62,8 +62,8 @@ done
 wait
 
 for job in "$@"; do
-    IFS=: read -r method ipc variant <<< "$job"
-    name="$method-ipc$ipc${variant:+-$variant}"
+    read -r name _ <<< "$(parse_job "$job" 2>/dev/null)"
+    [ -n "$name" ] || continue
     python3 - "$state" "$name" <<'PY'
 import json, sys, os
 state, name = sys.argv[1], sys.argv[2]
