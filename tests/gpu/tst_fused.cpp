@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The fused CUDA ConvNet kernels (issue #6) against the stock ops: relative error ≤ 1e-5 in fp32 and ≤ 1e-2 in
-// bf16, every output element written (outputs are poisoned with NaN first), odd batch sizes, 28×28 grey
+// bf16 for one block (≤ 2e-2 for the features, three blocks deep), every output element written (outputs are poisoned with NaN first), odd batch sizes, 28×28 grey
 // (padding 3) and 32×32 colour inputs, random and real Fashion-MNIST images. Exit code 77 (skipped) without a
 // CUDA device and a build with the kernels.
 #include <distillery/datasets.h>
@@ -53,10 +53,15 @@ std::string failures(const FusedForwardCase& c, const FusedForwardCheck& r)
         expect(r.normPoolElements > 0 && r.normPoolUnwritten == 0,
             std::to_string(r.normPoolUnwritten) + " of " + std::to_string(r.normPoolElements)
                 + " norm-pool outputs unwritten");
+    // bf16 rounds every block's output to 8 significant bits (2^-8 ≈ 3.9e-3 of the largest value); two correct
+    // implementations round differently, and three blocks deep the features differed by up to 1.01e-2 on the H100
+    // (2026-11-28; batch 7 and 2 560 alike) where each single block stayed below 7e-3. An indexing bug gives
+    // errors of order 1, so the bounds still catch one.
     const double tolerance = c.bfloat16 ? 1e-2 : 1e-5;
+    const double featureTolerance = c.bfloat16 ? 2e-2 : 1e-5;
     expect(r.block1Error <= tolerance, "block 1 error above " + std::to_string(tolerance));
     expect(r.normPoolError <= tolerance, "norm-pool error above " + std::to_string(tolerance));
-    expect(r.featureError <= tolerance, "feature error above " + std::to_string(tolerance));
+    expect(r.featureError <= featureTolerance, "feature error above " + std::to_string(featureTolerance));
     return why;
 }
 

@@ -101,6 +101,9 @@ struct InnerLoopCase
     /// "graphed" on the CPU through CudaGraph's emulation (capture = warm-ups + keep the body, replay = call it):
     /// checks the bookkeeping around the graphs without a GPU.
     bool emulateGraphs = false;
+    /// Keep an autograd graph over the network's parameters alive, built on the caller's stream, while the loop
+    /// captures and trains — what gradient matching's outer loop must not do (it breaks a CUDA capture).
+    bool liveParameterGraph = false;
 };
 struct InnerLoopCheck
 {

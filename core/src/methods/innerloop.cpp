@@ -140,6 +140,8 @@ void InnerLoop::prepare()
             graph->capture(m_images.device(), [this, size] { fixedShapeStep(size); });
             m_graphs[size] = std::move(graph);
         }
+    } catch (const CudaGraphUnrecoverable&) {
+        throw; // no fallback can run in this process
     } catch (const Error& e) {
         m_graphs.clear();
         m_mode = InnerLoopMode::Reference;

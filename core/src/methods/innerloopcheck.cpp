@@ -145,6 +145,9 @@ InnerLoopCheck checkInnerLoop(const InnerLoopCase& c)
             std::optional<Dsa> dsa;
             if (c.augment != "none")
                 dsa.emplace(c.augment, c.seed + 2);
+            torch::Tensor held; // with liveParameterGraph: a loss whose graph reaches every parameter
+            if (c.liveParameterGraph)
+                held = torch::nn::functional::cross_entropy(net->forward(images), labels);
             InnerLoop loop(*net, images, labels, dsa ? &*dsa : nullptr, 0.01, false, parseMode(name), c.batch);
             if (c.prepareFirst)
                 loop.prepare(); // capture (graphed) before seeding, so both modes start from the same generator state

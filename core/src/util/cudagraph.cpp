@@ -30,6 +30,25 @@ void CudaGraph::setCpuEmulation(bool enabled)
 
 #ifdef DISTILLERY_HAVE_CUDA_GRAPHS
 
+namespace {
+
+    /// One random draw on `device`, its generator state put back: after a failed capture, LibTorch 2.x may still
+    /// count the generator as capturing and refuse every draw ("Offset increment outside graph capture").
+    bool randomGeneratorUsable(const torch::Device& device)
+    {
+        at::Generator generator = at::globalContext().defaultGenerator(device);
+        try {
+            const torch::Tensor state = generator.get_state();
+            torch::empty({1}, torch::TensorOptions().device(device)).uniform_();
+            generator.set_state(state);
+            return true;
+        } catch (const c10::Error&) {
+            return false;
+        }
+    }
+
+} // namespace
+
 struct CudaGraph::Impl
 {
     at::cuda::CUDAGraph graph;
@@ -110,7 +129,15 @@ void CudaGraph::capture(const torch::Device& device, const std::function<void()>
     sideDone.block(caller);
     if (!failure.empty()) {
         (void)cudaGetLastError(); // a failed capture leaves an error code behind; it must not surface later
-        d->graph.reset();
+        try {
+            d->graph.reset();
+        } catch (const c10::Error&) {
+            // nothing was captured; what reset() would free is the graph's memory pool, which the next capture reuses
+        }
+        if (!randomGeneratorUsable(device))
+            throw CudaGraphUnrecoverable("CUDA graphs: capture failed (" + failure
+                + ") and left LibTorch's CUDA random generator unusable in this process; run again without CUDA "
+                  "graphs (--no-cuda-graphs, performance.cudaGraphs false)");
         throw Error("CUDA graphs: capture failed: " + failure);
     }
     d->captured = true;

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <distillery/error.h>
+
 #include <torch/torch.h>
 
 #include <functional>
@@ -9,6 +11,15 @@
 #include <string>
 
 namespace distillery::core {
+
+/// A failed capture that left LibTorch unable to go on in this process: its CUDA random generator still counts
+/// itself inside the capture (LibTorch 2.x ends that state only in a capture_end that succeeds), so every later
+/// random op fails. Nothing can fall back to launching the work eagerly; the run must stop with this message.
+class CudaGraphUnrecoverable final : public Error
+{
+public:
+    using Error::Error;
+};
 
 /// One CUDA graph of a fixed-shape piece of work (LibTorch's at::cuda::CUDAGraph): warm up and capture once, then
 /// replay — the many small kernel launches of a step become one graph launch. The captured work reads and writes
@@ -37,7 +48,8 @@ public:
     /// starts its device thread, lazy allocations happen outside the graph's memory pool), then captures one more
     /// call. `body` must not synchronise with the host and must keep the shapes and the tensors it reads and writes.
     /// Warm-up calls do execute (the caller restores any state they change); the capture does not.
-    /// Throws Error with CUDA's reason when the capture fails; the device stays usable and nothing is captured.
+    /// Throws Error with CUDA's reason when the capture fails and the device stays usable (nothing is captured), or
+    /// CudaGraphUnrecoverable when the failure broke LibTorch's random generator for this process.
     void capture(const torch::Device& device, const std::function<void()>& body, int warmups = 3);
 
     bool captured() const;
