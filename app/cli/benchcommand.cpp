@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands.h"
 #include "jsonout.h"
+#include "paramoptions.h"
 #include "progress.h"
 
 #include <distillery/bench.h>
@@ -34,6 +35,7 @@ namespace {
         int forwardImages = 0;
         bool testSplit = false;
         bool json = false;
+        std::unique_ptr<ParamOptions> params;
     };
 
     nlohmann::json timings(const core::BenchResult& r)
@@ -80,12 +82,7 @@ namespace {
             config.data.source = v.data.source;
         if (given("--width"))
             config.model.width = v.model.width;
-        if (given("--real-batch"))
-            config.params.realBatch = v.params.realBatch;
-        if (given("--outer"))
-            config.params.outerLoops = v.params.outerLoops;
-        if (given("--inner"))
-            config.params.innerLoops = v.params.innerLoops;
+        o.params->apply(config, false);
         config.performance.tf32 = !o.noTf32;
         config.performance.cudnnBenchmark = !o.noCudnnBenchmark;
         config.performance.channelsLast = o.channelsLast;
@@ -157,9 +154,7 @@ void addBenchCommand(CLI::App& app)
     cmd->add_option("--seed", v.seed, "Seed")->default_str("0");
     cmd->add_option("--threads", v.threads, "CPU threads (0 = every core)");
     cmd->add_option("--width", v.model.width, "ConvNet width")->check(CLI::PositiveNumber);
-    cmd->add_option("--real-batch", v.params.realBatch, "Real images per class per step")->check(CLI::PositiveNumber);
-    cmd->add_option("--outer", v.params.outerLoops, "DC/DSA outer loops")->check(CLI::PositiveNumber);
-    cmd->add_option("--inner", v.params.innerLoops, "DC/DSA inner epochs")->check(CLI::PositiveNumber);
+    o->params = std::make_unique<ParamOptions>(cmd);
     cmd->add_flag("--no-tf32", o->noTf32, "CUDA: full fp32 convolutions and matrix products");
     cmd->add_flag("--no-cudnn-benchmark", o->noCudnnBenchmark, "CUDA: no cuDNN autotuning");
     cmd->add_flag("--channels-last", o->channelsLast, "CUDA: NHWC layout");

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "commands.h"
 #include "jsonout.h"
+#include "paramoptions.h"
 #include "progress.h"
 #include "stopsignal.h"
 
@@ -34,6 +35,7 @@ namespace {
         double timeLimitMinutes = 0;
         bool json = false;
         bool quiet = false;
+        std::unique_ptr<ParamOptions> params;
     };
 
     /// Config file (or preset defaults), then every option given explicitly on the command line.
@@ -42,8 +44,9 @@ namespace {
         core::RunConfig config;
         if (!o.resumeDir.empty()) {
             // Only what leaves the run's trajectory alone may change: length, device, speed switches, evaluation.
-            for (const char* fixed : {"--config", "--preset", "--dataset", "--image-size", "--color", "--method", "--ipc",
-                     "--seed", "--out", "--model", "--width", "--depth", "--norm", "--init", "--lr-img", "--features"})
+            // (Method parameters: ParamOptions refuses those not declared resumable.)
+            for (const char* fixed : {"--config", "--preset", "--dataset", "--image-size", "--flips", "--color", "--method",
+                     "--ipc", "--seed", "--out", "--model", "--width", "--depth", "--norm"})
                 if (cmd.count(fixed))
                     throw core::Error(std::string(fixed) + " cannot change when resuming a run (it would be another run); "
                         + "start a new run instead");
@@ -63,6 +66,8 @@ namespace {
             config.data.imageSize = v.data.imageSize;
         if (given("--color"))
             config.data.color = v.data.color;
+        if (given("--flips"))
+            config.data.flips = v.data.flips;
         if (given("--method"))
             config.method = v.method;
         if (given("--ipc"))
@@ -93,12 +98,6 @@ namespace {
             config.model.depth = v.model.depth;
         if (given("--norm"))
             config.model.norm = v.model.norm;
-        if (given("--init"))
-            config.params.init = v.params.init;
-        if (given("--lr-img"))
-            config.params.lrImage = v.params.lrImage;
-        if (given("--features"))
-            config.params.features = v.params.features;
         if (given("--eval-models"))
             config.eval.models = v.eval.models;
         if (given("--eval-epochs"))
@@ -109,6 +108,7 @@ namespace {
             config.evalEvery = v.evalEvery;
         if (o.noEval)
             config.finalEval = false;
+        o.params->apply(config, !o.resumeDir.empty());
         return config;
     }
 
@@ -157,6 +157,20 @@ namespace {
             evalProgress.update(static_cast<long>(p.model) * p.epochs + p.epoch, static_cast<long>(p.models) * p.epochs,
                 "model " + std::to_string(p.model + 1) + "/" + std::to_string(p.models));
         };
+        std::unique_ptr<Progress> stageProgress;
+        std::string stageName;
+        callbacks.onStageProgress = [&](const core::StageProgress& p) {
+            if (o.quiet)
+                return;
+            if (!stageProgress || p.stage != stageName) {
+                progress.finish();
+                stageName = p.stage;
+                stageProgress = std::make_unique<Progress>(p.stage);
+            }
+            stageProgress->update(p.done, p.total, p.unit);
+            if (p.done >= p.total)
+                stageProgress->finish();
+        };
         callbacks.onEvaluated = [&](const core::EvalResult& r) {
             evalProgress.finish();
             evaluating = false;
@@ -164,7 +178,16 @@ namespace {
                 std::cerr << "accuracy at iteration " << r.iteration << ": " << r.summary() << std::endl;
         };
 
-        session.prepare(callbacks);
+        try {
+            session.prepare(callbacks, &control);
+        } catch (const core::Cancelled&) {
+            if (stageProgress)
+                stageProgress->finish();
+            std::cerr << "stopped while preparing the run; nothing to continue from (start it again)" << std::endl;
+            throw CLI::RuntimeError(stopOnSignal.interrupted() ? 130 : 1);
+        }
+        if (stageProgress)
+            stageProgress->finish();
         progress.startAt(session.startIteration()); // a resumed run's rate counts only this session's steps
         const core::RunResult result = session.run(control, callbacks);
         progress.finish();
@@ -228,11 +251,13 @@ void addDistillCommand(CLI::App& app)
     cmd->add_option("--width", v.model.width, "ConvNet width (paper 128, classroom 32)")->check(CLI::PositiveNumber);
     cmd->add_option("--depth", v.model.depth, "ConvNet depth")->check(CLI::PositiveNumber);
     cmd->add_option("--norm", v.model.norm, "instance, batch or none")->check(CLI::IsMember({"instance", "batch", "none"}));
-    cmd->add_option("--init", v.params.init, "Start from real images or noise")->check(CLI::IsMember({"real", "noise"}));
-    cmd->add_option("--lr-img", v.params.lrImage, "Learning rate of the synthetic images")->check(CLI::PositiveNumber);
-    cmd->add_option("--features", v.params.features, "Herding/k-center feature space: pixels or convnet")
-        ->check(CLI::IsMember({"pixels", "convnet"}));
-    cmd->add_option("--image-size", v.data.imageSize, "Image folders: resize to this size")->check(CLI::Range(8, 512));
+    o->params = std::make_unique<ParamOptions>(cmd);
+    cmd->add_option("--image-size", v.data.imageSize,
+        "Image folders: resize every image to N×N (8…512); 0 (default) keeps the images' own size");
+    cmd->add_option("--flips", v.data.flips,
+           "Horizontal flips in DSA augmentation: auto (off when the classes are numerals or single characters, "
+           "e.g. digits), on or off")
+        ->check(CLI::IsMember({"auto", "on", "off"}));
     cmd->add_option("--color", v.data.color, "Image folders: grey, colour or auto")
         ->check(CLI::IsMember({"grey", "colour", "auto"}));
     cmd->add_option("--eval-models", v.eval.models, "Fresh models in the final evaluation")->check(CLI::PositiveNumber);

@@ -7,6 +7,7 @@
 #include <distillery/device.h>
 #include <distillery/methods.h>
 #include <distillery/models.h>
+#include <distillery/parameters.h>
 #include <distillery/version.h>
 
 #include <CLI/CLI.hpp>
@@ -21,10 +22,36 @@ namespace {
     {
         std::string dataset;
         bool json = false;
+        bool parametersMarkdown = false;
     };
+
+    nlohmann::json paramJson(const core::ParamSpec& spec)
+    {
+        nlohmann::json out{{"key", spec.key}, {"flag", "--" + spec.flag}, {"label", spec.label}, {"help", spec.help},
+            {"kind", core::paramKindName(spec.kind)}, {"unit", spec.unit}, {"resumable", spec.resumable}};
+        out["aliases"] = nlohmann::json::array();
+        for (const auto& alias : spec.flagAliases)
+            out["aliases"].push_back("--" + alias);
+        if (spec.kind == core::ParamKind::Integer || spec.kind == core::ParamKind::Real) {
+            out["min"] = spec.min;
+            out["max"] = spec.max;
+        } else {
+            for (const auto& c : spec.choices)
+                out["choices"].push_back({{"value", c.value}, {"label", c.label}});
+        }
+        if (!spec.defaultNote.empty())
+            out["default_note"] = spec.defaultNote;
+        for (const auto& d : core::paramDefaults(spec))
+            out["defaults"].push_back({{"preset", d.preset}, {"ipc", d.ipc}, {"value", d.value}});
+        return out;
+    }
 
     void runInfo(const InfoOptions& o)
     {
+        if (o.parametersMarkdown) {
+            std::cout << core::parameterReferenceMarkdown() << std::flush;
+            return;
+        }
         nlohmann::json out;
         out["distillery"] = core::version();
         out["libtorch"] = core::torchVersion();
@@ -34,8 +61,13 @@ namespace {
         for (const auto& d : core::availableDevices())
             out["devices"].push_back({{"id", d.id}, {"description", d.description}});
         out["datasets_found"] = core::discoverDatasets();
-        for (const auto& m : core::availableMethods())
-            out["methods"].push_back({{"name", m.name}, {"title", m.title}});
+        for (const auto& m : core::availableMethods()) {
+            nlohmann::json method{{"name", m.name}, {"title", m.title}, {"summary", m.summary}};
+            method["parameters"] = nlohmann::json::array();
+            for (const auto& spec : core::methodParameters(m.name))
+                method["parameters"].push_back(paramJson(spec));
+            out["methods"].push_back(method);
+        }
 
         std::unique_ptr<core::DatasetInfo> info;
         if (!o.dataset.empty()) {
@@ -88,7 +120,9 @@ void addInfoCommand(CLI::App& app)
     cmd->add_option("--dataset", options->dataset,
         "Also read and describe this data set (fashion-mnist, idx:<dir>, cifar10:<dir>, cifar100:<dir>, "
         "folder:<dir>, medmnist:<file.npz>)");
-    cmd->add_flag("--json", options->json, "Print one JSON object on stdout");
+    cmd->add_flag("--json", options->json, "Print one JSON object on stdout (methods with their parameters)");
+    cmd->add_flag("--parameters-markdown", options->parametersMarkdown,
+        "Print the reference of every method's parameters (docs/parameters.md) as Markdown");
     cmd->callback([options] { runInfo(*options); });
 }
 

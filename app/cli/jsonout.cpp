@@ -10,7 +10,7 @@ nlohmann::json toJson(const core::EvalResult& r)
 {
     return {{"subject", r.subject}, {"iteration", r.iteration}, {"mean", r.mean}, {"std", r.std},
         {"accuracies", r.accuracies}, {"models", r.accuracies.size()}, {"epochs", r.epochs}, {"augment", r.augment},
-        {"model", r.model}, {"train_images", r.trainImages}, {"test_images", r.testImages}, {"seconds", r.seconds},
+        {"model", r.model}, {"labels", r.labels}, {"learned_lr", r.learnedLr}, {"train_images", r.trainImages}, {"test_images", r.testImages}, {"seconds", r.seconds},
         {"summary", r.summary()}};
 }
 

@@ -4,6 +4,7 @@
 
 #include <distillery/error.h>
 #include <distillery/npz.h>
+#include <distillery/parameters.h>
 #include <distillery/runcontrol.h>
 
 #include <QDir>
@@ -192,7 +193,9 @@ distillery::core::RunConfig tinyRun(const std::string& source, const std::string
     c.data.source = source;
     c.model.width = 8;
     c.model.depth = 2;
-    c.params.realBatch = 4;
+    // A few real images per step for the methods that draw real batches (coresets declare no such parameter).
+    if (distillery::core::findParam(distillery::core::methodParameters(method), "realBatch"))
+        c.params.set("realBatch", std::int64_t(4));
     c.eval.models = 1;
     c.eval.epochs = 5;
     return c;

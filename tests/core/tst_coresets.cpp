@@ -7,6 +7,7 @@
 #include <distillery/runcontrol.h>
 #include <distillery/session.h>
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,7 +49,8 @@ private:
         c.data.source = m_source;
         c.outDir = "";
         c.finalEval = false;
-        c.params.features = "pixels";
+        if (method != "random")
+            c.params.set("features", std::string("pixels"));
         return c;
     }
 
@@ -202,12 +204,50 @@ private Q_SLOTS:
     void convNetFeatures()
     {
         RunConfig c = config("herding", 2);
-        c.params.features = "convnet";
-        c.params.featureEpochs = 2;
+        c.params.set("features", std::string("convnet"));
+        c.params.set("featureEpochs", std::int64_t(2));
         c.model.width = 8;
         const Outcome a = run(c);
         checkRealImages(a.set);
         QCOMPARE(run(c).set.initIndices, a.set.initIndices); // the feature network is seeded too
+    }
+
+    // Issue 12: preparation is a stage of its own that Stop ends at once. The feature network checks the stop before
+    // every batch, so after the stop no further batch runs; nothing but the folder's config.json is written.
+    void stopDuringFeatureTrainingEndsAtOnce()
+    {
+        RunConfig c = config("herding", 2);
+        // 600 images: three batches of the protocol's 256 per epoch, so a stop between batches is seen as such.
+        c.data.source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy600")), kClasses, 200, 5).toStdString();
+        c.params.set("features", std::string("convnet"));
+        c.params.set("featureEpochs", std::int64_t(10000)); // hours: only the stop can end it in a test
+        c.model.width = 8;
+        c.outDir = m_dir.filePath(QStringLiteral("stopped")).toStdString();
+        Session session(c);
+        RunControl control;
+        SessionCallbacks callbacks;
+        int progressCalls = 0;
+        int afterStop = 0;
+        std::string stage;
+        callbacks.onStageProgress = [&](const StageProgress& p) {
+            ++progressCalls;
+            stage = p.stage;
+            QCOMPARE(p.total, 10001L * 3); // passes × batches: what an ETA needs
+            if (control.stopRequested())
+                ++afterStop;
+            if (progressCalls == 2) // in the middle of the first epoch
+                control.requestStop();
+        };
+        const RunResult result = session.run(control, callbacks);
+        QVERIFY(result.stopped);
+        QCOMPARE(result.iterations, 0);
+        QCOMPARE(progressCalls, 2);
+        QCOMPARE(afterStop, 0);
+        QCOMPARE(stage, std::string("training the feature network"));
+        const QStringList files = QDir(QString::fromStdString(result.runDir)).entryList(QDir::Files);
+        QVERIFY2(!files.contains(QStringLiteral("synthetic.safetensors")), qPrintable(files.join(u' ')));
+        QVERIFY2(!files.contains(QStringLiteral("checkpoint.safetensors")), qPrintable(files.join(u' ')));
+        QVERIFY(files.contains(QStringLiteral("config.json")));
     }
 
     void ipcLargerThanAClassIsAnError()

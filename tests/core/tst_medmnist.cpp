@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace distillery::core;
 
 class TestMedMnist : public QObject
@@ -40,8 +42,12 @@ private Q_SLOTS:
         QCOMPARE(info.classNames, std::vector<std::string>({"normal", "pneumonia"}));
         QCOMPARE(info.channels, 1);
         QCOMPARE(info.height, 28);
-        QCOMPARE(info.trainCount(), std::int64_t(12));
+        // The fixture's val split (a copy of the 6 test images) joins the 12 training images, and the log says so.
+        QCOMPARE(info.trainCount(), std::int64_t(12 + 6));
         QCOMPARE(info.testCount(), std::int64_t(6));
+        const bool said = std::any_of(info.notes.begin(), info.notes.end(),
+            [](const std::string& n) { return n.find("6 val_images joined the 12 train_images") != std::string::npos; });
+        QVERIFY(said);
     }
 
     void rgbIsConvertedFromHwc()
@@ -53,13 +59,15 @@ private Q_SLOTS:
         const DatasetInfo info = inspectDataset(medmnist(path));
         QCOMPARE(info.channels, 3);
         QCOMPARE(info.classNames.front(), std::string("basophil"));
-        // The per-channel means prove the HWC → CHW conversion kept channels apart.
+        // The per-channel means prove the HWC → CHW conversion kept channels apart (over train and val, which
+        // the fixture fills with the test images).
         for (int c = 0; c < 3; ++c) {
             double sum = 0;
-            for (int i = 0; i < train.count; ++i)
-                for (int p = 0; p < 16 * 16; ++p)
-                    sum += train.image(i)[c * 256 + p] / 255.0;
-            QVERIFY(std::abs(info.mean[c] - sum / (train.count * 256)) < 1e-4);
+            for (const auto* split : {&train, &test})
+                for (int i = 0; i < split->count; ++i)
+                    for (int p = 0; p < 16 * 16; ++p)
+                        sum += split->image(i)[c * 256 + p] / 255.0;
+            QVERIFY(std::abs(info.mean[c] - sum / ((train.count + test.count) * 256)) < 1e-4);
         }
     }
 

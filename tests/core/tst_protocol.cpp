@@ -108,6 +108,43 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, evaluateRandomSubset(25, request)); // more than a class holds
     }
 
+    // Issue 12: what a method learned with the set is used, and the protocol line says so.
+    void learnedRateAndSoftLabelsAreUsed()
+    {
+        EvalRequest request = m_request;
+        request.eval.models = 1;
+        request.eval.epochs = 3;
+        const EvalResult plain = evaluateSyntheticSet(toySet(2), request);
+        QCOMPARE(plain.labels, std::string("hard"));
+        QCOMPARE(plain.learnedLr, 0.0);
+
+        // A learned rate that cannot train (1e-7): the model stays near chance, where the protocol's 0.05 learns.
+        SyntheticSet withLr = toySet(2);
+        withLr.learnedLr = {1e-7f};
+        const EvalResult learned = evaluateSyntheticSet(withLr, request);
+        QVERIFY(std::abs(learned.learnedLr - 1e-7) < 1e-12);
+        QVERIFY2(QString::fromStdString(learned.summary()).contains(QLatin1String("learned lr 1e-07")),
+            qPrintable(QString::fromStdString(learned.summary())));
+        QVERIFY(learned.accuracies != plain.accuracies);
+
+        // Soft labels: one-hot rows train like the hard labels (same loss), and are named.
+        SyntheticSet soft = toySet(2);
+        for (auto label : soft.labels)
+            for (int k = 0; k < 3; ++k)
+                soft.softLabels.push_back(k == label ? 1.0f : 0.0f);
+        const EvalResult softResult = evaluateSyntheticSet(soft, request);
+        QCOMPARE(softResult.labels, std::string("soft"));
+        QVERIFY(QString::fromStdString(softResult.summary()).contains(QLatin1String("soft labels")));
+        QCOMPARE(softResult.accuracies, plain.accuracies);
+
+        // Files hold probabilities: logits (rows not summing to 1) are refused with the image named.
+        SyntheticSet logits = soft;
+        logits.softLabels[3] = 2.5f; // image 1, class 0
+        const QString message = fixtures::errorMessage([&] { evaluateSyntheticSet(logits, request); });
+        QVERIFY2(message.contains(QLatin1String("image 1")), qPrintable(message));
+        QVERIFY2(message.contains(QLatin1String("not logits")), qPrintable(message));
+    }
+
     void refusesSetOfAnotherDataSet()
     {
         SyntheticSet colour = toySet(1);

@@ -88,7 +88,7 @@ private Q_SLOTS:
         const RunConfig saved = loadRunConfig(dir.filePath(QStringLiteral("config.json")).toStdString());
         QCOMPARE(toJson(saved), toJson(session.config()));
         QCOMPARE(saved.iterations, 3);
-        QCOMPARE(saved.params.features, std::string("pixels"));
+        QCOMPARE(saved.params.text("features"), std::string("pixels"));
 
         const auto lines = metrics(r.runDir);
         QCOMPARE(lines.size(), 4); // three steps and the final evaluation
@@ -170,9 +170,11 @@ private Q_SLOTS:
         c.ipc = 2;
         c.iterations = 6;
         c.finalEval = false;
-        c.params.realBatch = 4;
-        c.params.outerLoops = 2;
-        c.params.innerLoops = 2;
+        c.params.set("realBatch", std::int64_t(4));
+        if (method != QLatin1String("dm")) {
+            c.params.set("outerLoops", std::int64_t(2));
+            c.params.set("innerLoops", std::int64_t(2));
+        }
         c.seed = 5;
 
         Session whole(c);

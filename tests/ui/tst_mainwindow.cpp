@@ -6,12 +6,16 @@
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
 #include "widgets/mainwindow.h"
+#include "widgets/parameditor.h"
 #include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
 
 #include <distillery/config.h>
 #include <distillery/session.h>
 
+#include <QComboBox>
+#include <QFile>
+#include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -33,6 +37,38 @@ private:
     RunConfig tinyRun(const std::string& method, int ipc, int iterations)
     {
         return fixtures::tinyRun(m_source, method, ipc, iterations);
+    }
+
+    /// Picks `method` in the panel as a user would (the list, not setConfig).
+    static void chooseMethod(MainWindow& window, const QString& method)
+    {
+        auto* box = window.controls().findChild<QComboBox*>(QStringLiteral("method"));
+        QVERIFY(box);
+        const int index = box->findData(method);
+        QVERIFY(index >= 0);
+        box->setCurrentIndex(index);
+    }
+
+    /// Starts the panel's request and waits for the run; returns the config.json it recorded.
+    static RunConfig runAndReadConfig(MainWindow& window)
+    {
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        QSignalSpy failed(&window.controller(), &RunController::runFailed);
+        window.startRun();
+        [&] { QVERIFY(finished.wait(60000)); }();
+        if (finished.isEmpty())
+            return {};
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        return distillery::core::loadRunFolderConfig(result.runDir);
+    }
+
+    /// The resolved value shown beside the parameter `key` of the selected method.
+    static QString shownResolved(MainWindow& window, const std::string& key)
+    {
+        for (const auto* editor : window.controls().parameterEditors())
+            if (editor->spec().key == key)
+                return editor->resolvedText();
+        return QStringLiteral("(no row)");
     }
 
 private Q_SLOTS:
@@ -71,7 +107,7 @@ private Q_SLOTS:
     {
         MainWindow window;
         RunConfig c = tinyRun("dm", 2, 10);
-        c.params.init = "real";
+        c.params.set("init", std::string("real"));
         window.setConfig(c);
         QSignalSpy finished(&window.controller(), &RunController::runFinished);
         QSignalSpy inspected(&window.controller(), &RunController::inspected);
@@ -84,6 +120,126 @@ private Q_SLOTS:
         const auto report = inspected.first().at(0).value<distillery::core::PrivacyReport>();
         QCOMPARE(report.images.size(), std::size_t(6));
         QVERIFY(report.membership.empty());
+    }
+
+    // Issue 12: the resolved config of a run is never the next request. Herding resolves iterations = IPC and, as
+    // the old window fed it back, the next DM run recorded 1 iteration and herding's real images.
+    void eachMethodRunsWithItsOwnDefaultsAfterAnother()
+    {
+        MainWindow window;
+        window.controller().setStopAfterIteration(2); // the DM/DC runs below only need to start
+        RunConfig c = tinyRun("herding", 2, 0);
+        c.params.set("features", std::string("pixels"));
+        window.setConfig(c);
+        const RunConfig herding = runAndReadConfig(window);
+        QCOMPARE(herding.iterations, 2); // one per image per class
+        QCOMPARE(window.config().iterations, 0); // still auto in the request
+
+        chooseMethod(window, QStringLiteral("dm"));
+        QVERIFY(window.config().params.empty()); // herding's features did not come along
+        const RunConfig dm = runAndReadConfig(window);
+        QCOMPARE(dm.iterations, 1000); // DM's classroom default, not herding's 2
+        QCOMPARE(dm.params.text("init"), std::string("noise"));
+        QCOMPARE(dm.params.real("lrImage"), 1.0);
+        QVERIFY(!dm.params.has("features"));
+
+        // DSA, then DC without touching anything: DC's own defaults (no augmentation, noise), not DSA's. DC's
+        // classroom real batch (32 per class) needs a larger toy set.
+        RunConfig d = tinyRun("dsa", 2, 1);
+        d.data.source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy40")), 3, 40, 10).toStdString();
+        window.setConfig(d);
+        const RunConfig dsa = runAndReadConfig(window);
+        QCOMPARE(dsa.params.text("init"), std::string("real"));
+        QVERIFY(dsa.params.text("augment") != "none");
+        chooseMethod(window, QStringLiteral("dc"));
+        const RunConfig dc = runAndReadConfig(window);
+        QCOMPARE(dc.method, std::string("dc"));
+        QCOMPARE(dc.params.text("augment"), std::string("none"));
+        QCOMPARE(dc.params.text("init"), std::string("noise"));
+        QCOMPARE(dc.params.integer("realBatch"), std::int64_t(32)); // DSA's 4 was DSA's request, not DC's
+    }
+
+    void autoFieldsShowWhatTheyResolveToAndFollowTheMethod()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("dm", 10, 0);
+        c.params = {};
+        window.setConfig(c);
+        QCOMPARE(shownResolved(window, "lrImage"), QStringLiteral("→ 1"));
+        QCOMPARE(shownResolved(window, "realBatch"), QStringLiteral("→ 16"));
+        QCOMPARE(window.controls().resolved()->iterations, 1000);
+
+        chooseMethod(window, QStringLiteral("dc"));
+        QCOMPARE(shownResolved(window, "lrImage"), QStringLiteral("→ 0.1"));
+        QCOMPARE(shownResolved(window, "outerLoops"), QStringLiteral("→ 5")); // classroom caps IPC 10's 10
+        QCOMPARE(window.controls().resolved()->iterations, 200);
+        auto* ipc = window.controls().findChild<QSpinBox*>(QStringLiteral("ipc"));
+        ipc->setValue(1);
+        QCOMPARE(shownResolved(window, "outerLoops"), QStringLiteral("→ 1")); // IPC 1's row of the table
+
+        // A value typed for DC stays DC's: DM shows its own auto, and DC gets it back.
+        auto* lr = window.controls().findChild<distillery::ui::ParamEditor*>(QStringLiteral("param-lrImage"));
+        QVERIFY(lr);
+        auto* field = lr->findChild<QLineEdit*>();
+        field->setText(QStringLiteral("0.05"));
+        Q_EMIT field->textEdited(field->text());
+        QCOMPARE(window.config().params.real("lrImage"), 0.05);
+        QCOMPARE(shownResolved(window, "lrImage"), QString()); // set by the user: no echo
+        chooseMethod(window, QStringLiteral("dm"));
+        QVERIFY(!window.config().params.has("lrImage"));
+        QCOMPARE(shownResolved(window, "lrImage"), QStringLiteral("→ 1"));
+        chooseMethod(window, QStringLiteral("dc"));
+        QCOMPARE(window.config().params.real("lrImage"), 0.05);
+
+        // A value out of range is named and never becomes the request.
+        lr = window.controls().findChild<distillery::ui::ParamEditor*>(QStringLiteral("param-lrImage"));
+        field = lr->findChild<QLineEdit*>();
+        field->setText(QStringLiteral("-3"));
+        Q_EMIT field->textEdited(field->text());
+        QVERIFY(!lr->valid());
+        QVERIFY(window.controls().resolveError().contains(QLatin1String("outside")));
+    }
+
+    void aLoadedConfigurationIsUsedAsGiven()
+    {
+        MainWindow window;
+        window.controller().setStopAfterIteration(1);
+        RunConfig c = tinyRun("dsa", 2, 7);
+        c.params.set("lrImage", 0.02);
+        c.params.set("outerLoops", std::int64_t(2));
+        c.params.set("augment", std::string("crop_flip"));
+        c.eval.epochs = 3;
+        window.setConfig(c);
+        const RunConfig recorded = runAndReadConfig(window);
+        QCOMPARE(recorded.iterations, 7);
+        QCOMPARE(recorded.params.real("lrImage"), 0.02);
+        QCOMPARE(recorded.params.integer("outerLoops"), std::int64_t(2));
+        QCOMPARE(recorded.params.text("augment"), std::string("crop_flip"));
+        QCOMPARE(recorded.eval.epochs, 3);
+        QCOMPARE(distillery::core::toJson(window.config()), distillery::core::toJson(c)); // the request is unchanged
+    }
+
+    void quitAfterIterationsRunsExactlyThatMany()
+    {
+        auto* window = new MainWindow;
+        window->setConfig(tinyRun("dm", 2, 100000));
+        MainWindow::Automation scripted;
+        scripted.quitAfterIterations = 5;
+        scripted.quitWhenStopped = false; // the test reads the result instead of quitting
+        QSignalSpy finished(&window->controller(), &RunController::runFinished);
+        window->setAutomation(scripted);
+        window->startRun();
+        QVERIFY(finished.wait(60000));
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        QCOMPARE(result.iterations, 5);
+        QVERIFY(result.stopped);
+        QFile metrics(QString::fromStdString(result.runDir) + QStringLiteral("/metrics.jsonl"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        int steps = 0;
+        for (const QByteArray& line : metrics.readAll().split('\n'))
+            steps += line.contains("\"type\":\"step\"") ? 1 : 0;
+        QCOMPARE(steps, 5);
+        delete window;
     }
 
     void settingsLockWhileRunning()
@@ -105,7 +261,7 @@ private Q_SLOTS:
         MainWindow window;
         RunConfig c = tinyRun("herding", 7, 0);
         c.seed = 1234;
-        c.params.init = "real";
+        c.params.set("features", std::string("convnet"));
         c.eval.augment = "none";
         window.setConfig(c);
         const std::string path = m_dir.filePath(QStringLiteral("config.json")).toStdString();

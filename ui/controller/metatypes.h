@@ -4,6 +4,7 @@
 #pragma once
 
 #include <distillery/config.h>
+#include <distillery/datasets.h>
 #include <distillery/evalresult.h>
 #include <distillery/privacy.h>
 #include <distillery/session.h>
@@ -15,6 +16,7 @@
 #include <QMetaType>
 
 Q_DECLARE_METATYPE(distillery::core::RunConfig)
+Q_DECLARE_METATYPE(distillery::core::DatasetInfo)
 Q_DECLARE_METATYPE(distillery::core::StepStats)
 Q_DECLARE_METATYPE(QList<distillery::core::StepStats>)
 Q_DECLARE_METATYPE(distillery::core::Snapshot)

@@ -13,6 +13,7 @@ namespace distillery::ui {
 void registerMetaTypes()
 {
     qRegisterMetaType<core::RunConfig>();
+    qRegisterMetaType<core::DatasetInfo>();
     qRegisterMetaType<core::StepStats>();
     qRegisterMetaType<QList<core::StepStats>>();
     qRegisterMetaType<core::Snapshot>();
@@ -50,6 +51,15 @@ RunController::RunController(QObject* parent, int threads)
         if (m_wantBaseline)
             submitEvaluation(EvalWorker::Job::RandomReal, {}, resolved);
     });
+    connect(m_runWorker, &RunWorker::dataLoaded, this, [this](quint64 id, const core::DatasetInfo& info) {
+        if (id == m_currentRunId)
+            Q_EMIT dataLoaded(info);
+    });
+    connect(m_runWorker, &RunWorker::stageProgressed, this,
+        [this](quint64 id, const QString& stage, const QString& unit, qint64 done, qint64 total) {
+            if (id == m_currentRunId)
+                Q_EMIT stageProgressed(stage, unit, done, total);
+        });
     connect(m_runWorker, &RunWorker::historyLoaded, this, [this](quint64 id, const core::RunHistory& history) {
         if (id != m_currentRunId)
             return;
@@ -171,6 +181,7 @@ void RunController::start(const core::RunConfig& config, bool baseline, const QS
         m_evalControl->requestStop(); // evaluations of the previous run are no longer wanted
     m_evalControl = std::make_shared<core::RunControl>();
     m_control = std::make_shared<core::RunControl>();
+    m_control->setStopAfter(m_stopAfter);
     const quint64 runId = ++m_currentRunId;
     m_resolved.reset();
     m_lastIteration = 0;

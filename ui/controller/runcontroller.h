@@ -42,6 +42,8 @@ public:
     /// beside it unless `baseline` is false. With `resumeDir`, continues that run folder from its checkpoint
     /// (core::Session's resume constructor; `config` is normally the folder's own).
     void start(const distillery::core::RunConfig& config, bool baseline = true, const QString& resumeDir = {});
+    /// Runs started from now on stop after exactly `iterations` iterations (0 = no limit; scripted use).
+    void setStopAfterIteration(int iterations) { m_stopAfter = iterations; }
     void pause();
     void resume();
     /// While paused: exactly one more iteration.
@@ -75,6 +77,10 @@ public:
 Q_SIGNALS:
     void stateChanged(distillery::ui::RunController::State state);
     void prepared(const distillery::core::RunConfig& resolved, const QString& runDir);
+    /// What the run's data set holds, once loaded.
+    void dataLoaded(const distillery::core::DatasetInfo& info);
+    /// A long preparation stage before the first iteration (e.g. herding's feature network).
+    void stageProgressed(const QString& stage, const QString& unit, qint64 done, qint64 total);
     /// A continued run's earlier steps and evaluations, from its folder.
     void historyLoaded(const distillery::core::RunHistory& history);
     void stepsCompleted(const QList<distillery::core::StepStats>& steps);
@@ -99,6 +105,7 @@ private:
     RunWorker* m_runWorker; // lives in m_runThread; deleted there
     EvalWorker* m_evalWorker; // lives in m_evalThread
     std::shared_ptr<core::RunControl> m_control;
+    int m_stopAfter = 0;
     std::shared_ptr<core::RunControl> m_evalControl;
     quint64 m_currentRunId = 0;
     State m_state = State::Idle;

@@ -78,13 +78,30 @@ void RunWorker::run(
     callbacks.onSyntheticSet = [&](const core::SyntheticSet& set) { Q_EMIT syntheticSetReady(runId, set); };
     callbacks.onEvaluated = [&](const core::EvalResult& result) { Q_EMIT evaluated(runId, result); };
     callbacks.onMessage = [&](const std::string& line) { Q_EMIT messageLogged(runId, QString::fromStdString(line)); };
+    QElapsedTimer sinceStage;
+    callbacks.onStageProgress = [&](const core::StageProgress& p) {
+        // Throttled like the steps; the last unit always goes out.
+        if (sinceStage.isValid() && sinceStage.elapsed() < kStepBatchMs && p.done < p.total)
+            return;
+        sinceStage.restart();
+        Q_EMIT stageProgressed(runId, QString::fromStdString(p.stage), QString::fromStdString(p.unit), p.done, p.total);
+    };
 
     // No exception may cross a queued call: everything ends in runFinished or runFailed.
     try {
         const auto owned = resumeDir.empty() ? std::make_unique<core::Session>(config)
                                              : std::make_unique<core::Session>(config, resumeDir);
         core::Session& session = *owned;
-        session.prepare(callbacks);
+        try {
+            session.prepare(callbacks, control.get());
+        } catch (const core::Cancelled&) {
+            core::RunResult stopped; // stopped while preparing: no set exists yet
+            stopped.stopped = true;
+            stopped.runDir = session.runDir();
+            Q_EMIT runFinished(runId, stopped);
+            return;
+        }
+        Q_EMIT dataLoaded(runId, session.dataInfo());
         Q_EMIT prepared(runId, session.config(), QString::fromStdString(session.runDir()));
         if (!resumeDir.empty()) // read before the run appends to metrics.jsonl again
             Q_EMIT historyLoaded(runId, core::loadRunHistory(resumeDir));

@@ -46,6 +46,8 @@ public:
 
 Q_SIGNALS:
     void prepared(quint64 runId, const distillery::core::RunConfig& resolved, const QString& runDir);
+    void dataLoaded(quint64 runId, const distillery::core::DatasetInfo& info);
+    void stageProgressed(quint64 runId, const QString& stage, const QString& unit, qint64 done, qint64 total);
     /// A continued run: what its folder recorded before this session (before any new step arrives).
     void historyLoaded(quint64 runId, const distillery::core::RunHistory& history);
     void stepsCompleted(quint64 runId, const QList<distillery::core::StepStats>& steps);

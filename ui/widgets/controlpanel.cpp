@@ -3,12 +3,15 @@
 #include "widgets/controlpanel.h"
 
 #include "widgets/methodhelp.h"
+#include "widgets/parameditor.h"
 
+#include <distillery/augment.h>
 #include <distillery/device.h>
+#include <distillery/error.h>
 #include <distillery/methods.h>
+#include <distillery/session.h>
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -37,8 +40,19 @@ namespace {
 
     QString dataOf(const QComboBox* box) { return box->currentData().toString(); }
 
-    /// "Default" at the minimum of a spin box means "the method's value" (0 in the config).
-    void defaultAtZero(QSpinBox* box) { box->setSpecialValueText(QObject::tr("Default")); }
+    /// "Auto" at the minimum of a spin box means "the method's value" (0 in the config).
+    void autoAtZero(QSpinBox* box) { box->setSpecialValueText(QObject::tr("Auto")); }
+
+    QString strategyText(const std::string& strategy)
+    {
+        if (strategy == "none")
+            return QObject::tr("none");
+        if (strategy == distillery::core::kDsaStrategyDefault)
+            return QObject::tr("DSA with flips");
+        if (strategy == distillery::core::kDsaStrategyNoFlip)
+            return QObject::tr("DSA without flips");
+        return fromStd(strategy);
+    }
 
 } // namespace
 
@@ -87,9 +101,22 @@ ControlPanel::ControlPanel(QWidget* parent)
     dataRow->addWidget(m_openData);
     dataForm->addRow(tr("Data set"), dataRow);
     m_imageSize = new QSpinBox(dataBox);
-    m_imageSize->setRange(8, 512);
-    m_imageSize->setToolTip(tr("Image folders only: every image is resized to this many pixels square"));
+    m_imageSize->setObjectName(QStringLiteral("imageSize"));
+    m_imageSize->setRange(0, 512);
+    m_imageSize->setSpecialValueText(tr("Native"));
+    m_imageSize->setToolTip(tr("Image folders only: Native keeps the images' own size (when they differ, the most "
+                               "common one, and the log says so); a number resizes every image to that many pixels "
+                               "square (8…512)"));
     dataForm->addRow(tr("Image size"), m_imageSize);
+    m_flips = new QComboBox(dataBox);
+    m_flips->setObjectName(QStringLiteral("flips"));
+    m_flips->addItem(tr("Auto"), QStringLiteral("auto"));
+    m_flips->addItem(tr("On"), QStringLiteral("on"));
+    m_flips->addItem(tr("Off"), QStringLiteral("off"));
+    m_flips->setToolTip(tr("Horizontal flips in the augmentation (DSA). Auto: off when the classes are numerals or "
+                           "single characters (digits, letters, unnamed classes: a mirrored symbol is another "
+                           "symbol), on for named classes such as clothing"));
+    dataForm->addRow(tr("Mirror images"), m_flips);
     m_color = new QComboBox(dataBox);
     m_color->addItem(tr("Automatic"), QStringLiteral("auto"));
     m_color->addItem(tr("Grey"), QStringLiteral("grey"));
@@ -102,45 +129,28 @@ ControlPanel::ControlPanel(QWidget* parent)
     auto* methodBox = new QGroupBox(tr("Method"), this);
     auto* methodForm = new QFormLayout(methodBox);
     m_method = new QComboBox(methodBox);
+    m_method->setObjectName(QStringLiteral("method"));
     for (const auto& info : core::availableMethods())
         m_method->addItem(fromStd(info.title), fromStd(info.name));
     m_method->setToolTip(tr("How the synthetic images are made; the panel below explains the selected method"));
     methodForm->addRow(tr("Method"), m_method);
     m_ipc = new QSpinBox(methodBox);
+    m_ipc->setObjectName(QStringLiteral("ipc"));
     m_ipc->setRange(1, 1000);
     m_ipc->setToolTip(tr("Images per class in the synthetic set (1, 10 and 50 are the usual benchmarks)"));
     methodForm->addRow(tr("Images per class"), m_ipc);
     m_iterations = new QSpinBox(methodBox);
+    m_iterations->setObjectName(QStringLiteral("iterations"));
     m_iterations->setRange(0, 10'000'000);
-    defaultAtZero(m_iterations);
-    m_iterations->setToolTip(tr("Outer iterations of the method (Default: the preset's value for the method)"));
+    autoAtZero(m_iterations);
+    m_iterations->setToolTip(tr("Outer iterations of the method (Auto: the method's value for the preset)"));
     methodForm->addRow(tr("Iterations"), m_iterations);
-    m_lrImage = new QDoubleSpinBox(methodBox);
-    m_lrImage->setRange(0, 1e6);
-    m_lrImage->setDecimals(4);
-    m_lrImage->setSpecialValueText(tr("Default"));
-    m_lrImage->setToolTip(tr("Learning rate of the synthetic pixels (DM 1, DC/DSA 0.1 by default)"));
-    methodForm->addRow(tr("Image learning rate"), m_lrImage);
-    m_realBatch = new QSpinBox(methodBox);
-    m_realBatch->setRange(0, 100'000);
-    defaultAtZero(m_realBatch);
-    m_realBatch->setToolTip(tr("Real images per class in each matching step (paper 256; classroom fewer)"));
-    methodForm->addRow(tr("Real images per step"), m_realBatch);
-    m_init = new QComboBox(methodBox);
-    m_init->addItem(tr("Default"), QString());
-    m_init->addItem(tr("Real images"), QStringLiteral("real"));
-    m_init->addItem(tr("Noise"), QStringLiteral("noise"));
-    m_init->setToolTip(tr("Start the synthetic images from random real images of each class, or from noise. "
-                          "Starting from real images makes them resemble (and possibly reveal) those images."));
-    methodForm->addRow(tr("Start from"), m_init);
-    m_augment = new QComboBox(methodBox);
-    m_augment->addItem(tr("Default"), QString());
-    m_augment->addItem(tr("None"), QStringLiteral("none"));
-    m_augment->addItem(tr("DSA (with flips)"), QStringLiteral("color_crop_cutout_flip_scale_rotate"));
-    m_augment->addItem(tr("DSA (no flips, for digits)"), QStringLiteral("color_crop_cutout_scale_rotate"));
-    m_augment->setToolTip(tr("Differentiable augmentation while distilling (DM and DSA use it by default)"));
-    methodForm->addRow(tr("Augmentation"), m_augment);
     layout->addWidget(methodBox);
+
+    // The selected method's own parameters, generated from its declarations.
+    m_paramBox = new QGroupBox(tr("Method settings"), this);
+    m_paramForm = new QFormLayout(m_paramBox);
+    layout->addWidget(m_paramBox);
 
     // Model and device.
     auto* modelBox = new QGroupBox(tr("Network and device"), this);
@@ -187,11 +197,11 @@ ControlPanel::ControlPanel(QWidget* parent)
     evalForm->addRow(tr("Models"), m_evalModels);
     m_evalEpochs = new QSpinBox(evalBox);
     m_evalEpochs->setRange(0, 100'000);
-    defaultAtZero(m_evalEpochs);
-    m_evalEpochs->setToolTip(tr("Training epochs per model (Default: the method's protocol, 1000 with DSA, 300 without)"));
+    autoAtZero(m_evalEpochs);
+    m_evalEpochs->setToolTip(tr("Training epochs per model (Auto: the method's protocol, 1000 with DSA, 300 without)"));
     evalForm->addRow(tr("Epochs"), m_evalEpochs);
     m_evalAugment = new QComboBox(evalBox);
-    m_evalAugment->addItem(tr("Default"), QString());
+    m_evalAugment->addItem(tr("Auto"), QString());
     m_evalAugment->addItem(tr("DSA"), QStringLiteral("dsa"));
     m_evalAugment->addItem(tr("None"), QStringLiteral("none"));
     m_evalAugment->setToolTip(tr("Augmentation while training the evaluation models; compare methods only under one "
@@ -209,15 +219,29 @@ ControlPanel::ControlPanel(QWidget* parent)
     m_help->setOpenExternalLinks(false);
     m_help->setToolTip(tr("What the selected method matches"));
     m_help->setMinimumHeight(160);
+    m_resolveStatus = new QLabel(this);
+    m_resolveStatus->setWordWrap(true);
+    m_resolveStatus->setStyleSheet(QStringLiteral("color: #b00020;"));
+    layout->addWidget(m_resolveStatus);
     layout->addWidget(m_help, 1);
     connect(m_method, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        if (m_updating)
+            return;
+        storeParameterRequest();
+        showMethodParameters();
         updateMethodHelp();
+        changed();
         Q_EMIT methodChanged(dataOf(m_method));
     });
+    // Everything that can change what "auto" means re-resolves at once.
+    for (QComboBox* box : {m_dataset, m_color, m_flips, m_arch, m_norm, m_device, m_evalAugment})
+        connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, &ControlPanel::changed);
+    for (QSpinBox* box : {m_imageSize, m_ipc, m_iterations, m_width, m_depth, m_seed, m_evalModels, m_evalEpochs})
+        connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &ControlPanel::changed);
 
-    m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_color, m_method, m_ipc, m_iterations, m_lrImage,
-        m_realBatch, m_init, m_augment, m_arch, m_width, m_depth, m_norm, m_device, m_seed, m_evalModels, m_evalEpochs,
-        m_evalAugment, classroom, paper};
+    m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_flips, m_color, m_method, m_ipc, m_iterations,
+        m_paramBox, m_arch, m_width, m_depth, m_norm, m_device, m_seed, m_evalModels, m_evalEpochs, m_evalAugment,
+        classroom, paper};
 
     core::RunConfig defaults;
     core::applyPreset(defaults, "classroom");
@@ -225,13 +249,118 @@ ControlPanel::ControlPanel(QWidget* parent)
     setConfig(defaults);
 }
 
+void ControlPanel::changed()
+{
+    if (m_updating)
+        return;
+    refreshResolved();
+    Q_EMIT requestChanged();
+}
+
+void ControlPanel::storeParameterRequest()
+{
+    if (m_shownMethod.empty())
+        return;
+    core::ParamValues request;
+    for (const ParamEditor* editor : m_editors)
+        if (const auto value = editor->value())
+            request.set(editor->spec().key, *value);
+    m_paramRequests[m_shownMethod] = request;
+}
+
+void ControlPanel::showMethodParameters()
+{
+    const std::string method = dataOf(m_method).toStdString();
+    while (m_paramForm->rowCount() > 0)
+        m_paramForm->removeRow(0);
+    m_editors.clear();
+    m_shownMethod = method;
+    std::vector<core::ParamSpec> specs;
+    try {
+        specs = core::methodParameters(method);
+    } catch (const core::Error&) {
+        // an unknown method (a config from a newer build): no rows; resolving says what is wrong
+    }
+    const core::ParamValues& request = m_paramRequests[method];
+    for (const auto& spec : specs) {
+        auto* editor = new ParamEditor(spec, m_paramBox);
+        editor->setObjectName(QStringLiteral("param-") + fromStd(spec.key));
+        if (request.has(spec.key))
+            editor->setValue(request.all().at(spec.key));
+        connect(editor, &ParamEditor::edited, this, [this] {
+            storeParameterRequest();
+            changed();
+        });
+        m_paramForm->addRow(fromStd(spec.label), editor);
+        m_editors.push_back(editor);
+    }
+    m_paramBox->setVisible(!m_editors.empty());
+}
+
+void ControlPanel::setDataInfo(const core::DatasetInfo& info)
+{
+    m_dataInfo = info;
+    refreshResolved();
+}
+
+void ControlPanel::refreshResolved()
+{
+    const core::RunConfig request = config();
+    // The data set's augmentation strategy, when known (flips follow the panel's choice on its class names).
+    core::DatasetInfo data;
+    const bool known = m_dataInfo && m_dataInfo->source == request.data.source;
+    if (known)
+        data = *m_dataInfo;
+    const bool strategyKnown = known || request.data.flips != "auto";
+    data.dsaStrategy = (known ? core::dsaFlips(request.data.flips, data.classNames) : request.data.flips != "off")
+        ? core::kDsaStrategyDefault
+        : core::kDsaStrategyNoFlip;
+    m_resolveError.clear();
+    for (const ParamEditor* editor : m_editors)
+        if (!editor->valid())
+            m_resolveError = editor->error();
+    try {
+        m_resolved = core::resolveConfig(request, data);
+    } catch (const core::Error& e) {
+        m_resolved.reset();
+        if (m_resolveError.isEmpty())
+            m_resolveError = fromStd(e.what());
+    }
+    m_resolveStatus->setText(m_resolveError);
+    m_resolveStatus->setVisible(!m_resolveError.isEmpty());
+    for (ParamEditor* editor : m_editors) {
+        QString text;
+        if (m_resolved) {
+            const core::ParamSpec& spec = editor->spec();
+            const core::ParamValue& value = m_resolved->params.all().at(spec.key);
+            if (!spec.defaultNote.empty() && !strategyKnown)
+                text = tr("the data set's");
+            else if (spec.kind == core::ParamKind::Augmentation)
+                text = strategyText(std::get<std::string>(value));
+            else
+                text = fromStd(core::paramValueText(value));
+        }
+        editor->setResolved(text);
+    }
+    auto autoText = [&](const QString& resolved) { return resolved.isEmpty() ? tr("Auto") : tr("Auto (%1)").arg(resolved); };
+    m_iterations->setSpecialValueText(autoText(m_resolved ? QString::number(m_resolved->iterations) : QString()));
+    m_evalEpochs->setSpecialValueText(autoText(m_resolved ? QString::number(m_resolved->eval.epochs) : QString()));
+    m_evalAugment->setItemText(0,
+        autoText(m_resolved ? (m_resolved->eval.augment == "dsa" ? tr("DSA") : tr("none")) : QString()));
+    QString flips;
+    if (known)
+        flips = core::dsaFlips("auto", data.classNames) ? tr("on") : tr("off");
+    m_flips->setItemText(0, autoText(flips));
+}
+
 void ControlPanel::applyPreset(const QString& preset)
 {
-    // A preset sets network, protocol and method defaults; what the user chose to study stays.
+    // A preset sets network and protocol and puts every method setting back on auto (the preset's values);
+    // what the user chose to study stays: data, method, IPC, seed, device.
     core::RunConfig c = config();
     const core::RunConfig keep = c;
     core::applyPreset(c, preset.toStdString());
-    c.params = core::MethodParams{};
+    c.params = core::ParamValues{};
     c.iterations = 0;
     c.data = keep.data;
     c.method = keep.method;
@@ -239,6 +368,7 @@ void ControlPanel::applyPreset(const QString& preset)
     c.seed = keep.seed;
     c.device = keep.device;
     setConfig(c);
+    Q_EMIT requestChanged();
 }
 
 void ControlPanel::updateMethodHelp()
@@ -252,13 +382,14 @@ core::RunConfig ControlPanel::config() const
     c.data.source = dataOf(m_dataset).toStdString();
     c.data.imageSize = m_imageSize->value();
     c.data.color = dataOf(m_color).toStdString();
+    c.data.flips = dataOf(m_flips).toStdString();
     c.method = dataOf(m_method).toStdString();
     c.ipc = m_ipc->value();
     c.iterations = m_iterations->value();
-    c.params.lrImage = m_lrImage->value();
-    c.params.realBatch = m_realBatch->value();
-    c.params.init = dataOf(m_init).toStdString();
-    c.params.augment = dataOf(m_augment).toStdString();
+    c.params = core::ParamValues{};
+    for (const ParamEditor* editor : m_editors)
+        if (const auto value = editor->value())
+            c.params.set(editor->spec().key, *value);
     c.model.arch = dataOf(m_arch).toStdString();
     c.model.width = m_width->value();
     c.model.depth = m_depth->value();
@@ -273,17 +404,19 @@ core::RunConfig ControlPanel::config() const
 
 void ControlPanel::setConfig(const core::RunConfig& c)
 {
+    m_updating = true;
     m_base = c;
     selectData(m_dataset, fromStd(c.data.source));
     m_imageSize->setValue(c.data.imageSize);
+    selectData(m_flips, fromStd(c.data.flips));
     selectData(m_color, fromStd(c.data.color));
     selectData(m_method, fromStd(c.method));
     m_ipc->setValue(c.ipc);
     m_iterations->setValue(c.iterations);
-    m_lrImage->setValue(c.params.lrImage);
-    m_realBatch->setValue(c.params.realBatch);
-    selectData(m_init, fromStd(c.params.init));
-    selectData(m_augment, fromStd(c.params.augment));
+    m_paramRequests.clear();
+    m_paramRequests[c.method] = c.params;
+    m_shownMethod.clear();
+    showMethodParameters();
     selectData(m_arch, fromStd(c.model.arch));
     m_width->setValue(c.model.width);
     m_depth->setValue(c.model.depth);
@@ -295,6 +428,8 @@ void ControlPanel::setConfig(const core::RunConfig& c)
     selectData(m_evalAugment, fromStd(c.eval.augment));
     m_presetLabel->setText(tr("current: %1").arg(fromStd(c.preset)));
     updateMethodHelp();
+    m_updating = false;
+    refreshResolved();
 }
 
 int ControlPanel::evaluationInterval() const
@@ -310,6 +445,7 @@ void ControlPanel::setEvaluationInterval(int iterations)
 void ControlPanel::selectDataSource(const QString& source)
 {
     selectData(m_dataset, source);
+    changed();
 }
 
 void ControlPanel::setRunning(bool running)

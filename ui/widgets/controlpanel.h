@@ -3,11 +3,17 @@
 #pragma once
 
 #include <distillery/config.h>
+#include <distillery/datasets.h>
 
 #include <QWidget>
 
+#include <map>
+#include <optional>
+#include <vector>
+
 class QComboBox;
-class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -15,8 +21,14 @@ class QTextBrowser;
 
 namespace distillery::ui {
 
+class ParamEditor;
+
 /// Every setting of a run, with a tooltip each, the Classroom/Paper presets, and the explanation of the selected
-/// method. Reads and writes a core::RunConfig; the settings a run reads at its start are locked while it runs.
+/// method. The method's own parameters are rows generated from its declarations (ParamEditor).
+/// The panel holds the request — exactly what the user set, "auto" where they left it — and shows beside every
+/// auto field what it resolves to (core::resolveConfig), read-only; a resolved config never becomes the request.
+/// Each method keeps its own parameter request, so switching method never carries one method's settings into
+/// another. The settings a run reads at its start are locked while it runs.
 class ControlPanel final : public QWidget
 {
     Q_OBJECT
@@ -25,9 +37,22 @@ class ControlPanel final : public QWidget
 public:
     explicit ControlPanel(QWidget* parent = nullptr);
 
-    /// The config the widgets describe (0 / empty where "Default" is shown: the method fills it in).
+    /// The request the widgets describe: 0 / empty / "auto" and absent parameters where "Auto" is shown.
     distillery::core::RunConfig config() const;
+    /// Makes `config` the request, as given (a loaded configuration or run, a script): every method parameter it
+    /// holds counts as set by the user; other methods' parameters go back to auto.
     void setConfig(const distillery::core::RunConfig& config);
+
+    /// What the request resolves to, as shown beside the auto fields (empty while it does not resolve: the
+    /// reason is in resolveError()).
+    const std::optional<distillery::core::RunConfig>& resolved() const { return m_resolved; }
+    QString resolveError() const { return m_resolveError; }
+    /// The generated parameter rows of the selected method.
+    const std::vector<ParamEditor*>& parameterEditors() const { return m_editors; }
+
+    /// What is known of the data set `source` (from opening it, or from a run): its augmentation strategy then
+    /// shows beside an auto augmentation field.
+    void setDataInfo(const distillery::core::DatasetInfo& info);
 
     /// Quick evaluations every N iterations while running (0 = off); not part of the run's config.
     int evaluationInterval() const;
@@ -40,6 +65,8 @@ public:
 
 Q_SIGNALS:
     void methodChanged(const QString& method);
+    /// Any setting changed (the request, not the resolved view).
+    void requestChanged();
     void evaluationIntervalChanged(int iterations);
     /// The user picked "Open …" for a data source kind: "idx", "cifar10", "cifar100", "folder", "medmnist".
     void openDataSourceRequested(const QString& kind);
@@ -47,8 +74,25 @@ Q_SIGNALS:
 private:
     void applyPreset(const QString& preset);
     void updateMethodHelp();
+    /// Rebuilds the parameter rows for the selected method, keeping each method's request.
+    void showMethodParameters();
+    void storeParameterRequest();
+    /// Resolves the request and shows the result beside every auto field.
+    void refreshResolved();
+    void changed();
 
     distillery::core::RunConfig m_base; // fields without a widget (performance, outDir, …) travel through here
+    std::map<std::string, distillery::core::ParamValues> m_paramRequests; // by method
+    std::string m_shownMethod;
+    std::vector<ParamEditor*> m_editors;
+    std::optional<distillery::core::DatasetInfo> m_dataInfo;
+    std::optional<distillery::core::RunConfig> m_resolved;
+    QString m_resolveError;
+    bool m_updating = false; // setConfig in progress: no change signals
+    QGroupBox* m_paramBox = nullptr;
+    QFormLayout* m_paramForm = nullptr;
+    QLabel* m_resolveStatus = nullptr;
+    QComboBox* m_flips = nullptr;
     QComboBox* m_dataset = nullptr;
     QPushButton* m_openData = nullptr;
     QSpinBox* m_imageSize = nullptr;
@@ -56,10 +100,6 @@ private:
     QComboBox* m_method = nullptr;
     QSpinBox* m_ipc = nullptr;
     QSpinBox* m_iterations = nullptr;
-    QDoubleSpinBox* m_lrImage = nullptr;
-    QSpinBox* m_realBatch = nullptr;
-    QComboBox* m_init = nullptr;
-    QComboBox* m_augment = nullptr;
     QComboBox* m_arch = nullptr;
     QSpinBox* m_width = nullptr;
     QSpinBox* m_depth = nullptr;

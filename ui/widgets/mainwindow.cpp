@@ -276,21 +276,33 @@ void MainWindow::connectController()
         m_device = fromStd(core::resolveDevice(resolved.device));
         m_deviceLabel->setText(tr("Device: %1").arg(m_device));
         m_progress->setRange(0, resolved.iterations);
-        m_controls->setConfig(resolved);
+        // The resolved config is shown beside the request's auto fields, never written back into it: the next
+        // run starts from what the user set (docs/architecture.md, "Request and resolved").
         applyBaselineCache();
         if (!runDir.isEmpty())
             addRecentRun(runDir);
     });
+    connect(c, &RunController::dataLoaded, m_controls, &ControlPanel::setDataInfo);
+    connect(c, &RunController::stageProgressed, this,
+        [this](const QString& stage, const QString& unit, qint64 done, qint64 total) {
+            if (stage != m_stage || done <= 1) {
+                m_stage = stage;
+                m_stageTimer.start();
+            }
+            QString eta;
+            const double elapsed = static_cast<double>(m_stageTimer.elapsed()) / 1000.0;
+            if (done > 0 && done < total && elapsed > 1.0) {
+                const auto left = static_cast<qint64>(elapsed * static_cast<double>(total - done) / static_cast<double>(done));
+                eta = tr(", ETA %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'));
+            }
+            m_progress->setRange(0, static_cast<int>(std::min<qint64>(total, std::numeric_limits<int>::max())));
+            m_progress->setValue(static_cast<int>(std::min<qint64>(done, std::numeric_limits<int>::max())));
+            statusBar()->showMessage(tr("%1: %2 of %3 %4%5").arg(stage).arg(done).arg(total).arg(unit, eta));
+        });
     connect(c, &RunController::historyLoaded, this, [this](const core::RunHistory& history) { showHistory(history); });
     connect(c, &RunController::stepsCompleted, this, [this](const QList<core::StepStats>& steps) {
         m_curves->appendSteps(steps);
         updateStatus(steps.back());
-        // Stop early only when asked for fewer iterations than the run has: a run that reaches its end gets its
-        // final evaluation.
-        const auto& last = steps.back();
-        if (m_automation.quitAfterIterations > 0 && last.iteration >= m_automation.quitAfterIterations
-            && last.iteration < last.totalIterations)
-            m_controller->stop();
     });
     connect(c, &RunController::snapshotReady, this, [this](const core::Snapshot& snapshot, const QImage& grid) {
         m_curves->setClassNames(snapshot.classNames);
@@ -425,6 +437,9 @@ core::RunConfig MainWindow::config() const
 void MainWindow::setAutomation(const Automation& automation)
 {
     m_automation = automation;
+    // The run itself stops after exactly that many iterations (a stop requested from here would arrive late);
+    // a run that reaches its own end first gets its final evaluation.
+    m_controller->setStopAfterIteration(automation.quitAfterIterations);
     if (!automation.resume.isEmpty())
         QTimer::singleShot(0, this, [this] { continueRun(m_automation.resume); });
     else if (automation.autostart)
@@ -676,6 +691,7 @@ void MainWindow::openDataSource(const QString& kind)
     try {
         const core::DatasetInfo info = core::inspectDataset(data);
         QApplication::restoreOverrideCursor();
+        m_controls->setDataInfo(info);
         m_controls->selectDataSource(source);
         statusBar()->showMessage(tr("%1: %2 training and %3 test images, %4 classes, %5×%6×%7")
                                      .arg(fromStd(info.name))
@@ -795,9 +811,14 @@ void MainWindow::loadConfig()
     if (path.isEmpty())
         return;
     try {
-        m_controls->setConfig(core::loadRunConfig(path.toStdString()));
+        const core::RunConfig config = core::loadRunConfig(path.toStdString());
+        core::validate(config); // a bad parameter is named now, not silently dropped by the panel
+        m_controls->setConfig(config);
     } catch (const core::Error& e) {
-        QMessageBox::critical(this, tr("Cannot load this configuration"), fromStd(e.what()));
+        QString message = fromStd(e.what());
+        if (!message.startsWith(path))
+            message = path + QStringLiteral(": ") + message;
+        QMessageBox::critical(this, tr("Cannot load this configuration"), message);
     }
 }
 

@@ -77,6 +77,9 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    QString m_stage; // the preparation stage shown in the status bar
+    QElapsedTimer m_stageTimer;
+
     void buildActions();
     void buildMenus();
     void connectController();

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <distillery/parameters.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -13,8 +15,12 @@ namespace distillery::core {
 struct DataConfig
 {
     std::string source = "fashion-mnist";
-    /// Image folders only: every image is resized to imageSize × imageSize.
-    int imageSize = 32;
+    /// Image folders only: 0 keeps the images' own size when they all share it (when they do not, the most common
+    /// size is used and the log says so); N resizes every image to N × N.
+    int imageSize = 0;
+    /// Horizontal flips in DSA augmentation: "auto" decides by the data's kind (no flips when the classes are
+    /// numerals or unnamed: a mirrored digit or letter is another symbol), "on" or "off" decides for the user.
+    std::string flips = "auto";
     /// Image folders only: "grey", "colour", or "auto" (grey when every sampled image is grey).
     std::string color = "auto";
     /// Image folders without train/ and test/: share of each class held out as the test split.
@@ -47,21 +53,6 @@ struct EvalConfig
     int batchSize = 256;
 };
 
-/// Method hyperparameters. Zero, negative or empty means "the method's default for this preset and IPC";
-/// Session resolves them before the run starts and records the resolved values in config.json.
-struct MethodParams
-{
-    std::string init = ""; ///< real | noise
-    double lrImage = 0; ///< learning rate of the synthetic images
-    double lrNet = 0; ///< learning rate of the inner network (DC/DSA) or of the feature network
-    int realBatch = 0; ///< real images per class per matching step
-    int outerLoops = 0; ///< DC/DSA outer loops per iteration
-    int innerLoops = 0; ///< DC/DSA inner epochs per outer loop
-    std::string augment = ""; ///< DSA strategy while distilling, or "none"
-    std::string features = ""; ///< herding / k-center feature space: pixels | convnet
-    int featureEpochs = 0; ///< epochs to train the feature ConvNet on the real training set
-};
-
 /// Speed settings that apply on CUDA only. Each is kept only where BENCHMARKS.md shows the accuracy holds.
 struct PerformanceConfig
 {
@@ -78,11 +69,14 @@ struct PerformanceConfig
 
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)
 /// reproduces the same synthetic set on the CPU.
+/// A config is either a request (what the user set: fields on 0/empty/"auto" and parameters left out are decided
+/// later) or resolved (resolveConfig: everything decided, what a run uses and config.json records). A resolved
+/// config is never turned back into the next request (docs/architecture.md, "Request and resolved").
 struct RunConfig
 {
     std::string method = "random";
     int ipc = 10; ///< images per class
-    int iterations = 0; ///< 0: the method's default for the preset
+    int iterations = 0; ///< 0 (auto): the method's default for the preset
     std::string preset = "classroom"; ///< classroom | paper
     std::string device = "auto"; ///< auto | cpu | cuda | cuda:N
     std::uint64_t seed = 0;
@@ -90,7 +84,8 @@ struct RunConfig
 
     DataConfig data;
     ModelConfig model;
-    MethodParams params;
+    /// The method's own parameters (declared by the method, parameters.h); in a request only those set.
+    ParamValues params;
     EvalConfig eval;
     PerformanceConfig performance;
 
@@ -118,12 +113,16 @@ std::string toJson(const RunConfig& config);
 
 /// Parses JSON written by toJson (or by hand: missing fields keep their defaults). Throws Error naming
 /// the field on a wrong type and on unknown keys, so a typo never silently falls back to a default.
+/// Files written before configVersion 2 (a flat "params" object shared by every method, 0 or "" meaning
+/// "the default") still load: their zero and empty parameters become "auto", and parameters the method does not
+/// declare are dropped (no method ever read another's).
 RunConfig runConfigFromJson(const std::string& json);
 
 RunConfig loadRunConfig(const std::string& path);
 void saveRunConfig(const RunConfig& config, const std::string& path);
 
-/// Checks ranges and names without touching the data; throws Error naming the setting.
+/// Checks ranges and names without touching the data, the method's parameters against its declarations; throws
+/// Error naming the setting.
 void validate(const RunConfig& config);
 
 } // namespace distillery::core

@@ -23,12 +23,23 @@ struct DatasetInfo
     std::vector<std::int64_t> testPerClass;
     std::vector<float> mean; ///< normalisation constants used (reference values or computed on train)
     std::vector<float> std;
-    std::string dsaStrategy; ///< the reference DSA strategy for this kind of data
+    std::string dsaStrategy; ///< the DSA strategy for this data, flips decided (dsaFlips)
     std::string fingerprint; ///< CRC-32 of the training pixels and labels, to tell data sets apart
+    /// What reading decided that changes what a run sees: the flips and why, a merged validation split, resized
+    /// images. Printed when a run loads the data.
+    std::vector<std::string> notes;
 
     std::int64_t trainCount() const;
     std::int64_t testCount() const;
+    /// One line: name, images per split, classes, size, channels.
+    std::string summary() const;
 };
+
+/// Whether DSA mirrors images of this data. `flips` (DataConfig::flips) "on" or "off" decides; "auto" decides by
+/// what the classes are: no flips when every class name is a numeral or a single character (digits, letters,
+/// unnamed classes: a mirrored symbol is another symbol), flips for named classes (clothing, objects, the
+/// named MedMNIST subsets). `why`, when given, receives the reason in words.
+bool dsaFlips(const std::string& flips, const std::vector<std::string>& classNames, std::string* why = nullptr);
 
 /// Reads and validates a data source; throws Error naming the file and the problem.
 DatasetInfo inspectDataset(const DataConfig& config);

@@ -18,11 +18,14 @@ struct EvalResult
     int epochs = 0;
     std::string augment; ///< dsa | none
     std::string model; ///< e.g. "ConvNet-128x3 instance/relu/avg"
+    std::string labels = "hard"; ///< hard | soft: soft labels are trained with soft-target cross-entropy
+    double learnedLr = 0; ///< the set's learned learning rate, used instead of the protocol's; 0 = none
     int trainImages = 0; ///< images the models were trained on
     int testImages = 0;
     double seconds = 0;
 
-    /// "84.6 ± 0.3 % (n = 5, ConvNet-128x3 instance/relu/avg, 1000 epochs, DSA)"
+    /// "84.6 ± 0.3 % (n = 5, ConvNet-128x3 instance/relu/avg, 1000 epochs, DSA)", with ", soft labels" and
+    /// ", learned lr 0.012" where the set brought them.
     std::string summary() const;
 };
 

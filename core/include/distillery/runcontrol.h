@@ -78,6 +78,11 @@ public:
     /// Lock-free, for long inner loops (evaluation epochs, feature extraction).
     bool stopRequested() const { return m_stop.load(std::memory_order_relaxed); }
 
+    /// Ends the run once `iterations` iterations are done, exactly (scripted runs); 0 = no such limit. A run whose
+    /// own count is not larger ends as usual, final evaluation included.
+    void setStopAfter(int iterations) { m_stopAfter.store(iterations, std::memory_order_relaxed); }
+    int stopAfter() const { return m_stopAfter.load(std::memory_order_relaxed); }
+
 private:
     void raise(std::atomic<bool>& flag)
     {
@@ -91,6 +96,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_evaluate{false};
     std::atomic<bool> m_copy{false};
+    std::atomic<int> m_stopAfter{0};
     bool m_paused = false;
     int m_stepsAllowed = 0;
 };

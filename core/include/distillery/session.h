@@ -3,9 +3,11 @@
 #pragma once
 
 #include <distillery/config.h>
+#include <distillery/datasets.h>
 #include <distillery/evalresult.h>
 #include <distillery/evaluation.h>
 #include <distillery/snapshot.h>
+#include <distillery/stageprogress.h>
 #include <distillery/stepstats.h>
 #include <distillery/syntheticset.h>
 
@@ -27,6 +29,7 @@ struct SessionCallbacks
     std::function<void(const std::string&)> onMessage; ///< plain progress lines ("loading Fashion-MNIST …")
     std::function<void(const SyntheticSet&)> onSyntheticSet; ///< answers RunControl::requestSyntheticCopy()
     EvalProgressFn onEvalProgress;
+    StageProgressFn onStageProgress; ///< long preparation before the first iteration (feature network, …)
 };
 
 struct RunResult
@@ -57,8 +60,9 @@ public:
     Session& operator=(const Session&) = delete;
 
     /// Loads the data, creates the method, resolves defaults and initialises the synthetic set. Called by run()
-    /// when not called before; calling it first lets a viewer show the starting images.
-    void prepare(const SessionCallbacks& callbacks = {});
+    /// when not called before; calling it first lets a viewer show the starting images. `control` can stop a
+    /// long preparation (Cancelled; nothing is written beyond the run folder's config.json).
+    void prepare(const SessionCallbacks& callbacks = {}, const RunControl* control = nullptr);
 
     /// Steps until the iterations are done or `control` stops the run, then writes the final files and runs
     /// the final evaluation. Blocks. Throws Error (the last good set is still written to the run folder).
@@ -66,6 +70,8 @@ public:
 
     /// The config with every default resolved (valid after prepare()).
     const RunConfig& config() const;
+    /// What the data set holds (valid after prepare()).
+    const DatasetInfo& dataInfo() const;
     /// The current synthetic set (valid after prepare()).
     SyntheticSet synthetic() const;
     Snapshot snapshot() const;
@@ -75,10 +81,20 @@ public:
     /// The iteration the run starts from: 0, or the checkpoint's when resuming (valid after prepare()).
     int startIteration() const;
 
+    /// For benchmarks (distillery-cli bench): iteration `iteration` of the prepared method, seeded as run() seeds
+    /// it, its loss checked; nothing is recorded. The caller synchronises the device.
+    void benchmarkStep(int iteration);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+/// What a run will use for `request` on data described by `data`: the method's parameters left on auto get their
+/// declared defaults (for the preset, IPC and the data's augmentation strategy), then the method fills the
+/// iteration count and its evaluation protocol. This is what config.json records; the window also shows it beside
+/// every "auto" without ever making it the next request. Throws Error naming the first bad setting.
+RunConfig resolveConfig(const RunConfig& request, const DatasetInfo& data);
 
 /// The config.json of a run folder, for resuming it. Throws Error naming the folder.
 RunConfig loadRunFolderConfig(const std::string& runDir);

@@ -4,7 +4,6 @@
 #include "data/filebytes.h"
 #include "data/rawdataset.h"
 
-#include <distillery/augment.h>
 #include <distillery/error.h>
 
 #include <filesystem>
@@ -85,7 +84,6 @@ RawDataset readCifar(const std::string& dir, bool cifar100)
         throw Error(dir + ": folder not found");
     RawDataset raw;
     raw.source = std::string(cifar100 ? "cifar100:" : "cifar10:") + dir;
-    raw.dsaStrategy = kDsaStrategyDefault;
     if (cifar100) {
         raw.name = "CIFAR-100";
         raw.train = readFiles(dir, {"train.bin"}, true);

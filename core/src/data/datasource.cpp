@@ -9,6 +9,8 @@
 #include <distillery/datasets.h>
 #include <distillery/error.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -116,8 +118,9 @@ RawDataset readRawDataset(const DataConfig& config)
     }
     validate(raw);
     computeNormalisation(raw);
-    if (raw.dsaStrategy.empty())
-        raw.dsaStrategy = kDsaStrategyDefault;
+    std::string why;
+    raw.dsaStrategy = dsaFlips(config.flips, raw.classNames, &why) ? kDsaStrategyDefault : kDsaStrategyNoFlip;
+    raw.notes.push_back(why);
     return raw;
 }
 
@@ -135,6 +138,7 @@ DatasetInfo describe(const RawDataset& raw)
     info.mean = raw.mean;
     info.std = raw.std;
     info.dsaStrategy = raw.dsaStrategy;
+    info.notes = raw.notes;
     const torch::Tensor images = raw.train.images.contiguous();
     const torch::Tensor labels = raw.train.labels.contiguous();
     std::uint32_t crc = crc32Update(0, images.data_ptr<std::uint8_t>(), static_cast<std::size_t>(images.numel()));
@@ -151,6 +155,39 @@ std::int64_t DatasetInfo::trainCount() const
     for (auto c : trainPerClass)
         n += c;
     return n;
+}
+
+std::string DatasetInfo::summary() const
+{
+    return name + ": " + std::to_string(trainCount()) + " training and " + std::to_string(testCount())
+        + " test images, " + std::to_string(classNames.size()) + " classes, " + std::to_string(height) + "×"
+        + std::to_string(width) + ", " + std::to_string(channels) + (channels == 1 ? " channel" : " channels");
+}
+
+bool dsaFlips(const std::string& flips, const std::vector<std::string>& classNames, std::string* why)
+{
+    auto say = [&](const std::string& text) {
+        if (why)
+            *why = text;
+    };
+    if (flips == "on" || flips == "off") {
+        say(std::string("augmentation flips ") + (flips == "on" ? "on" : "off") + " (data.flips)");
+        return flips == "on";
+    }
+    if (flips != "auto")
+        throw Error("data.flips: \"" + flips + "\" is not auto, on or off");
+    auto symbol = [](const std::string& name) {
+        if (name.size() == 1)
+            return true;
+        return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char ch) { return std::isdigit(ch); });
+    };
+    if (std::all_of(classNames.begin(), classNames.end(), symbol)) {
+        say("augmentation flips off: the classes are numerals or single characters (digits, letters or unnamed "
+            "classes, where a mirror image means something else); data.flips on turns them on");
+        return false;
+    }
+    say("augmentation flips on: the classes are named (data.flips off turns them off, e.g. for text)");
+    return true;
 }
 
 std::int64_t DatasetInfo::testCount() const

@@ -4,7 +4,6 @@
 #include "data/filebytes.h"
 #include "data/rawdataset.h"
 
-#include <distillery/augment.h>
 #include <distillery/error.h>
 
 #include <filesystem>
@@ -120,8 +119,6 @@ RawDataset readIdxFolder(const std::string& dir)
         for (std::int64_t c = 0; c <= maxLabel; ++c)
             raw.classNames.push_back(std::to_string(c));
     }
-    // Digits must not be mirrored: without names we cannot tell, so stay on the safe side (METHODS.md §1.3).
-    raw.dsaStrategy = kDsaStrategyNoFlip;
     return raw;
 }
 
@@ -135,7 +132,6 @@ RawDataset readFashionMnist(const std::string& dir)
     // Reference constants (METHODS.md §1.2) keep numbers comparable with published ones.
     raw.mean = {0.2861f};
     raw.std = {0.3530f};
-    raw.dsaStrategy = kDsaStrategyDefault;
     return raw;
 }
 

@@ -3,12 +3,12 @@
 // ImageFolder trees (FORMATS.md §7), decoded with OpenCV.
 #include "data/rawdataset.h"
 
-#include <distillery/augment.h>
 #include <distillery/error.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <random>
 
 #ifdef DISTILLERY_HAVE_OPENCV
@@ -95,11 +95,11 @@ namespace {
         }
     }
 
-    RawSplit pack(const Decoded& decoded, int channels, int size)
+    RawSplit pack(const Decoded& decoded, int channels, int height, int width)
     {
         const auto n = static_cast<std::int64_t>(decoded.images.size());
         RawSplit split;
-        split.images = torch::empty({n, channels, size, size}, torch::kUInt8);
+        split.images = torch::empty({n, channels, height, width}, torch::kUInt8);
         auto* dst = split.images.data_ptr<std::uint8_t>();
         for (std::int64_t i = 0; i < n; ++i) {
             cv::Mat image = decoded.images[i];
@@ -109,17 +109,17 @@ namespace {
                 cv::cvtColor(image, image, cv::COLOR_GRAY2RGB);
             else if (channels == 3)
                 cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
-            if (image.rows != size || image.cols != size) {
-                const bool shrinking = image.rows > size || image.cols > size;
-                cv::resize(image, image, cv::Size(size, size), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
+            if (image.rows != height || image.cols != width) {
+                const bool shrinking = image.rows > height || image.cols > width;
+                cv::resize(image, image, cv::Size(width, height), 0, 0, shrinking ? cv::INTER_AREA : cv::INTER_LINEAR);
             }
             // Interleaved HWC → planar CHW.
             std::vector<cv::Mat> planes;
             cv::split(image, planes);
             for (int c = 0; c < channels; ++c) {
                 cv::Mat plane = planes[c].isContinuous() ? planes[c] : planes[c].clone();
-                std::copy(plane.data, plane.data + size * size, dst);
-                dst += size * size;
+                std::copy(plane.data, plane.data + height * width, dst);
+                dst += static_cast<std::ptrdiff_t>(height) * width;
             }
         }
         split.labels = torch::from_blob(const_cast<std::int64_t*>(decoded.labels.data()), {n}, torch::kInt64).clone();
@@ -147,6 +147,34 @@ namespace {
         }
     }
 
+    /// The size every image is packed to: `requested` × `requested`, or with 0 the images' own size when they all
+    /// share it, else the most common one. Adds a note whenever an image is resized.
+    std::pair<int, int> packedSize(const Decoded& train, const Decoded& test, int requested, std::vector<std::string>& notes)
+    {
+        std::map<std::pair<int, int>, std::int64_t> sizes;
+        for (const Decoded* d : {&train, &test})
+            for (const cv::Mat& m : d->images)
+                ++sizes[{m.rows, m.cols}];
+        std::pair<int, int> target{requested, requested};
+        if (requested == 0) {
+            target = std::max_element(sizes.begin(), sizes.end(), [](const auto& a, const auto& b) {
+                return a.second < b.second;
+            })->first;
+        }
+        std::int64_t resized = 0;
+        std::int64_t total = 0;
+        for (const auto& [size, count] : sizes) {
+            total += count;
+            if (size != target)
+                resized += count;
+        }
+        const std::string size = std::to_string(target.first) + "×" + std::to_string(target.second);
+        if (resized > 0)
+            notes.push_back("resized " + std::to_string(resized) + " of " + std::to_string(total) + " images to " + size
+                + (requested == 0 ? " (the most common size; data.imageSize chooses another)" : " (data.imageSize)"));
+        return target;
+    }
+
 } // namespace
 
 RawDataset readImageFolder(const std::string& dir, const DataConfig& config)
@@ -155,15 +183,14 @@ RawDataset readImageFolder(const std::string& dir, const DataConfig& config)
     std::error_code ec;
     if (!fs::is_directory(root, ec))
         throw Error(dir + ": folder not found");
-    if (config.imageSize < 8 || config.imageSize > 512)
-        throw Error("imageSize: " + std::to_string(config.imageSize) + " is outside 8…512");
+    if (config.imageSize != 0 && (config.imageSize < 8 || config.imageSize > 512))
+        throw Error("data.imageSize: " + std::to_string(config.imageSize) + " is outside 8…512 (0 keeps the images' size)");
     if (config.color != "auto" && config.color != "grey" && config.color != "colour")
         throw Error("color: \"" + config.color + "\" is not grey, colour or auto");
 
     RawDataset raw;
     raw.name = root.filename().empty() ? root.parent_path().filename().string() : root.filename().string();
     raw.source = "folder:" + dir;
-    raw.dsaStrategy = kDsaStrategyDefault;
 
     Decoded train;
     Decoded test;
@@ -201,8 +228,9 @@ RawDataset readImageFolder(const std::string& dir, const DataConfig& config)
             ? 1
             : 3;
     }
-    raw.train = pack(train, channels, config.imageSize);
-    raw.test = pack(test, channels, config.imageSize);
+    const auto [height, width] = packedSize(train, test, config.imageSize, raw.notes);
+    raw.train = pack(train, channels, height, width);
+    raw.test = pack(test, channels, height, width);
     return raw; // normalisation is computed on the training split (no reference constants)
 }
 

@@ -3,7 +3,6 @@
 // MedMNIST .npz archives (FORMATS.md §6).
 #include "data/rawdataset.h"
 
-#include <distillery/augment.h>
 #include <distillery/error.h>
 #include <distillery/npz.h>
 
@@ -86,7 +85,9 @@ namespace {
             throw Error(labelWhere + ": expected integer labels, found dtype " + labels.descr);
         RawSplit out;
         out.images = nchw;
+        // clone() first: with int64 labels to() would return the view of the archive's buffer, freed on return.
         out.labels = torch::from_blob(const_cast<std::uint8_t*>(labels.bytes.data()), {s[0]}, type->second)
+                         .clone()
                          .to(torch::kInt64);
         if (out.labels.numel() > 0 && out.labels.min().item<std::int64_t>() < 0)
             throw Error(labelWhere + ": negative label");
@@ -100,15 +101,33 @@ RawDataset readMedMnist(const std::string& file)
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
         throw Error(file + ": file not found");
-    const auto arrays = readNpz(file, {"train_images", "train_labels", "test_images", "test_labels"});
+    const auto arrays = readNpz(file);
+    for (const char* key : {"train_images", "train_labels", "test_images", "test_labels"})
+        if (!arrays.count(key))
+            throw Error(file + ": no array '" + key + "' in the archive");
 
     RawDataset raw;
     const std::string flag = flagOf(file);
     raw.name = flag.empty() ? "MedMNIST" : flag;
     raw.source = "medmnist:" + file;
-    raw.dsaStrategy = kDsaStrategyDefault;
     raw.train = toSplit(arrays.at("train_images"), arrays.at("train_labels"), file, "train");
     raw.test = toSplit(arrays.at("test_images"), arrays.at("test_labels"), file, "test");
+    // MedMNIST's validation split is real training data of the same patients' distribution: distillation reads
+    // all of it (the test split stays the held-out one). Nothing here selects on validation data.
+    if (arrays.count("val_images") || arrays.count("val_labels")) {
+        if (!arrays.count("val_images") || !arrays.count("val_labels"))
+            throw Error(file + ": has " + (arrays.count("val_images") ? "val_images" : "val_labels") + " without "
+                + (arrays.count("val_images") ? "val_labels" : "val_images"));
+        const RawSplit val = toSplit(arrays.at("val_images"), arrays.at("val_labels"), file, "val");
+        if (val.size() > 0) {
+            if (val.images.sizes().slice(1) != raw.train.images.sizes().slice(1))
+                throw Error(file + " [val_images]: shaped differently from train_images");
+            raw.notes.push_back(std::to_string(val.size()) + " val_images joined the " + std::to_string(raw.train.size())
+                + " train_images for distillation (the test split stays held out)");
+            raw.train.images = torch::cat({raw.train.images, val.images});
+            raw.train.labels = torch::cat({raw.train.labels, val.labels});
+        }
+    }
 
     const auto known = knownClassNames().find(flag == "organcmnist" || flag == "organsmnist" ? "organamnist" : flag);
     std::int64_t classes = raw.train.labels.max().item<std::int64_t>() + 1;

@@ -30,7 +30,9 @@ struct RawDataset
     RawSplit test;
     std::vector<float> mean; ///< reference constants; empty = compute on the training split
     std::vector<float> std;
-    std::string dsaStrategy; ///< empty = the default strategy (with flip)
+    /// Decided in readRawDataset from DataConfig::flips and the class names, never by a reader.
+    std::string dsaStrategy;
+    std::vector<std::string> notes; ///< what the reader decided that the user should know
 };
 
 RawDataset readFashionMnist(const std::string& dir);

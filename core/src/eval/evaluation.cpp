@@ -37,7 +37,7 @@ EvalResult Evaluator::evaluate(const SyntheticSet& set, const ModelConfig& model
         EvalConfig protocol = eval;
         resolveEvalProtocol(protocol);
         const SyntheticTensors tensors = toTensors(set, d->data->device());
-        return runProtocol({tensors.images, tensors.trainingLabels()}, *d->data, model, protocol, seed, "synthetic",
+        return runProtocol({tensors.images, tensors.trainingLabels(), tensors.learnedLr}, *d->data, model, protocol, seed, "synthetic",
             progress, control);
     });
 }

@@ -247,6 +247,23 @@ void checkConsistent(const SyntheticSet& set)
             throw Error("synthetic set: label " + std::to_string(label) + " outside the classes");
     if (set.hasSoftLabels() && set.softLabels.size() != n * static_cast<std::size_t>(set.numClasses))
         throw Error("synthetic set: soft labels are not N×K");
+    // Files hold label probabilities (docs/formats.md); a method that learns logits exports their softmax.
+    for (std::size_t i = 0; set.hasSoftLabels() && i < n; ++i) {
+        double sum = 0;
+        for (int k = 0; k < set.numClasses; ++k) {
+            const float p = set.softLabels[i * static_cast<std::size_t>(set.numClasses) + static_cast<std::size_t>(k)];
+            if (!(p >= 0.0f && p <= 1.0f))
+                throw Error("synthetic set: soft label " + std::to_string(k) + " of image " + std::to_string(i) + " is "
+                    + std::to_string(p) + ", not a probability (files hold probabilities, not logits)");
+            sum += p;
+        }
+        if (std::abs(sum - 1.0) > 1e-3)
+            throw Error("synthetic set: the soft labels of image " + std::to_string(i) + " sum to " + std::to_string(sum)
+                + ", not 1 (files hold probabilities, not logits)");
+    }
+    for (float lr : set.learnedLr)
+        if (!(lr > 0.0f) || !std::isfinite(lr))
+            throw Error("synthetic set: a learned learning rate is " + std::to_string(lr) + ", not positive");
     if (set.mean.size() != static_cast<std::size_t>(im.channels) || set.std.size() != static_cast<std::size_t>(im.channels))
         throw Error("synthetic set: mean/std need one value per channel");
     if (!set.initIndices.empty() && set.initIndices.size() != n)

@@ -2,8 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/coreset.h"
 
-#include "eval/protocol.h"
+#include "methods/commonparams.h"
 #include "nn/network.h"
+#include "nn/training.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -37,14 +38,17 @@ MethodInfo CoresetMethod::info() const
     return {};
 }
 
-void CoresetMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
+std::vector<ParamSpec> CoresetMethod::parameters() const
 {
-    config.iterations = config.ipc; // one image per class per step
-    config.params.init = "real";
-    if (config.params.features.empty())
-        config.params.features = (m_rule == CoresetRule::Random || config.preset == "classroom") ? "pixels" : "convnet";
-    if (config.params.features == "convnet" && config.params.featureEpochs == 0)
-        config.params.featureEpochs = config.preset == "paper" ? 20 : 2;
+    if (m_rule == CoresetRule::Random)
+        return {}; // random choice needs no features (its curve measures the kept images' mean in pixels)
+    return {params::features(params::byPreset<std::string>("convnet", "pixels")),
+        params::featureEpochs(params::byPreset<std::int64_t>(20, 2))};
+}
+
+void CoresetMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const
+{
+    config.iterations = config.ipc; // one image per class per step: not a choice
     // METHODS.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
     resolveEvalProtocol(config.eval, "dsa");
     if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
@@ -55,20 +59,27 @@ torch::Tensor CoresetMethod::computeFeatures(const MethodContext& context) const
 {
     const Dataset& data = context.data;
     const RunConfig& config = context.config;
-    if (config.params.features == "pixels")
+    if (m_rule == CoresetRule::Random || config.params.text("features") == "pixels")
         return data.trainImages().flatten(1);
 
     // A ConvNet trained on the whole training split with the protocol's optimiser, no augmentation.
     EvalConfig training;
     training.models = 1;
-    training.epochs = config.params.featureEpochs;
+    training.epochs = config.params.integer32("featureEpochs");
     training.augment = "none";
+    const std::string stage = "training the feature network";
     if (context.log)
-        context.log("training the feature ConvNet on " + std::to_string(data.trainImages().size(0)) + " images for "
+        context.log(stage + " on " + std::to_string(data.trainImages().size(0)) + " images for "
             + std::to_string(training.epochs) + " epochs");
     const std::uint64_t seed = deriveSeed(config.seed, kStreamFeatureNet);
-    Network net = trainNetwork({data.trainImages(), data.trainLabels()}, data, config.model, training, seed, seed + 1, 0,
-        {}, context.control);
+    TrainingProgressFn progress;
+    if (context.progress)
+        progress = [&](const TrainingProgress& p) {
+            context.progress({stage, "batches", p.batch + static_cast<long>(p.pass) * p.batches,
+                static_cast<long>(p.passes) * p.batches});
+        };
+    Network net = trainNetwork({data.trainImages(), data.trainLabels()}, data, config.model, training, seed, seed + 1,
+        progress, context.control);
     torch::NoGradGuard noGrad;
     net->eval();
     std::vector<torch::Tensor> parts;

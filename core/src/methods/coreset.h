@@ -26,7 +26,8 @@ public:
     explicit CoresetMethod(CoresetRule rule);
 
     MethodInfo info() const override;
-    void resolveDefaults(RunConfig& config, const DatasetInfo& data) const override;
+    std::vector<ParamSpec> parameters() const override;
+    void resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const override;
     void init(const MethodContext& context) override;
     std::string lossName() const override;
     StepResult step(int iteration) override;

@@ -9,6 +9,7 @@
 #include <distillery/device.h>
 #include <distillery/diagnostics.h>
 #include <distillery/error.h>
+#include <distillery/session.h>
 
 namespace distillery::core {
 namespace {
@@ -54,7 +55,7 @@ DmLossCheck checkDmBatchedLoss(const RunConfig& runConfig)
     return translateErrors("DM check", [&] {
         const auto data = loadDataset(config.data, toTorchDevice(device));
         DmMethod dm;
-        dm.resolveDefaults(config, data->info());
+        config = resolveConfig(config, data->info());
         torch::manual_seed(config.seed);
         dm.init({*data, config, nullptr, {}});
         const auto [batched, loop] = dm.lossBothWays(1);
@@ -79,7 +80,7 @@ GradientMatchCheck checkGradientMatchingBatched(const RunConfig& runConfig)
     return translateErrors("gradient-matching check", [&] {
         const auto data = loadDataset(config.data, toTorchDevice(device));
         GradientMatchingMethod method(config.method == "dsa");
-        method.resolveDefaults(config, data->info());
+        config = resolveConfig(config, data->info());
         torch::manual_seed(config.seed);
         method.init({*data, config, nullptr, {}});
         const auto [parallel, loop] = method.distancesBothWays(1);

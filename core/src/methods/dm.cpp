@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/dm.h"
 
+#include "methods/commonparams.h"
 #include "methods/matchingtools.h"
 #include "util/autocast.h"
 #include "util/torchutil.h"
@@ -28,23 +29,20 @@ std::string DmMethod::lossName() const
     return "DM embedding distance";
 }
 
-void DmMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
+std::vector<ParamSpec> DmMethod::parameters() const
 {
-    auto& p = config.params;
-    const bool paper = config.preset == "paper";
-    // Paper: main_DM.py (20 000 iterations, lr 1, momentum 0.5, 256 real per class, real init, DSA).
-    // Classroom: a narrow net and 16 real images per class keep a 2-core CPU above 20 iterations/s; starting
-    // from noise lets a class watch the images form (BENCHMARKS.md: recognisable after ~100 iterations, 3 s).
+    // Paper: main_DM.py (lr 1, momentum 0.5, 256 real per class, real init, DSA). Classroom: 16 real images per
+    // class keep a 2-core CPU above 20 iterations/s; starting from noise lets a class watch the images form
+    // (BENCHMARKS.md: recognisable after ~100 iterations at lr 1, 3 s).
+    return {params::init(params::byPreset<std::string>("real", "noise")),
+        params::lrImage([](const ParamContext&) { return 1.0; }), params::realBatch(params::byPreset<std::int64_t>(256, 16)),
+        params::augment(true)};
+}
+
+void DmMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const
+{
     if (config.iterations == 0)
-        config.iterations = paper ? 20000 : 1000;
-    if (p.init.empty())
-        p.init = paper ? "real" : "noise";
-    if (p.lrImage == 0)
-        p.lrImage = 1.0; // measured: from noise, classes are recognisable after ~100 classroom iterations
-    if (p.realBatch == 0)
-        p.realBatch = paper ? 256 : 16;
-    if (p.augment.empty())
-        p.augment = data.dsaStrategy;
+        config.iterations = config.preset == "paper" ? 20000 : 1000;
     resolveEvalProtocol(config.eval, "dsa");
     if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
         config.eval.dsaStrategy = data.dsaStrategy;
@@ -55,14 +53,16 @@ void DmMethod::init(const MethodContext& context)
     const RunConfig& config = context.config;
     m_data = &context.data;
     m_ipc = config.ipc;
-    m_realBatch = config.params.realBatch;
-    checkIpcFits(m_data->info(), std::max(m_ipc, m_realBatch));
+    m_realBatch = config.params.integer32("realBatch");
+    checkIpcFits(m_data->info(), m_ipc);
+    checkRealBatchFits(m_data->info(), m_realBatch);
     m_seed = config.seed;
-    if (config.params.augment != "none")
-        m_dsa.emplace(config.params.augment, deriveSeed(m_seed, kStreamDsa));
+    const std::string& augment = config.params.text("augment");
+    if (augment != "none")
+        m_dsa.emplace(augment, deriveSeed(m_seed, kStreamDsa));
 
-    m_set = initialSyntheticSet(*m_data, m_ipc, config.params.init);
-    m_optimizer = std::make_unique<ImageSgd>(m_set.images, config.params.lrImage, 0.5);
+    m_set = initialSyntheticSet(*m_data, m_ipc, config.params.text("init"));
+    m_optimizer = std::make_unique<ImageSgd>(m_set.images, config.params.real("lrImage"), 0.5);
     m_net = makeNetwork(config.model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
     m_net->to(m_data->device());
     for (auto& p : m_net->parameters())

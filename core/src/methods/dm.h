@@ -25,7 +25,8 @@ class DmMethod final : public Method
 public:
     MethodInfo info() const override;
     std::string lossName() const override;
-    void resolveDefaults(RunConfig& config, const DatasetInfo& data) const override;
+    std::vector<ParamSpec> parameters() const override;
+    void resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const override;
     void init(const MethodContext& context) override;
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/gradientmatching.h"
 
-#include "eval/protocol.h"
+#include "methods/commonparams.h"
 #include "methods/matchingtools.h"
 #include "util/autocast.h"
 #include "util/torchutil.h"
@@ -46,27 +46,29 @@ std::string GradientMatchingMethod::lossName() const
     return "gradient distance per class";
 }
 
-void GradientMatchingMethod::resolveDefaults(RunConfig& config, const DatasetInfo& data) const
+std::vector<ParamSpec> GradientMatchingMethod::parameters() const
 {
-    auto& p = config.params;
-    const bool paper = config.preset == "paper";
-    const auto [outer, inner] = referenceLoops(config.ipc);
+    // The reference's table of loops per IPC (METHODS.md §4); the classroom caps them so a CPU iteration takes
+    // well under a second.
+    auto outer = [](const ParamContext& c) -> std::int64_t {
+        const int loops = referenceLoops(c.ipc).first;
+        return c.preset == "paper" ? loops : std::min(loops, 5);
+    };
+    auto inner = [](const ParamContext& c) -> std::int64_t {
+        const int loops = referenceLoops(c.ipc).second;
+        return c.preset == "paper" ? loops : std::min(loops, 10);
+    };
+    const std::string init = m_dsaMode ? "real" : "noise";
+    return {params::init([init](const ParamContext&) { return init; }),
+        params::lrImage([](const ParamContext&) { return 0.1; }), params::lrNet([](const ParamContext&) { return 0.01; }),
+        params::realBatch(params::byPreset<std::int64_t>(256, 32)), params::outerLoops(outer), params::innerLoops(inner),
+        params::augment(m_dsaMode)};
+}
+
+void GradientMatchingMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const
+{
     if (config.iterations == 0)
-        config.iterations = paper ? 1000 : 200;
-    if (p.outerLoops == 0)
-        p.outerLoops = paper ? outer : std::min(outer, 5);
-    if (p.innerLoops == 0)
-        p.innerLoops = paper ? inner : std::min(inner, 10);
-    if (p.init.empty())
-        p.init = m_dsaMode ? "real" : "noise";
-    if (p.lrImage == 0)
-        p.lrImage = 0.1;
-    if (p.lrNet == 0)
-        p.lrNet = 0.01;
-    if (p.realBatch == 0)
-        p.realBatch = paper ? 256 : 32;
-    if (p.augment.empty())
-        p.augment = m_dsaMode ? data.dsaStrategy : "none";
+        config.iterations = config.preset == "paper" ? 1000 : 200;
     // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (METHODS.md §1.4).
     resolveEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none");
     if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
@@ -78,14 +80,16 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_config = &context.config;
     m_data = &context.data;
     m_ipc = m_config->ipc;
-    checkIpcFits(m_data->info(), std::max(m_ipc, m_config->params.realBatch));
-    const std::string& augment = m_config->params.augment;
+    m_realBatch = m_config->params.integer32("realBatch");
+    checkIpcFits(m_data->info(), m_ipc);
+    checkRealBatchFits(m_data->info(), m_realBatch);
+    const std::string& augment = m_config->params.text("augment");
     if (m_dsaMode && augment == "none")
         throw Error("params.augment: DSA needs an augmentation strategy (it is DC without one)");
     if (augment != "none")
         m_dsa.emplace(augment, deriveSeed(m_config->seed, kStreamDsa));
-    m_set = initialSyntheticSet(*m_data, m_ipc, m_config->params.init);
-    m_optimizer = std::make_unique<ImageSgd>(m_set.images, m_config->params.lrImage, 0.5);
+    m_set = initialSyntheticSet(*m_data, m_ipc, m_config->params.text("init"));
+    m_optimizer = std::make_unique<ImageSgd>(m_set.images, m_config->params.real("lrImage"), 0.5);
     m_net = makeNetwork(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
     m_net->to(m_data->device());
     m_batchNorm = m_config->model.norm == "batch";
@@ -97,7 +101,7 @@ void GradientMatchingMethod::init(const MethodContext& context)
         m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
     const bool graphs = m_config->performance.cudaGraphs && !m_data->device().is_cpu();
     m_inner = std::make_unique<InnerLoop>(*m_net, m_set.images, m_set.labels, m_dsa ? &*m_dsa : nullptr,
-        m_config->params.lrNet, m_channelsLast, graphs ? InnerLoopMode::Graphed : InnerLoopMode::Reference, kInnerBatch);
+        m_config->params.real("lrNet"), m_channelsLast, graphs ? InnerLoopMode::Graphed : InnerLoopMode::Reference, kInnerBatch);
     m_log = context.log;
 }
 
@@ -166,7 +170,7 @@ torch::Tensor GradientMatchingMethod::matchDistances(
 void GradientMatchingMethod::trainInner()
 {
     const bool first = !m_inner->prepared();
-    m_inner->train(m_config->params.innerLoops);
+    m_inner->train(m_config->params.integer32("innerLoops"));
     if (first && m_log) {
         if (m_inner->mode() == InnerLoopMode::Graphed)
             m_log("inner loop: CUDA graphs captured");
@@ -188,35 +192,44 @@ std::pair<torch::Tensor, torch::Tensor> GradientMatchingMethod::distancesBothWay
     if (!m_parallel)
         throw Error("class-parallel matching is not available for this network");
     beginIteration(iteration);
-    const torch::Tensor real = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_config->params.realBatch));
+    const torch::Tensor real = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_realBatch));
     std::optional<DsaDraw> draw;
     if (m_dsaMode)
         draw = m_dsa->draw(m_data->numClasses(), m_data->height(), m_data->width(), m_data->device());
     return {matchDistances(real, draw, true).detach(), matchDistances(real, draw, false).detach()};
 }
 
+// A function of its own so that `terms` and its autograd graph end before the inner loop starts: that graph holds
+// the gradient accumulators of the network's parameters, created on the caller's (default) stream. Kept alive, they
+// make autograd synchronise that stream with the inner loop's CUDA-graph capture stream, which invalidates the
+// capture (LibTorch 2.11 on the H100, BENCHMARKS.md "CUDA graphs").
+torch::Tensor GradientMatchingMethod::matchAndUpdateImages()
+{
+    const torch::Tensor real
+        = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_realBatch));
+    std::optional<DsaDraw> draw;
+    if (m_dsaMode)
+        draw = m_dsa->draw(m_data->numClasses(), m_data->height(), m_data->width(), m_data->device());
+    const torch::Tensor terms = matchDistances(real, draw, m_parallel.has_value());
+    // Only the images need this gradient: asking for it alone skips the network's parameter gradients.
+    const torch::Tensor imageGrad = torch::autograd::grad({terms.sum()}, {m_set.images})[0];
+    // Overwrite rather than zero_grad(): the returned gradient may be a view, which zero_grad cannot detach.
+    m_set.images.mutable_grad() = imageGrad.detach();
+    m_optimizer->step();
+    return terms.detach();
+}
+
 StepResult GradientMatchingMethod::step(int iteration)
 {
     beginIteration(iteration);
     const int classes = m_data->numClasses();
-    const int outer = m_config->params.outerLoops;
+    const int outer = m_config->params.integer32("outerLoops");
     torch::Tensor termSum = torch::zeros({classes}, torch::TensorOptions().dtype(torch::kFloat32).device(m_data->device()));
 
     for (int ol = 0; ol < outer; ++ol) {
         if (m_batchNorm)
             freezeBatchNorm();
-        const torch::Tensor real
-            = m_data->trainImages().index_select(0, m_data->sampleAllClasses(m_config->params.realBatch));
-        std::optional<DsaDraw> draw;
-        if (m_dsaMode)
-            draw = m_dsa->draw(classes, m_data->height(), m_data->width(), m_data->device());
-        const torch::Tensor terms = matchDistances(real, draw, m_parallel.has_value());
-        // Only the images need this gradient: asking for it alone skips the network's parameter gradients.
-        const torch::Tensor imageGrad = torch::autograd::grad({terms.sum()}, {m_set.images})[0];
-        // Overwrite rather than zero_grad(): the returned gradient may be a view, which zero_grad cannot detach.
-        m_set.images.mutable_grad() = imageGrad.detach();
-        m_optimizer->step();
-        termSum += terms.detach();
+        termSum += matchAndUpdateImages();
         if (ol == outer - 1)
             break;
         trainInner();

@@ -29,7 +29,8 @@ public:
 
     MethodInfo info() const override;
     std::string lossName() const override;
-    void resolveDefaults(RunConfig& config, const DatasetInfo& data) const override;
+    std::vector<ParamSpec> parameters() const override;
+    void resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const override;
     void init(const MethodContext& context) override;
     StepResult step(int iteration) override;
     SyntheticTensors synthetic() const override;
@@ -44,6 +45,9 @@ private:
     /// Per-class matching distances (K), differentiable with respect to the synthetic images, for a class-major
     /// real batch and an optional per-class augmentation draw.
     torch::Tensor matchDistances(const torch::Tensor& real, const std::optional<DsaDraw>& draw, bool classParallel);
+    /// One matching step of every class: distances on a fresh real batch (and augmentation draw), one update of the
+    /// images. Returns the detached per-class distances; nothing of the step's autograd graph outlives the call.
+    torch::Tensor matchAndUpdateImages();
     void beginIteration(int iteration);
     void trainInner();
     void freezeBatchNorm();
@@ -52,6 +56,7 @@ private:
     const Dataset* m_data = nullptr;
     const RunConfig* m_config = nullptr;
     int m_ipc = 0;
+    int m_realBatch = 0;
     Network m_net;
     SyntheticTensors m_set;
     std::unique_ptr<ImageSgd> m_optimizer;

@@ -101,6 +101,15 @@ torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, cons
     return total;
 }
 
+void checkRealBatchFits(const DatasetInfo& info, int realBatch)
+{
+    for (std::size_t c = 0; c < info.trainPerClass.size(); ++c)
+        if (info.trainPerClass[c] < realBatch)
+            throw Error("params.realBatch: " + std::to_string(realBatch) + " real images per class and step are more "
+                + "than class \"" + info.classNames[c] + "\" of " + info.source + " holds ("
+                + std::to_string(info.trainPerClass[c]) + " training images); set a smaller real batch");
+}
+
 std::pair<int, int> referenceLoops(int ipc)
 {
     static const int kTable[][3] = {{1, 1, 1}, {10, 10, 50}, {20, 20, 25}, {30, 30, 20}, {40, 40, 15}, {50, 50, 10}};

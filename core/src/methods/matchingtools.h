@@ -19,6 +19,9 @@ namespace distillery::core {
 /// indices recorded), "noise" draws N(0, 1) in normalised space. Images come back as a leaf that requires grad.
 SyntheticTensors initialSyntheticSet(const Dataset& data, int ipc, const std::string& init);
 
+/// Throws Error naming params.realBatch when a class has fewer training images than one real batch takes.
+void checkRealBatchFits(const DatasetInfo& info, int realBatch);
+
 /// Draws fresh parameters in place with the framework's default initialisation (the distribution a new network
 /// has), on the network's device: cheaper than building a new network every step on a GPU.
 void reinitialise(NetworkImpl& net);

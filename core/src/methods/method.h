@@ -8,6 +8,8 @@
 #include <distillery/config.h>
 #include <distillery/error.h>
 #include <distillery/methods.h>
+#include <distillery/parameters.h>
+#include <distillery/stageprogress.h>
 
 #include <torch/torch.h>
 
@@ -15,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace distillery::core {
 
@@ -25,8 +28,11 @@ struct MethodContext
 {
     const Dataset& data;
     const RunConfig& config; ///< resolved: every default filled in
-    const RunControl* control = nullptr; ///< for long inner work (feature training); may be null
+    /// Long preparation inside init() (feature training, expert trajectories) checks stopRequested() at least
+    /// every second of work and throws Cancelled; may be null (nothing can stop it then).
+    const RunControl* control = nullptr;
     std::function<void(const std::string&)> log; ///< plain progress lines; may be empty
+    StageProgressFn progress; ///< progress of that preparation; may be empty
 };
 
 /// What one step produced, still on the device: the session reads these to the host only every few steps,
@@ -50,12 +56,17 @@ public:
     /// What `StepResult::loss` measures, for axis labels ("embedding distance", …).
     virtual std::string lossName() const = 0;
 
-    /// Fills the settings left open (0 or empty) with this method's values for `config.preset`, `config.ipc` and
-    /// the data set: iterations, hyperparameters, augmentation strategy, and the evaluation protocol of the
-    /// method's paper. The resolved config is what config.json records.
-    virtual void resolveDefaults(RunConfig& config, const DatasetInfo& data) const = 0;
+    /// The method's own parameters, each declared once with its defaults (docs/adding-a-method.md). config.json,
+    /// validation, CLI options, the window's rows and docs/parameters.md are generated from this list.
+    virtual std::vector<ParamSpec> parameters() const = 0;
 
-    /// Builds the starting synthetic set (and any feature network) from the data.
+    /// Fills the run-level settings the method decides when left on auto: the iteration count for
+    /// `config.preset`, and the evaluation protocol of the method's paper. `config.params` is already resolved
+    /// (from parameters()); this never changes it.
+    virtual void resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const = 0;
+
+    /// Builds the starting synthetic set (and any feature network) from the data. Long preparation reports
+    /// through `context.progress` and stops when `context.control` asks (Cancelled).
     virtual void init(const MethodContext& context) = 0;
 
     /// One outer iteration. `iteration` is 1-based.

@@ -62,4 +62,9 @@ MethodInfo methodInfo(const std::string& name)
     return createMethod(name)->info();
 }
 
+std::vector<ParamSpec> methodParameters(const std::string& method)
+{
+    return createMethod(method)->parameters();
+}
+
 } // namespace distillery::core

@@ -4,8 +4,8 @@
 // held-out baselines, nearest/second-nearest ratio, and the loss-threshold membership-inference attack next to
 // a random real subset of the same size.
 #include "data/dataset.h"
-#include "eval/protocol.h"
 #include "io/synthetictensors.h"
+#include "nn/training.h"
 #include "privacy/similarity.h"
 #include "privacy/statistics.h"
 #include "util/torchutil.h"
@@ -373,7 +373,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
                 for (int s = 0; s < options.membershipSeeds; ++s) {
                     report("membership inference: training on the " + what, s, options.membershipSeeds);
                     const std::uint64_t seed = deriveSeed(options.seed, stream, static_cast<std::uint64_t>(s));
-                    models.push_back(trainNetwork(ts, d, options.model, protocol, seed, seed + 1, s, {}, control));
+                    models.push_back(trainNetwork(ts, d, options.model, protocol, seed, seed + 1, {}, control));
                     accuracy += testAccuracy(*models.back(), d);
                 }
                 return std::make_pair(std::move(models), accuracy / options.membershipSeeds);

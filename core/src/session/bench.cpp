@@ -10,6 +10,7 @@
 #include <distillery/bench.h>
 #include <distillery/device.h>
 #include <distillery/error.h>
+#include <distillery/session.h>
 
 #include <algorithm>
 #include <chrono>
@@ -91,31 +92,23 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
     const std::function<void(int, int)>& progress)
 {
     BenchSetup setup = prepareBench(runConfig, warmup, iterations);
-    RunConfig& config = setup.config;
     const std::string& device = setup.device;
+    // The run's own preparation (data, resolved config, method init), without a run folder or evaluation.
+    RunConfig request = setup.config;
+    request.outDir.clear();
+    request.finalEval = false;
+    Session session(request);
+    std::vector<std::string> notes;
+    SessionCallbacks callbacks;
+    callbacks.onMessage = [&notes](const std::string& line) { notes.push_back(line); };
+    session.prepare(callbacks);
+    setup.config = session.config();
+    synchronizeDevice(device);
 
-    return translateErrors("bench " + config.method, [&] {
-        const auto data = loadDataset(config.data, toTorchDevice(device));
-        checkIpcFits(data->info(), config.ipc);
-        auto method = createMethod(config.method);
-        method->resolveDefaults(config, data->info());
-        torch::manual_seed(config.seed);
-        std::vector<std::string> notes;
-        method->init({*data, config, nullptr, [&notes](const std::string& line) { notes.push_back(line); }});
-        synchronizeDevice(device);
-
-        BenchResult r = describeBench(setup, config.method, warmup);
-        timeIterations(
-            r, device, warmup, iterations,
-            [&](int i) {
-                torch::manual_seed(deriveSeed(config.seed, 0x52, static_cast<std::uint64_t>(i)));
-                const StepResult step = method->step(i);
-                checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
-            },
-            progress);
-        r.notes = std::move(notes);
-        return r;
-    });
+    BenchResult r = describeBench(setup, setup.config.method, warmup);
+    timeIterations(r, device, warmup, iterations, [&](int i) { session.benchmarkStep(i); }, progress);
+    r.notes = std::move(notes);
+    return r;
 }
 
 BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSplit, int warmup, int iterations,

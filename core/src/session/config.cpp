@@ -5,6 +5,7 @@
 #include <distillery/config.h>
 #include <distillery/error.h>
 #include <distillery/methods.h>
+#include <distillery/parameters.h>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,9 @@ namespace {
             }
         }
 
+        /// A key read by other means.
+        void markKnown(const char* key) { m_known.insert(key); }
+
         void finish() const
         {
             for (const auto& [key, value] : m_object.items())
@@ -70,13 +74,55 @@ namespace {
         std::set<std::string> m_known;
     };
 
+    /// config.json's layout: 2 added per-method parameters (only the method's own, absent = auto) and data.flips.
+    constexpr int kConfigVersion = 2;
+
+    json paramsToJson(const ParamValues& params)
+    {
+        json out = json::object();
+        for (const auto& [key, value] : params.all())
+            std::visit([&, k = key](const auto& v) { out[k] = v; }, value);
+        return out;
+    }
+
+    ParamValue paramFromJson(const json& value, const std::string& key)
+    {
+        if (value.is_number_integer())
+            return value.get<std::int64_t>();
+        if (value.is_number_float())
+            return value.get<double>();
+        if (value.is_string())
+            return value.get<std::string>();
+        throw Error("config: params." + key + " has the wrong type (" + value.dump() + ")");
+    }
+
+    /// Before version 2 every config held every method's parameters in one flat object, 0 or "" meaning "the
+    /// method's default"; each method read only its own. Keep what the method declares and was set.
+    ParamValues legacyParams(const json& params, const std::string& method)
+    {
+        std::vector<ParamSpec> specs;
+        try {
+            specs = methodParameters(method);
+        } catch (const Error&) {
+            // an unknown method: validate() says so; keep nothing
+        }
+        ParamValues out;
+        for (const auto& [key, value] : params.items()) {
+            const bool autoValue = (value.is_number() && value.get<double>() == 0) || (value.is_string() && value.get<std::string>().empty());
+            if (autoValue || !findParam(specs, key))
+                continue;
+            out.set(key, paramFromJson(value, key));
+        }
+        return out;
+    }
+
     json toJsonValue(const RunConfig& c)
     {
         const auto& d = c.data;
         const auto& m = c.model;
-        const auto& p = c.params;
         const auto& e = c.eval;
         return json{
+            {"configVersion", kConfigVersion},
             {"method", c.method},
             {"ipc", c.ipc},
             {"iterations", c.iterations},
@@ -85,15 +131,12 @@ namespace {
             {"seed", c.seed},
             {"threads", c.threads},
             {"data",
-                {{"source", d.source}, {"imageSize", d.imageSize}, {"color", d.color}, {"testFraction", d.testFraction},
-                    {"splitSeed", d.splitSeed}}},
+                {{"source", d.source}, {"imageSize", d.imageSize}, {"flips", d.flips}, {"color", d.color},
+                    {"testFraction", d.testFraction}, {"splitSeed", d.splitSeed}}},
             {"model",
                 {{"arch", m.arch}, {"width", m.width}, {"depth", m.depth}, {"norm", m.norm}, {"activation", m.activation},
                     {"pooling", m.pooling}}},
-            {"params",
-                {{"init", p.init}, {"lrImage", p.lrImage}, {"lrNet", p.lrNet}, {"realBatch", p.realBatch},
-                    {"outerLoops", p.outerLoops}, {"innerLoops", p.innerLoops}, {"augment", p.augment},
-                    {"features", p.features}, {"featureEpochs", p.featureEpochs}}},
+            {"params", paramsToJson(c.params)},
             {"eval",
                 {{"models", e.models}, {"epochs", e.epochs}, {"augment", e.augment}, {"dsaStrategy", e.dsaStrategy},
                     {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
@@ -174,6 +217,11 @@ RunConfig runConfigFromJson(const std::string& text)
     }
     RunConfig c;
     FieldReader r(root, "");
+    int version = 1; // files without the key were written before versions were counted
+    r.read("configVersion", version);
+    if (version < 1 || version > kConfigVersion)
+        throw Error("config: configVersion " + std::to_string(version) + " is not one this build reads (1…"
+            + std::to_string(kConfigVersion) + "); a newer Distillery wrote it?");
     r.read("method", c.method);
     r.read("ipc", c.ipc);
     r.read("iterations", c.iterations);
@@ -184,6 +232,7 @@ RunConfig runConfigFromJson(const std::string& text)
     r.object("data", [&](FieldReader& d) {
         d.read("source", c.data.source);
         d.read("imageSize", c.data.imageSize);
+        d.read("flips", c.data.flips);
         d.read("color", c.data.color);
         d.read("testFraction", c.data.testFraction);
         d.read("splitSeed", c.data.splitSeed);
@@ -196,17 +245,18 @@ RunConfig runConfigFromJson(const std::string& text)
         m.read("activation", c.model.activation);
         m.read("pooling", c.model.pooling);
     });
-    r.object("params", [&](FieldReader& p) {
-        p.read("init", c.params.init);
-        p.read("lrImage", c.params.lrImage);
-        p.read("lrNet", c.params.lrNet);
-        p.read("realBatch", c.params.realBatch);
-        p.read("outerLoops", c.params.outerLoops);
-        p.read("innerLoops", c.params.innerLoops);
-        p.read("augment", c.params.augment);
-        p.read("features", c.params.features);
-        p.read("featureEpochs", c.params.featureEpochs);
-    });
+    if (root.is_object() && root.contains("params")) {
+        const json& params = root.at("params");
+        if (!params.is_object())
+            throw Error("config: params must be a JSON object");
+        r.markKnown("params");
+        if (version < 2) {
+            c.params = legacyParams(params, c.method);
+        } else {
+            for (const auto& [key, value] : params.items())
+                c.params.set(key, paramFromJson(value, key));
+        }
+    }
     r.object("eval", [&](FieldReader& e) {
         e.read("models", c.eval.models);
         e.read("epochs", c.eval.epochs);
@@ -272,15 +322,10 @@ void validate(const RunConfig& c)
         throw Error("model.width: must be in 1…4096");
     if (c.model.depth < 1 || c.model.depth > 8)
         throw Error("model.depth: must be in 1…8");
-    if (!c.params.init.empty())
-        requireOneOf("params.init", c.params.init, {"real", "noise"});
-    if (!c.params.augment.empty() && c.params.augment != "none")
-        checkDsaStrategy(c.params.augment);
-    if (!c.params.features.empty())
-        requireOneOf("params.features", c.params.features, {"pixels", "convnet"});
-    if (c.params.lrImage < 0 || c.params.lrNet < 0 || c.params.realBatch < 0 || c.params.outerLoops < 0
-        || c.params.innerLoops < 0 || c.params.featureEpochs < 0)
-        throw Error("params: learning rates, batch sizes and loop counts must not be negative");
+    validateParams(c.method, c.params);
+    requireOneOf("data.flips", c.data.flips, {"auto", "on", "off"});
+    if (c.data.imageSize != 0 && (c.data.imageSize < 8 || c.data.imageSize > 512))
+        throw Error("data.imageSize: " + std::to_string(c.data.imageSize) + " is outside 8…512 (0 keeps the images' size)");
     if (!c.eval.augment.empty())
         requireOneOf("eval.augment", c.eval.augment, {"dsa", "none"});
     if (!c.eval.dsaStrategy.empty())

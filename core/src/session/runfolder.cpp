@@ -213,6 +213,8 @@ RunHistory RunFolder::readHistory(const std::string& path)
                 r.epochs = e.value("epochs", 0);
                 r.augment = e.value("augment", std::string());
                 r.model = e.value("model", std::string());
+                r.labels = e.value("labels", std::string("hard"));
+                r.learnedLr = e.value("learned_lr", 0.0);
                 r.trainImages = e.value("train_images", 0);
                 r.testImages = e.value("test_images", 0);
                 r.seconds = e.value("seconds", 0.0);
@@ -248,7 +250,8 @@ void RunFolder::appendEval(const EvalResult& r)
 {
     const nlohmann::json line = {{"type", "eval"}, {"subject", r.subject}, {"iteration", r.iteration},
         {"mean", r.mean}, {"std", r.std}, {"accuracies", r.accuracies}, {"epochs", r.epochs}, {"augment", r.augment},
-        {"model", r.model}, {"train_images", r.trainImages}, {"test_images", r.testImages}, {"seconds", r.seconds}};
+        {"model", r.model}, {"labels", r.labels}, {"learned_lr", r.learnedLr}, {"train_images", r.trainImages},
+        {"test_images", r.testImages}, {"seconds", r.seconds}};
     m_metrics << line.dump() << '\n';
     m_metrics.flush();
 }

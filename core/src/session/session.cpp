@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 
 namespace distillery::core {
@@ -47,6 +48,19 @@ namespace {
         } catch (const std::exception&) {
             throw Error(path + ": no readable iteration in its metadata");
         }
+    }
+
+    /// A synthetic pixel this many times farther from the data's mean than any real pixel can be (in units of the
+    /// data's std) means the images diverged: normal runs stay within about 3 times (BENCHMARKS.md, "Divergence").
+    constexpr double kDivergedExtent = 100.0;
+
+    /// The largest |normalised value| a real pixel in [0, 1] can take, over the channels.
+    double realPixelExtent(const DatasetInfo& info)
+    {
+        double extent = 0;
+        for (std::size_t c = 0; c < info.mean.size() && c < info.std.size(); ++c)
+            extent = std::max(extent, std::max<double>(info.mean[c], 1.0 - info.mean[c]) / info.std[c]);
+        return extent > 0 ? extent : 1.0;
     }
 
     /// Monitoring evaluations skip the last iteration, so an evaluation of the synthetic set there is the final one.
@@ -170,6 +184,7 @@ struct Session::Impl
             if (callbacks.onStep)
                 callbacks.onStep(stats);
         }
+        checkNotDiverged(pending.back().iteration);
         pending.clear();
         keepLastGood();
         if (folder)
@@ -179,6 +194,24 @@ struct Session::Impl
         lastFlush = Clock::now();
     }
 
+    /// Finite losses can hide images that ran away (a learning rate far too large): stop before keeping them.
+    void checkNotDiverged(int iteration) const
+    {
+        const torch::Tensor images = method->synthetic().images;
+        if (!images.defined() || images.numel() == 0)
+            return;
+        const double extent = images.detach().abs().max().item<double>();
+        const double real = realPixelExtent(data->info());
+        checkFinite(extent, "the synthetic images at iteration " + std::to_string(iteration));
+        if (extent > kDivergedExtent * real) {
+            char numbers[160];
+            std::snprintf(numbers, sizeof numbers, "pixel values reached %.3g standard deviations of the data, real "
+                "pixels stay within %.2g", extent, real);
+            throw Error("the synthetic images diverged at iteration " + std::to_string(iteration) + " (" + numbers
+                + "); lower the image learning rate (params.lrImage)");
+        }
+    }
+
     EvalResult evaluate(const SyntheticTensors& set, int iteration, const SessionCallbacks& callbacks,
         const RunControl* control)
     {
@@ -186,7 +219,7 @@ struct Session::Impl
             callbacks.onMessage("evaluating the synthetic set of iteration " + std::to_string(iteration) + " ("
                 + std::to_string(config.eval.models) + " models, " + std::to_string(config.eval.epochs) + " epochs)");
         EvalResult result = translateErrors("evaluation", [&] {
-            return runProtocol({set.images, set.trainingLabels()}, *data, config.model, config.eval,
+            return runProtocol({set.images, set.trainingLabels(), set.learnedLr}, *data, config.model, config.eval,
                 deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)), "synthetic",
                 callbacks.onEvalProgress, control);
         });
@@ -323,7 +356,7 @@ RunConfig loadRunFolderConfig(const std::string& runDir)
     return loadRunConfig(path.string());
 }
 
-void Session::prepare(const SessionCallbacks& callbacks)
+void Session::prepare(const SessionCallbacks& callbacks, const RunControl* control)
 {
     if (d->prepared)
         return;
@@ -337,11 +370,13 @@ void Session::prepare(const SessionCallbacks& callbacks)
     applyPerformanceSettings(config.performance, d->device);
     say("loading " + config.data.source + " onto " + d->device);
     d->data = loadDataset(config.data, toTorchDevice(d->device));
+    say(d->data->info().summary());
+    for (const auto& note : d->data->info().notes)
+        say(note);
     checkIpcFits(d->data->info(), config.ipc);
 
     d->method = createMethod(config.method);
-    d->method->resolveDefaults(config, d->data->info());
-    validate(config);
+    config = resolveConfig(config, d->data->info());
     const bool resuming = !d->resumeDir.empty();
     if (!resuming && !config.outDir.empty()) {
         d->folder = std::make_unique<RunFolder>(config, d->data->info().name);
@@ -350,7 +385,7 @@ void Session::prepare(const SessionCallbacks& callbacks)
 
     translateErrors(config.method + " initialisation", [&] {
         torch::manual_seed(deriveSeed(config.seed, kStreamInit));
-        const MethodContext context{*d->data, config, nullptr, callbacks.onMessage};
+        const MethodContext context{*d->data, config, control, callbacks.onMessage, callbacks.onStageProgress};
         d->method->init(context);
     });
     if (resuming)
@@ -363,8 +398,19 @@ void Session::prepare(const SessionCallbacks& callbacks)
 
 RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
 {
-    prepare(callbacks);
     Impl& s = *d;
+    RunResult result;
+    try {
+        prepare(callbacks, &control);
+    } catch (const Cancelled&) {
+        // Stopped while preparing (e.g. training herding's feature network): no set exists yet to keep.
+        if (s.folder)
+            s.folder->unlock();
+        result.device = s.device;
+        result.runDir = runDir();
+        result.stopped = true;
+        return result;
+    }
     // However run() ends, the folder is free for others (e.g. a resume) once it returns.
     struct Unlock
     {
@@ -376,7 +422,6 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
         }
     } unlockAtEnd{s};
     const RunConfig& config = s.config;
-    RunResult result;
     result.device = s.device;
     result.runDir = runDir();
 
@@ -384,7 +429,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
     try {
         while (s.done < config.iterations) {
             const RunControl::Next next = control.next();
-            if (next == RunControl::Next::Stop) {
+            if (next == RunControl::Next::Stop || (control.stopAfter() > 0 && s.done >= control.stopAfter())) {
                 result.stopped = true;
                 break;
             }
@@ -450,9 +495,28 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
     return result;
 }
 
+void Session::benchmarkStep(int iteration)
+{
+    if (!d->prepared)
+        throw Error("session: not prepared");
+    const RunConfig& config = d->config;
+    translateErrors(config.method + " step " + std::to_string(iteration), [&] {
+        torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
+        const StepResult step = d->method->step(iteration);
+        checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
+    });
+}
+
 const RunConfig& Session::config() const
 {
     return d->config;
+}
+
+const DatasetInfo& Session::dataInfo() const
+{
+    if (!d->prepared)
+        throw Error("session: not prepared");
+    return d->data->info();
 }
 
 SyntheticSet Session::synthetic() const

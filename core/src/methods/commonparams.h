@@ -1,0 +1,40 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <distillery/parameters.h>
+
+#include <functional>
+#include <string>
+
+namespace distillery::core {
+
+/// Declarations several methods share (the same key, flag and meaning everywhere); each method passes its own
+/// defaults. A method with a parameter of its own declares it in its own file.
+namespace params {
+
+    using IntDefault = std::function<std::int64_t(const ParamContext&)>;
+    using RealDefault = std::function<double(const ParamContext&)>;
+    using TextDefault = std::function<std::string(const ParamContext&)>;
+
+    /// "paper" → the paper's value, otherwise the classroom's.
+    template<typename T>
+    std::function<T(const ParamContext&)> byPreset(T paper, T classroom)
+    {
+        return [paper, classroom](const ParamContext& c) { return c.preset == "paper" ? paper : classroom; };
+    }
+
+    ParamSpec init(TextDefault defaultValue);
+    ParamSpec lrImage(RealDefault defaultValue);
+    ParamSpec lrNet(RealDefault defaultValue);
+    ParamSpec realBatch(IntDefault defaultValue);
+    ParamSpec outerLoops(IntDefault defaultValue);
+    ParamSpec innerLoops(IntDefault defaultValue);
+    /// Augmentation while distilling: the data set's DSA strategy, or none (DC).
+    ParamSpec augment(bool dataStrategyByDefault);
+    ParamSpec features(TextDefault defaultValue);
+    ParamSpec featureEpochs(IntDefault defaultValue);
+
+} // namespace params
+
+} // namespace distillery::core

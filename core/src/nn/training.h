@@ -1,0 +1,52 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "data/dataset.h"
+#include "nn/network.h"
+
+#include <distillery/config.h>
+
+#include <torch/torch.h>
+
+#include <functional>
+
+namespace distillery::core {
+
+class RunControl;
+
+/// A training set on the data set's device: normalised images and hard (int64 N) or soft (float N×K
+/// probabilities) labels, and the learning rate a method learned with the set (float [], or undefined).
+struct TrainingSet
+{
+    torch::Tensor images;
+    torch::Tensor labels;
+    torch::Tensor learnedLr;
+};
+
+/// Where a training is: pass `pass` of `passes` (0-based, counting the one in progress), batch `batch` of
+/// `batches` in it (batches done).
+struct TrainingProgress
+{
+    int pass = 0;
+    int passes = 0;
+    long batch = 0;
+    long batches = 0;
+};
+using TrainingProgressFn = std::function<void(const TrainingProgress&)>;
+
+/// Trains one fresh network (initialised from `initSeed`, batches drawn from `trainingSeed`) on `train` with the
+/// evaluation protocol's optimiser and schedule (docs/methods.md, "Evaluation"): SGD with momentum and weight decay,
+/// lr × 0.1 and a new optimiser after pass ⌊E/2⌋ + 1, E + 1 passes, reshuffled batches, optional non-Siamese DSA
+/// per batch. Used by the protocol, by coresets' feature network and by the privacy inspector's shadow models.
+/// `progress` is called after every batch; a stop request ends it within one batch (Cancelled).
+Network trainNetwork(const TrainingSet& train, const Dataset& data, const ModelConfig& model, const EvalConfig& eval,
+    std::uint64_t initSeed, std::uint64_t trainingSeed, const TrainingProgressFn& progress, const RunControl* control);
+
+/// Test-split accuracy of a trained network (eval mode, no augmentation, no gradients).
+double testAccuracy(NetworkImpl& net, const Dataset& data);
+
+/// Loss for hard (int64) or soft (float N×K) labels: mean cross-entropy, or soft-target cross-entropy.
+torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tensor& labels);
+
+} // namespace distillery::core
