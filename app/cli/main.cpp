@@ -3,6 +3,7 @@
 // distillery-cli: the headless front end (info, distill, eval).
 #include "commands.h"
 
+#include <distillery/device.h>
 #include <distillery/error.h>
 #include <distillery/version.h>
 
@@ -12,6 +13,7 @@
 
 int main(int argc, char** argv)
 {
+    distillery::core::useShortThreadSpin(argv);
     CLI::App app{"Distillery: dataset distillation from the command line.\n"
                  "Synthesizes a tiny training set from a large one and measures it honestly."};
     app.set_version_flag("--version", distillery::core::version());

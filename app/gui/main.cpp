@@ -15,6 +15,7 @@
 
 int main(int argc, char** argv)
 {
+    distillery::core::useShortThreadSpin(argv); // may start the program again; before anything else
     distillery::core::tuneAllocatorForTensors(); // before QApplication starts any thread
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Distillery"));

@@ -138,7 +138,19 @@ QString writeImageFolder(const QString& dir, const ToyImages& images, const QStr
     return QStringLiteral("folder:") + dir;
 }
 
-void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns)
+ToyImages sliceImages(const ToyImages& images, int from, int to)
+{
+    ToyImages out = images;
+    const std::size_t imageSize = static_cast<std::size_t>(images.channels) * images.size * images.size;
+    out.count = to - from;
+    out.pixels.assign(images.pixels.begin() + static_cast<std::ptrdiff_t>(from * imageSize),
+        images.pixels.begin() + static_cast<std::ptrdiff_t>(to * imageSize));
+    out.labels.assign(images.labels.begin() + from, images.labels.begin() + to);
+    return out;
+}
+
+void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns,
+    const ToyImages* val)
 {
     using distillery::core::NpyArray;
     auto imagesArray = [](const ToyImages& t) {
@@ -168,8 +180,9 @@ void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages&
         return a;
     };
     distillery::core::writeNpz(path.toStdString(),
-        {{"train_images", imagesArray(train)}, {"train_labels", labelsArray(train)}, {"val_images", imagesArray(test)},
-            {"val_labels", labelsArray(test)}, {"test_images", imagesArray(test)}, {"test_labels", labelsArray(test)}});
+        {{"train_images", imagesArray(train)}, {"train_labels", labelsArray(train)},
+            {"val_images", imagesArray(val ? *val : test)}, {"val_labels", labelsArray(val ? *val : test)},
+            {"test_images", imagesArray(test)}, {"test_labels", labelsArray(test)}});
 }
 
 QString errorMessage(const std::function<void()>& fn)

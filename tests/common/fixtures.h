@@ -50,7 +50,12 @@ QString writeCifar10(const QString& dir, const ToyImages& train, const ToyImages
 QString writeImageFolder(const QString& dir, const ToyImages& images, const QStringList& classNames);
 
 /// A MedMNIST-style npz: {train,val,test}_images N×H×W (grey) or N×H×W×3 (RGB), labels N×labelColumns uint8.
-void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns = 1);
+/// The val split is `val` when given, else a copy of the test images.
+void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns = 1,
+    const ToyImages* val = nullptr);
+
+/// Images [from, to) of `images`, in order.
+ToyImages sliceImages(const ToyImages& images, int from, int to);
 
 /// The message of the core::Error that `fn` throws, or an empty string when it throws none.
 QString errorMessage(const std::function<void()>& fn);

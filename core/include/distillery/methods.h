@@ -13,6 +13,8 @@ struct MethodInfo
     std::string title; ///< e.g. "Herding (coreset)"
     std::string summary; ///< one plain sentence: what it keeps or matches
     bool selectsRealImages = false; ///< coresets: the synthetic set is made of real training images
+    /// The window's explanation (rich text): what is matched, its formula, what to watch for in a lesson.
+    std::string explanation;
 };
 
 /// Every method the registry knows, in display order.

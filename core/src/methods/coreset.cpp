@@ -27,13 +27,21 @@ MethodInfo CoresetMethod::info() const
 {
     switch (m_rule) {
     case CoresetRule::Random:
-        return {"random", "Random real (coreset)", "Keeps randomly chosen real training images of each class.", true};
+        return {"random", "Random real (coreset)", "Keeps randomly chosen real training images of each class.", true,
+            "<h3>Random real images</h3><p>No distillation: keep a few real images of each class, chosen at random. "
+            "Every distillation method must beat this baseline under the same evaluation.</p>"};
     case CoresetRule::Herding:
         return {"herding", "Herding (coreset)",
-            "Keeps real images whose running feature mean stays closest to the class mean (Welling 2009).", true};
+            "Keeps real images whose running feature mean stays closest to the class mean (Welling 2009).", true,
+            "<h3>Herding</h3><p>Keep real images one at a time so that the <b>average feature</b> of the kept images "
+            "stays as close as possible to the average of the whole class.</p>"
+            "<p style='font-family:serif'>p<sub>k</sub> = argmin<sub>x</sub> &#8214;&mu;<sub>c</sub> &minus; "
+            "(&phi;(x) + &Sigma;<sub>j&lt;k</sub> &phi;(p<sub>j</sub>)) / k&#8214;</p>"};
     case CoresetRule::KCenter:
         return {"kcenter", "K-center greedy (coreset)",
-            "Keeps real images that cover the class: each new one is the image farthest from those already kept.", true};
+            "Keeps real images that cover the class: each new one is the image farthest from those already kept.", true,
+            "<h3>K-center greedy</h3><p>Keep real images that <b>cover</b> the class: each new image is the one "
+            "farthest from every image kept so far. The curve shows the coverage radius shrinking.</p>"};
     }
     return {};
 }

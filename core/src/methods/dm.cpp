@@ -21,7 +21,15 @@ MethodInfo DmMethod::info() const
     return {"dm", "Distribution matching (DM)",
         "Matches each class's mean feature vector, under random untrained networks, between real and synthetic "
         "images.",
-        false};
+        false,
+        "<h3>Distribution matching (DM)</h3>"
+        "<p>Take a network with <b>random, untrained</b> weights. Feed it a batch of real images of one class and the "
+        "synthetic images of that class, and compare the <b>average feature vector</b> of each. Move the synthetic "
+        "pixels so the averages agree. Repeat with a new random network every iteration.</p>"
+        "<p style='font-family:serif'>L = &Sigma;<sub>c</sub> &#8214; mean &psi;<sub>&theta;</sub>(real<sub>c</sub>) "
+        "&minus; mean &psi;<sub>&theta;</sub>(synthetic<sub>c</sub>) &#8214;&sup2;,  &theta; new every step</p>"
+        "<p>Watch: from noise, the class shapes appear within a few hundred iterations. The per-class curves show "
+        "which classes are still far from their real average.</p>"};
 }
 
 std::string DmMethod::lossName() const

@@ -34,11 +34,25 @@ MethodInfo GradientMatchingMethod::info() const
     if (m_dsaMode)
         return {"dsa", "Gradient matching with Siamese augmentation (DSA)",
             "Like DC, with the same random augmentation applied to the real and the synthetic batch it is matched to.",
-            false};
+            false,
+            "<h3>Gradient matching with Siamese augmentation (DSA)</h3>"
+            "<p>DC, with one twist: before matching, the real and the synthetic batch get <b>the same random "
+            "augmentation</b> (the same crop, flip, rotation, colour change). The synthetic images learn what "
+            "survives augmentation.</p>"
+            "<p style='font-family:serif'>L = &Sigma;<sub>c</sub> D(&nabla;&#8467;(A<sub>&omega;</sub>(synthetic<sub>c</sub>)), "
+            "&nabla;&#8467;(A<sub>&omega;</sub>(real<sub>c</sub>))),  one &omega; for both</p>"};
     return {"dc", "Dataset condensation, gradient matching (DC)",
         "Makes the training gradient of a network on the synthetic images match its gradient on real images, "
         "layer by layer, while the network itself trains on the synthetic set.",
-        false};
+        false,
+        "<h3>Gradient matching (DC)</h3>"
+        "<p>A network learns from the real data by following gradients. DC makes the synthetic images produce "
+        "<b>the same gradient</b> as real images of the same class, layer by layer, while the network itself trains "
+        "on the synthetic set.</p>"
+        "<p style='font-family:serif'>L = &Sigma;<sub>c</sub> &Sigma;<sub>layers</sub> &Sigma;<sub>units</sub> "
+        "(1 &minus; cos(&nabla;<sub>&theta;</sub>&#8467;(synthetic<sub>c</sub>), "
+        "&nabla;<sub>&theta;</sub>&#8467;(real<sub>c</sub>)))</p>"
+        "<p>Watch: each iteration is slow (many small training steps), and the images stay noisy but informative.</p>"};
 }
 
 std::string GradientMatchingMethod::lossName() const

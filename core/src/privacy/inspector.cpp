@@ -12,6 +12,7 @@
 
 #include <distillery/device.h>
 #include <distillery/error.h>
+#include <distillery/methods.h>
 #include <distillery/privacy.h>
 #include <distillery/runcontrol.h>
 
@@ -192,7 +193,11 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         r.datasetSource = d.info().source;
         r.method = set.metadata.count("method") ? set.metadata.at("method") : "unknown";
         r.ipc = set.ipc();
-        r.realImages = r.method == "random" || r.method == "herding" || r.method == "kcenter";
+        try {
+            r.realImages = methodInfo(r.method).selectsRealImages;
+        } catch (const Error&) {
+            r.realImages = false; // a set from an unknown method: judged as synthetic
+        }
         r.membershipSeeds = options.membershipInference ? options.membershipSeeds : 0;
         r.space = "pixels: L2 on de-normalised values (not clamped); SSIM and PSNR on the 8-bit scale";
 

@@ -16,6 +16,9 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#if defined(__linux__)
+#include <unistd.h>
+#endif
 
 #ifdef DISTILLERY_HAVE_CUDA_API
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -84,6 +87,20 @@ void tuneAllocatorForTensors()
         if (std::getenv("MALLOC_ARENA_MAX") == nullptr) // a user's own choice wins
             mallopt(M_ARENA_MAX, 1);
     });
+#endif
+}
+
+void useShortThreadSpin(char** argv)
+{
+#if defined(__linux__)
+    if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT") || !argv || !argv[0])
+        return; // the user's choice, or already re-executed
+    if (setenv("GOMP_SPINCOUNT", "1000", 0) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    // Only reached when execv failed: go on with the runtime's defaults (and the variable for any child process).
+#else
+    (void)argv;
 #endif
 }
 
