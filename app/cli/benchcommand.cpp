@@ -8,6 +8,7 @@
 #include <distillery/bench.h>
 #include <distillery/config.h>
 #include <distillery/device.h>
+#include <distillery/performance.h>
 #include <distillery/version.h>
 
 #include <CLI/CLI.hpp>

@@ -7,7 +7,9 @@
 #include <distillery/config.h>
 #include <distillery/error.h>
 #include <distillery/privacy.h>
+#include <distillery/request.h>
 #include <distillery/runcontrol.h>
+#include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
 #include <CLI/CLI.hpp>

@@ -3,6 +3,7 @@
 #include "commandline.h"
 
 #include <distillery/error.h>
+#include <distillery/request.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

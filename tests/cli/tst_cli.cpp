@@ -3,6 +3,7 @@
 // distillery-cli end to end, as a user or a script runs it.
 #include "fixtures.h"
 
+#include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
 #include <QDir>

@@ -3,6 +3,7 @@
 #include "fixtures.h"
 
 #include <distillery/error.h>
+#include <distillery/methods.h>
 #include <distillery/npz.h>
 #include <distillery/parameters.h>
 #include <distillery/runcontrol.h>

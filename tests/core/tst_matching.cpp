@@ -9,6 +9,7 @@
 #include <distillery/evaluation.h>
 #include <distillery/runcontrol.h>
 #include <distillery/session.h>
+#include <distillery/syntheticio.h>
 
 #include <QDir>
 #include <QTemporaryDir>

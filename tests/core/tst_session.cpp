@@ -5,6 +5,7 @@
 #include <distillery/error.h>
 #include <distillery/runcontrol.h>
 #include <distillery/session.h>
+#include <distillery/syntheticio.h>
 
 #include <QDir>
 #include <QFile>

@@ -3,6 +3,7 @@
 #include "fixtures.h"
 
 #include <distillery/error.h>
+#include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
 #include <QDir>

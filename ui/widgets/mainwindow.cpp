@@ -14,6 +14,7 @@
 #include <distillery/device.h>
 #include <distillery/error.h>
 #include <distillery/session.h>
+#include <distillery/syntheticio.h>
 #include <distillery/version.h>
 
 #include <QAction>

@@ -111,18 +111,9 @@ void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment = "
 /// JSON text of a config (pretty-printed, every field present).
 std::string toJson(const RunConfig& config);
 
-/// Parses JSON written by toJson (or by hand: missing fields keep their defaults). Throws Error naming
-/// the field on a wrong type and on unknown keys, so a typo never silently falls back to a default.
-/// Files written before configVersion 2 (a flat "params" object shared by every method, 0 or "" meaning
-/// "the default") still load: their zero and empty parameters become "auto", and parameters the method does not
-/// declare are dropped (no method ever read another's).
-RunConfig runConfigFromJson(const std::string& json);
 
-RunConfig loadRunConfig(const std::string& path);
+/// Writes toJson(config) to `path`; Error naming the file when it cannot. Reading one back: request.h.
 void saveRunConfig(const RunConfig& config, const std::string& path);
 
-/// Checks ranges and names without touching the data, the method's parameters against its declarations; throws
-/// Error naming the setting.
-void validate(const RunConfig& config);
 
 } // namespace distillery::core

@@ -2,8 +2,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include <distillery/config.h>
-
 #include <string>
 #include <vector>
 
@@ -38,15 +36,6 @@ void tuneAllocatorForTensors();
 /// Sets torch's CPU thread count (0 = every core). Call once per thread before any torch work.
 void setThreadCount(int threads);
 int threadCount();
-
-/// Applies the CUDA speed settings (TF32, cuDNN benchmark, fused kernels) process-wide; nothing on the CPU.
-void applyPerformanceSettings(const PerformanceConfig& performance, const std::string& device);
-
-/// Whether this build has Distillery's fused ConvNet kernels and they run on `device` ("cuda:N"; false on the CPU).
-bool fusedKernelsAvailable(const std::string& device);
-
-/// Whether this build can capture CUDA graphs and `device` is a CUDA device ("cuda:N"; false on the CPU).
-bool cudaGraphsAvailable(const std::string& device);
 
 /// Waits until the device has finished its queued work (for timing); nothing on the CPU.
 void synchronizeDevice(const std::string& device);

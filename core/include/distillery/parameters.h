@@ -97,35 +97,10 @@ ParamValue parseParamValue(const ParamSpec& spec, const std::string& text, const
 /// choices. Throws Error "params.<key>: …" naming the allowed range or values.
 ParamValue checkedParamValue(const ParamSpec& spec, const ParamValue& value);
 
-/// The declarations of `method` (Error listing the known methods when unknown).
-std::vector<ParamSpec> methodParameters(const std::string& method);
-
 /// The declaration of `key` among `specs`, or nullptr.
 const ParamSpec* findParam(const std::vector<ParamSpec>& specs, const std::string& key);
 
-/// Every key of `values` declared by `method`, of the declared kind and in range. Throws Error naming the first
-/// that is not (an undeclared key lists the method's parameters).
-void validateParams(const std::string& method, const ParamValues& values);
-
-/// `request` with every declared key it leaves on auto filled in with its default for `context`.
-ParamValues resolveParams(const std::string& method, const ParamValues& request, const ParamContext& context);
-
-/// A parameter's default at one preset and IPC (Fashion-MNIST's augmentation strategy for data-dependent ones).
-struct ParamDefault
-{
-    std::string preset;
-    int ipc = 0;
-    std::string value;
-};
-
-/// The defaults of `spec` for classroom and paper at IPC 1, 10 and 50, as `info --json` and the docs list them.
-std::vector<ParamDefault> paramDefaults(const ParamSpec& spec);
-
 /// "whole number", "number", "choice", "augmentation".
 std::string paramKindName(ParamKind kind);
-
-/// docs/parameters.md: every method's parameters as Markdown tables, generated from the declarations. A test
-/// keeps the file equal to this text; `distillery-cli info --parameters-markdown` prints it.
-std::string parameterReferenceMarkdown();
 
 } // namespace distillery::core

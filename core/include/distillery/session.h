@@ -6,6 +6,7 @@
 #include <distillery/datasets.h>
 #include <distillery/evalresult.h>
 #include <distillery/evaluation.h>
+#include <distillery/request.h>
 #include <distillery/snapshot.h>
 #include <distillery/stageprogress.h>
 #include <distillery/stepstats.h>
@@ -89,12 +90,6 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
-
-/// What a run will use for `request` on data described by `data`: the method's parameters left on auto get their
-/// declared defaults (for the preset, IPC and the data's augmentation strategy), then the method fills the
-/// iteration count and its evaluation protocol. This is what config.json records; the window also shows it beside
-/// every "auto" without ever making it the next request. Throws Error naming the first bad setting.
-RunConfig resolveConfig(const RunConfig& request, const DatasetInfo& data);
 
 /// The config.json of a run folder, for resuming it. Throws Error naming the folder.
 RunConfig loadRunFolderConfig(const std::string& runDir);

@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The torch-free face of the evaluation protocol (distillery/evaluation.h).
 #include "eval/protocol.h"
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 #include "util/torchutil.h"
 
 #include <distillery/device.h>
 #include <distillery/error.h>
 #include <distillery/evaluation.h>
+#include <distillery/syntheticio.h>
 
 namespace distillery::core {
 

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PNG grid and ImageFolder export (FORMATS.md §7), written with OpenCV.
 #include <distillery/error.h>
+#include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
 #include <filesystem>

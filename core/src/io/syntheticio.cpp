@@ -1,10 +1,11 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SyntheticSet ↔ files: one set of named arrays (FORMATS.md §10) shared by safetensors and npz.
-#include "io/safetensors.h"
+#include "formats/safetensors.h"
 
 #include <distillery/error.h>
 #include <distillery/npz.h>
+#include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 #include <distillery/version.h>
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "data/dataset.h"
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 #include "nn/network.h"
 
 #include <torch/torch.h>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "data/dataset.h"
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 
 #include <distillery/config.h>
 #include <distillery/error.h>

@@ -47,21 +47,6 @@ namespace {
 
 } // namespace
 
-std::string paramKindName(ParamKind kind)
-{
-    switch (kind) {
-    case ParamKind::Integer:
-        return "whole number";
-    case ParamKind::Real:
-        return "number";
-    case ParamKind::Choice:
-        return "choice";
-    case ParamKind::Augmentation:
-        return "augmentation";
-    }
-    return "";
-}
-
 std::vector<ParamDefault> paramDefaults(const ParamSpec& spec)
 {
     std::vector<ParamDefault> out;

@@ -4,7 +4,7 @@
 // held-out baselines, nearest/second-nearest ratio, and the loss-threshold membership-inference attack next to
 // a random real subset of the same size.
 #include "data/dataset.h"
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 #include "nn/training.h"
 #include "privacy/similarity.h"
 #include "privacy/statistics.h"
@@ -15,6 +15,7 @@
 #include <distillery/methods.h>
 #include <distillery/privacy.h>
 #include <distillery/runcontrol.h>
+#include <distillery/syntheticio.h>
 
 #include <chrono>
 #include <cmath>

@@ -10,6 +10,7 @@
 #include <distillery/bench.h>
 #include <distillery/device.h>
 #include <distillery/error.h>
+#include <distillery/performance.h>
 #include <distillery/session.h>
 
 #include <algorithm>

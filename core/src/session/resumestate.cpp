@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session/resumestate.h"
 
-#include "io/safetensors.h"
+#include "formats/safetensors.h"
 
 #include <distillery/error.h>
 

@@ -3,6 +3,7 @@
 #include "session/runfolder.h"
 
 #include <distillery/error.h>
+#include <distillery/syntheticio.h>
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/dataset.h"
 #include "eval/protocol.h"
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 #include "methods/method.h"
 #include "session/resumestate.h"
 #include "session/runfolder.h"
@@ -10,8 +10,10 @@
 
 #include <distillery/device.h>
 #include <distillery/error.h>
+#include <distillery/performance.h>
 #include <distillery/runcontrol.h>
 #include <distillery/session.h>
+#include <distillery/syntheticio.h>
 #include <distillery/version.h>
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "io/synthetictensors.h"
+#include "data/synthetictensors.h"
 
 #include "data/dataset.h"
 #include "util/torchutil.h"

@@ -9,6 +9,7 @@
 #include <distillery/device.h>
 #include <distillery/diagnostics.h>
 #include <distillery/error.h>
+#include <distillery/performance.h>
 #include <distillery/session.h>
 
 namespace distillery::core {

@@ -9,6 +9,7 @@
 
 #include <distillery/device.h>
 #include <distillery/diagnostics.h>
+#include <distillery/performance.h>
 
 #include <limits>
 

@@ -10,6 +10,7 @@
 #include <distillery/device.h>
 #include <distillery/diagnostics.h>
 #include <distillery/error.h>
+#include <distillery/performance.h>
 
 #include <optional>
 

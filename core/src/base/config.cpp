@@ -1,0 +1,169 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RunConfig → JSON, presets, and the checks of the run-level settings. Reading a config back needs the methods'
+// parameter declarations (old files), so it lives above them: session/request.cpp.
+#include "base/configformat.h"
+
+#include <distillery/augment.h>
+#include <distillery/config.h>
+#include <distillery/error.h>
+#include <distillery/parameters.h>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace distillery::core {
+namespace {
+
+    using nlohmann::json;
+
+    json paramsToJson(const ParamValues& params)
+    {
+        json out = json::object();
+        for (const auto& [key, value] : params.all())
+            std::visit([&, k = key](const auto& v) { out[k] = v; }, value);
+        return out;
+    }
+
+    json toJsonValue(const RunConfig& c)
+    {
+        const auto& d = c.data;
+        const auto& m = c.model;
+        const auto& e = c.eval;
+        return json{
+            {"configVersion", kConfigVersion},
+            {"method", c.method},
+            {"ipc", c.ipc},
+            {"iterations", c.iterations},
+            {"preset", c.preset},
+            {"device", c.device},
+            {"seed", c.seed},
+            {"threads", c.threads},
+            {"data",
+                {{"source", d.source}, {"imageSize", d.imageSize}, {"flips", d.flips}, {"color", d.color},
+                    {"testFraction", d.testFraction}, {"splitSeed", d.splitSeed}}},
+            {"model",
+                {{"arch", m.arch}, {"width", m.width}, {"depth", m.depth}, {"norm", m.norm}, {"activation", m.activation},
+                    {"pooling", m.pooling}}},
+            {"params", paramsToJson(c.params)},
+            {"eval",
+                {{"models", e.models}, {"epochs", e.epochs}, {"augment", e.augment}, {"dsaStrategy", e.dsaStrategy},
+                    {"lr", e.lr}, {"momentum", e.momentum}, {"weightDecay", e.weightDecay}, {"batchSize", e.batchSize}}},
+            {"performance",
+                {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
+                    {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels},
+                    {"cudaGraphs", c.performance.cudaGraphs}, {"bf16", c.performance.bf16}}},
+            {"snapshotEvery", c.snapshotEvery},
+            {"evalEvery", c.evalEvery},
+            {"finalEval", c.finalEval},
+            {"checkpointEvery", c.checkpointEvery},
+            {"outDir", c.outDir},
+        };
+    }
+
+} // namespace
+
+void requireOneOf(const std::string& setting, const std::string& value, const std::vector<std::string>& allowed)
+{
+    for (const auto& a : allowed)
+        if (value == a)
+            return;
+    std::string list;
+    for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
+    throw Error(setting + ": \"" + value + "\" is not one of " + list);
+}
+
+
+std::vector<std::string> presetNames()
+{
+    return {"classroom", "paper"};
+}
+
+void applyPreset(RunConfig& config, const std::string& preset)
+{
+    requireOneOf("preset", preset, presetNames());
+    config.preset = preset;
+    config.model = ModelConfig{};
+    config.eval = EvalConfig{};
+    if (preset == "paper") {
+        // The reference ConvNet and protocol (METHODS.md §1.1, §1.4); methods pick their own eval epochs.
+        config.model.width = 128;
+        config.eval.models = 5;
+        // Empty/0 = the method's reference protocol (DSA, DM, coresets: 1000 epochs with DSA; DC: 300 without).
+        config.eval.augment = "";
+        config.eval.epochs = 0;
+        config.snapshotEvery = 10;
+    } else {
+        // A 2-core laptop: a narrow ConvNet and a short evaluation, so a lesson sees results in seconds.
+        config.model.width = 32;
+        config.eval.models = 2;
+        config.eval.epochs = 300;
+        config.eval.augment = "dsa";
+        config.snapshotEvery = 1;
+    }
+}
+
+void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment)
+{
+    if (eval.augment.empty())
+        eval.augment = defaultAugment;
+    if (eval.epochs == 0)
+        eval.epochs = eval.augment == "dsa" ? 1000 : 300;
+}
+
+std::string toJson(const RunConfig& config)
+{
+    return toJsonValue(config).dump(2);
+}
+
+void saveRunConfig(const RunConfig& config, const std::string& path)
+{
+    std::ofstream out(path, std::ios::trunc);
+    out << toJson(config) << '\n';
+    if (!out.flush())
+        throw Error(path + ": cannot write");
+}
+
+void checkRunSettings(const RunConfig& c)
+{
+    if (c.ipc < 1)
+        throw Error("ipc: must be at least 1, got " + std::to_string(c.ipc));
+    if (c.iterations < 0)
+        throw Error("iterations: must not be negative");
+    requireOneOf("preset", c.preset, presetNames());
+    requireOneOf("model.arch", c.model.arch, {"convnet", "mlp", "lenet", "resnet18"});
+    requireOneOf("model.norm", c.model.norm, {"instance", "batch", "none"});
+    requireOneOf("model.activation", c.model.activation, {"relu", "leakyrelu", "sigmoid"});
+    requireOneOf("model.pooling", c.model.pooling, {"avg", "max", "none"});
+    if (c.model.width < 1 || c.model.width > 4096)
+        throw Error("model.width: must be in 1…4096");
+    if (c.model.depth < 1 || c.model.depth > 8)
+        throw Error("model.depth: must be in 1…8");
+    requireOneOf("data.flips", c.data.flips, {"auto", "on", "off"});
+    if (c.data.imageSize != 0 && (c.data.imageSize < 8 || c.data.imageSize > 512))
+        throw Error("data.imageSize: " + std::to_string(c.data.imageSize) + " is outside 8…512 (0 keeps the images' size)");
+    if (!c.eval.augment.empty())
+        requireOneOf("eval.augment", c.eval.augment, {"dsa", "none"});
+    if (!c.eval.dsaStrategy.empty())
+        checkDsaStrategy(c.eval.dsaStrategy);
+    if (c.eval.models < 1)
+        throw Error("eval.models: must be at least 1");
+    if (c.eval.epochs < 0)
+        throw Error("eval.epochs: must not be negative");
+    if (c.eval.batchSize < 1)
+        throw Error("eval.batchSize: must be at least 1");
+    if (!(c.eval.lr > 0))
+        throw Error("eval.lr: must be positive");
+    if (c.snapshotEvery < 1)
+        throw Error("snapshotEvery: must be at least 1");
+    if (c.evalEvery < 0 || c.checkpointEvery < 0)
+        throw Error("evalEvery and checkpointEvery must not be negative");
+    if (c.threads < 0)
+        throw Error("threads: must not be negative");
+    if (c.data.source.empty())
+        throw Error("data.source: empty (use fashion-mnist, idx:<dir>, cifar10:<dir>, folder:<dir> or medmnist:<file>)");
+}
+
+} // namespace distillery::core
