@@ -128,7 +128,7 @@ void addEvalCommand(CLI::App& app)
     auto o = std::make_shared<EvalOptions>();
     CLI::App* cmd = app.add_subcommand("eval",
         "Train fresh networks on a synthetic set (or a baseline) and test them on the real test split "
-        "(METHODS.md §1.4: final model only, mean ± std over models)");
+        "(docs/methods.md §1.4: final model only, mean ± std over models)");
     cmd->add_option("file", o->file, "A synthetic.safetensors, synthetic.npz or run folder");
     cmd->add_flag("--full", o->full, "Baseline: train on the whole training split");
     cmd->add_option("--random", o->randomIpc, "Baseline: a random real subset with this many images per class")

@@ -2,7 +2,7 @@
 # SPDX-FileCopyrightText: 2026 The Distillery developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Headless CUDA build against the LibTorch inside a pip torch (ARCHITECTURE.md, "Build variants"), for a GPU
+# Headless CUDA build against the LibTorch inside a pip torch (docs/architecture.md, "Build variants"), for a GPU
 # machine without Debian's -dev packages: header-only JSON/CLI11 (and zlib's headers, if missing) may come
 # from a carried folder, by default .gpu/include. Further arguments go to cmake (e.g. -DDISTILLERY_CUDA_GRAPHS=OFF).
 # Usage: tests/bench/build-headless-gpu.sh [build-dir [cmake options…]]

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Validates the evaluation protocol (issue 2's benchmarks): the full-data ConvNet, and random real / herding
-# sets at IPC 1, 10, 50 under the DSA protocol (1000 epochs), next to METHODS.md's published values.
+# sets at IPC 1, 10, 50 under the DSA protocol (1000 epochs), next to docs/methods.md's published values.
 # Every result is one JSON line in <out-dir>/results.jsonl.
 # Usage: tests/bench/protocol-benchmarks.sh <distillery-cli> <out-dir> [models] [full-epochs]
 set -euo pipefail

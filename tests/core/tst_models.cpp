@@ -18,7 +18,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("size");
         QTest::addColumn<qint64>("parameters");
         QTest::addColumn<qint64>("features");
-        // METHODS.md §1.1: conv1 1,280 + 3 × GN 256 + conv2/conv3 147,584 each + fc 20,490.
+        // docs/methods.md §1.1: conv1 1,280 + 3 × GN 256 + conv2/conv3 147,584 each + fc 20,490.
         QTest::newRow("1x28x28 (padded to 32)") << 1 << 28 << qint64(317706) << qint64(2048);
         QTest::newRow("3x28x28 (MedMNIST RGB)") << 3 << 28 << qint64(320010) << qint64(2048);
         QTest::newRow("3x32x32 (CIFAR)") << 3 << 32 << qint64(320010) << qint64(2048);

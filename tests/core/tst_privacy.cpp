@@ -98,7 +98,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(structuralSimilarity(constantImage(0.2f), constantImage(0.6f)).front() - expected) < 1e-9);
         // PSNR of a uniform difference of 0.4·255: 10 log10(255² / (0.4·255)²) = 20 log10(2.5).
         QVERIFY(std::abs(peakSignalToNoise(constantImage(0.2f), constantImage(0.6f)).front() - 20 * std::log10(2.5)) < 1e-6);
-        // Values outside [0, 1] are clamped before the 8-bit scale (PRIVACY.md §2).
+        // Values outside [0, 1] are clamped before the 8-bit scale (docs/privacy.md §2).
         QCOMPARE(structuralSimilarity(constantImage(1.7f), constantImage(1.0f)).front(), 1.0);
     }
 
@@ -216,7 +216,7 @@ private Q_SLOTS:
             const PrivacyReport r = inspectPrivacy(makeSet(m_train, 1, copies), options);
             const QString html = QString::fromStdString(privacyHtml(r));
             const QString json = QString::fromStdString(privacyJson(r));
-            // PRIVACY.md §6: these words never appear; "no leakage" only as "no leakage detected by this test".
+            // docs/privacy.md §6: these words never appear; "no leakage" only as "no leakage detected by this test".
             static const QRegularExpression forbidden(
                 QStringLiteral("anonymi[sz]|anonymous|de-identified|privacy-preserving|safe to share|differentially private|"
                                "GDPR|HIPAA"),

@@ -39,7 +39,7 @@ public:
     void evaluate(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::RunConfig& config,
         const distillery::core::SyntheticSet& set, std::shared_ptr<distillery::core::RunControl> control);
 
-    /// The privacy inspector on `set` (PRIVACY.md), with the data, network and protocol of `options`.
+    /// The privacy inspector on `set` (docs/privacy.md), with the data, network and protocol of `options`.
     void inspect(quint64 runId, const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options,
         std::shared_ptr<distillery::core::RunControl> control);
 

@@ -18,7 +18,7 @@ namespace distillery::ui {
 
 class RunWorker;
 
-/// Owns the long-lived run thread and the evaluation thread (STYLE.md, "Threading pattern"). Every call is
+/// Owns the long-lived run thread and the evaluation thread (docs/architecture.md, "Threads"). Every call is
 /// made on the GUI thread; results arrive as signals for the current run only (stale run ids are dropped).
 class RunController final : public QObject
 {

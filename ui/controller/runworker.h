@@ -25,7 +25,7 @@ inline constexpr int kEvalThreadNiceness = 10;
 /// Lowers the calling thread's scheduling priority (Linux: its nice value); nothing elsewhere.
 void lowerThreadPriority(int niceness);
 
-/// Lives in RunController's thread and runs one session at a time (STYLE.md, "Threading pattern"). Results
+/// Lives in RunController's thread and runs one session at a time (docs/architecture.md, "Threads"). Results
 /// leave as values on queued signals tagged with the run id, throttled: step statistics in batches at most every
 /// 40 ms, snapshots at most 10 per second (the last one always).
 class RunWorker final : public QObject

@@ -117,6 +117,12 @@ ControlPanel::ControlPanel(QWidget* parent)
                            "single characters (digits, letters, unnamed classes: a mirrored symbol is another "
                            "symbol), on for named classes such as clothing"));
     dataForm->addRow(tr("Mirror images"), m_flips);
+    m_dataSummary = new QLabel(dataBox);
+    m_dataSummary->setObjectName(QStringLiteral("dataSummary"));
+    m_dataSummary->setWordWrap(true);
+    m_dataSummary->setToolTip(tr("What reading the data set found, and what it decided (resizing, flips, merged "
+                                 "splits)"));
+    dataForm->addRow(m_dataSummary);
     m_color = new QComboBox(dataBox);
     m_color->addItem(tr("Automatic"), QStringLiteral("auto"));
     m_color->addItem(tr("Grey"), QStringLiteral("grey"));
@@ -239,6 +245,13 @@ ControlPanel::ControlPanel(QWidget* parent)
     for (QSpinBox* box : {m_imageSize, m_ipc, m_iterations, m_width, m_depth, m_seed, m_evalModels, m_evalEpochs})
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &ControlPanel::changed);
 
+    // Long entries (method titles, device names) must not widen the panel: lists show what fits and elide the
+    // rest, which stays in the drop-down and the tooltip.
+    for (QComboBox* box : findChildren<QComboBox*>()) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
+
     m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_flips, m_color, m_method, m_ipc, m_iterations,
         m_paramBox, m_arch, m_width, m_depth, m_norm, m_device, m_seed, m_evalModels, m_evalEpochs, m_evalAugment,
         classroom, paper};
@@ -311,6 +324,14 @@ void ControlPanel::refreshResolved()
     const bool known = m_dataInfo && m_dataInfo->source == request.data.source;
     if (known)
         data = *m_dataInfo;
+    if (known) {
+        QString text = fromStd(data.summary());
+        for (const auto& note : data.notes)
+            text += QStringLiteral("\n• ") + fromStd(note);
+        m_dataSummary->setText(text);
+    } else {
+        m_dataSummary->setText(tr("Not read yet: its size and classes show here once it is opened or a run loads it."));
+    }
     const bool strategyKnown = known || request.data.flips != "auto";
     data.dsaStrategy = (known ? core::dsaFlips(request.data.flips, data.classNames) : request.data.flips != "off")
         ? core::kDsaStrategyDefault

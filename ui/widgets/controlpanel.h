@@ -92,6 +92,7 @@ private:
     QGroupBox* m_paramBox = nullptr;
     QFormLayout* m_paramForm = nullptr;
     QLabel* m_resolveStatus = nullptr;
+    QLabel* m_dataSummary = nullptr; // what reading the data set found and decided
     QComboBox* m_flips = nullptr;
     QComboBox* m_dataset = nullptr;
     QPushButton* m_openData = nullptr;

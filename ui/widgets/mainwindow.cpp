@@ -45,7 +45,7 @@ namespace distillery::ui {
 namespace {
 
     constexpr int kMaxRecentRuns = 10;
-    // Published full-data accuracy of the reference ConvNet on Fashion-MNIST (METHODS.md §11), shown until a
+    // Published full-data accuracy of the reference ConvNet on Fashion-MNIST (docs/methods.md §11), shown until a
     // measured value exists, and labelled as published.
     constexpr double kPublishedFashionMnistFullData = 0.935;
 
@@ -99,6 +99,8 @@ MainWindow::MainWindow(QWidget* parent)
     auto* controlsScroll = new QScrollArea;
     controlsScroll->setWidget(m_controls);
     controlsScroll->setWidgetResizable(true);
+    // Settings scroll vertically only: lists shrink to the panel (ControlPanel) instead of widening it.
+    controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* dock = new QDockWidget(tr("Settings"), this);
     dock->setObjectName(QStringLiteral("SettingsDock"));
     dock->setWidget(controlsScroll);
@@ -694,15 +696,7 @@ void MainWindow::openDataSource(const QString& kind)
         QApplication::restoreOverrideCursor();
         m_controls->setDataInfo(info);
         m_controls->selectDataSource(source);
-        statusBar()->showMessage(tr("%1: %2 training and %3 test images, %4 classes, %5×%6×%7")
-                                     .arg(fromStd(info.name))
-                                     .arg(info.trainCount())
-                                     .arg(info.testCount())
-                                     .arg(info.classNames.size())
-                                     .arg(info.channels)
-                                     .arg(info.height)
-                                     .arg(info.width),
-            10000);
+        statusBar()->showMessage(fromStd(info.summary()), 10000); // the notes stay in the data panel
     } catch (const core::Error& e) {
         QApplication::restoreOverrideCursor();
         QMessageBox::critical(this, tr("Cannot use this data set"), fromStd(e.what()));

@@ -40,6 +40,8 @@ ParamEditor::ParamEditor(core::ParamSpec spec, QWidget* parent)
         });
     } else {
         m_choice = new QComboBox(this);
+        m_choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        m_choice->setMinimumContentsLength(6);
         m_choice->addItem(tr("Auto"), QString());
         for (const auto& c : m_spec.choices)
             m_choice->addItem(fromStd(c.label), fromStd(c.value));

@@ -72,7 +72,7 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     m_seeds->setRange(1, 20);
     m_seeds->setValue(2);
     m_seeds->setPrefix(tr("models: "));
-    m_seeds->setToolTip(tr("Target models per training set (PRIVACY.md uses 5)"));
+    m_seeds->setToolTip(tr("Target models per training set (5 in the reference setting, docs/privacy.md)"));
     m_live = new QCheckBox(tr("Update while distilling"), this);
     m_live->setToolTip(tr("Re-inspect the latest set every few seconds during a run (without membership inference)"));
     controls->addWidget(m_inspect);

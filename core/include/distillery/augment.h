@@ -10,7 +10,7 @@
 
 namespace distillery::core {
 
-/// The operations of differentiable Siamese augmentation, METHODS.md §1.3.
+/// The operations of differentiable Siamese augmentation, docs/methods.md §1.3.
 enum class DsaOp
 {
     Brightness,

@@ -29,7 +29,7 @@ struct DataConfig
     std::uint64_t splitSeed = 0;
 };
 
-/// The network used to distil and, by default, to evaluate. METHODS.md §1.1.
+/// The network used to distil and, by default, to evaluate. docs/methods.md §1.1.
 struct ModelConfig
 {
     std::string arch = "convnet"; ///< convnet | mlp | lenet | resnet18
@@ -40,7 +40,7 @@ struct ModelConfig
     std::string pooling = "avg"; ///< avg | max | none
 };
 
-/// The evaluation protocol of METHODS.md §1.4: fresh networks trained on the synthetic set only.
+/// The evaluation protocol of docs/methods.md §1.4: fresh networks trained on the synthetic set only.
 struct EvalConfig
 {
     int models = 5; ///< fresh networks per evaluation; report mean ± population std over them
@@ -105,7 +105,7 @@ std::vector<std::string> presetNames();
 void applyPreset(RunConfig& config, const std::string& preset);
 
 /// Fills an evaluation left open by the paper preset: augment "" → `defaultAugment`; epochs 0 → 1000 with DSA,
-/// 300 without (METHODS.md §1.4).
+/// 300 without (docs/methods.md §1.4).
 void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment = "dsa");
 
 /// JSON text of a config (pretty-printed, every field present).

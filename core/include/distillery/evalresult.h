@@ -7,7 +7,7 @@
 
 namespace distillery::core {
 
-/// Test accuracy of fresh networks trained under one protocol (METHODS.md §1.4). Accuracies are fractions.
+/// Test accuracy of fresh networks trained under one protocol (docs/methods.md §1.4). Accuracies are fractions.
 struct EvalResult
 {
     std::string subject; ///< "synthetic", "random real", "full data", …

@@ -36,7 +36,7 @@ struct EvalRequest
 };
 
 /// Trains `eval.models` fresh networks on the set only and tests each once on the real test split
-/// (METHODS.md §1.4: no best-over-time). Throws Error when the set does not fit the data set, Cancelled when
+/// (docs/methods.md §1.4: no best-over-time). Throws Error when the set does not fit the data set, Cancelled when
 /// `control` asks to stop.
 EvalResult evaluateSyntheticSet(const SyntheticSet& set, const EvalRequest& request, const EvalProgressFn& progress = {},
     const RunControl* control = nullptr);

@@ -9,7 +9,7 @@
 
 namespace distillery::core {
 
-/// One numpy array as raw little-endian C-order bytes (FORMATS.md §4).
+/// One numpy array as raw little-endian C-order bytes (docs/formats.md §4).
 struct NpyArray
 {
     std::string descr; ///< numpy dtype string: "|u1", "<i8", "<f4", "<U12", …

@@ -15,12 +15,12 @@ namespace distillery::core {
 
 class RunControl;
 
-/// What the privacy inspector compares and how hard it tries (PRIVACY.md).
+/// What the privacy inspector compares and how hard it tries (docs/privacy.md).
 struct PrivacyOptions
 {
     DataConfig data; ///< the real data the set was made from: its training split = members, test split = non-members
     ModelConfig model; ///< network of the membership-inference target models
-    EvalConfig eval; ///< their training protocol (METHODS.md §1.4)
+    EvalConfig eval; ///< their training protocol (docs/methods.md §1.4)
     std::string device = "auto";
     std::uint64_t seed = 0;
     int threads = 0;
@@ -49,7 +49,7 @@ struct Interval
 };
 
 /// One real image close to a synthetic one. Distances are in de-normalised pixel space (not clamped); SSIM and
-/// PSNR on the 8-bit scale (PRIVACY.md §2–3).
+/// PSNR on the 8-bit scale (docs/privacy.md §2–3).
 struct NeighbourMatch
 {
     std::int64_t index = -1; ///< in the training (or test) split
@@ -108,7 +108,7 @@ struct RocPoint
     double tpr = 0;
 };
 
-/// The loss-threshold membership-inference attack on one pool and one target (PRIVACY.md §4.4).
+/// The loss-threshold membership-inference attack on one pool and one target (docs/privacy.md §4.4).
 struct MembershipResult
 {
     std::string pool; ///< "all members", "initial images", "random real subset"
@@ -123,7 +123,7 @@ struct MembershipResult
     double advantage = 0; ///< max (TPR − FPR)
     std::vector<RocPoint> roc;
     double targetAccuracy = 0; ///< test accuracy of the attacked models (mean over seeds)
-    std::string state; ///< PRIVACY.md §5
+    std::string state; ///< docs/privacy.md §5
 };
 
 /// AUC(synthetic-set models) − AUC(random-real-subset models) on one pool, with its bootstrap interval.
@@ -152,7 +152,7 @@ struct PrivacyReport
     double neighbourSeconds = 0;
     double dcrSeconds = 0;
     double membershipSeconds = 0;
-    std::string summary; ///< one paragraph, worded by PRIVACY.md §6
+    std::string summary; ///< one paragraph, worded by docs/privacy.md §6
     std::string footer;
 
     /// 8-bit pictures for galleries, in the order of `images`: the synthetic image, its nearest training image,

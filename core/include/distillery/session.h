@@ -42,7 +42,7 @@ struct RunResult
     std::vector<EvalResult> evaluations; ///< monitoring and final evaluations, in order
 };
 
-/// One distillation run: config → data → method → loop → run folder (ARCHITECTURE.md, "Data flow").
+/// One distillation run: config → data → method → loop → run folder (docs/architecture.md, "Data flow of one run").
 /// Torch state lives behind the pimpl and is used only on the thread that calls prepare()/run().
 class Session final
 {

@@ -32,7 +32,7 @@ SyntheticSet loadSyntheticSet(const std::string& path);
 /// Needs OpenCV.
 void saveGridPng(const SyntheticSet& set, const std::string& path, int scale = 2);
 
-/// ImageFolder export (FORMATS.md §7): <dir>/<NN>_<class>/<label>_<index>.png and classes.txt. Needs OpenCV.
+/// ImageFolder export (docs/formats.md §7): <dir>/<NN>_<class>/<label>_<index>.png and classes.txt. Needs OpenCV.
 void saveImageFolder(const SyntheticSet& set, const std::string& dir);
 
 /// Whether this build can write PNG / read image folders (OpenCV) and read/write npz (libzip).

@@ -29,7 +29,7 @@ struct DsaDraw
     std::vector<torch::Tensor> values;
 };
 
-/// Differentiable Siamese augmentation (METHODS.md §1.3), 'S' mode: every call applies one group, chosen
+/// Differentiable Siamese augmentation (docs/methods.md §1.3), 'S' mode: every call applies one group, chosen
 /// uniformly from the strategy string. Every operation is differentiable with respect to the images; fill
 /// values are 0 in normalised space (the data set mean).
 class Dsa final

@@ -88,7 +88,7 @@ void applyPreset(RunConfig& config, const std::string& preset)
     config.model = ModelConfig{};
     config.eval = EvalConfig{};
     if (preset == "paper") {
-        // The reference ConvNet and protocol (METHODS.md §1.1, §1.4); methods pick their own eval epochs.
+        // The reference ConvNet and protocol (docs/methods.md §1.1, §1.4); methods pick their own eval epochs.
         config.model.width = 128;
         config.eval.models = 5;
         // Empty/0 = the method's reference protocol (DSA, DM, coresets: 1000 epochs with DSA; DC: 300 without).

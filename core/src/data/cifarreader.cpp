@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// CIFAR-10 / CIFAR-100 binary batches (FORMATS.md §3). Records are planar RGB (CHW), which is our layout.
+// CIFAR-10 / CIFAR-100 binary batches (docs/formats.md §3). Records are planar RGB (CHW), which is our layout.
 #include "data/filebytes.h"
 #include "data/rawdataset.h"
 

@@ -16,7 +16,7 @@ std::vector<std::uint8_t> readFileBytes(const std::string& path)
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw Error(path + ": file not found");
-    // gzopen/gzread read gzip and pass plain files through unchanged (FORMATS.md §1).
+    // gzopen/gzread read gzip and pass plain files through unchanged (docs/formats.md §1).
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file)
         throw Error(path + ": cannot open for reading");

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// IDX files of the MNIST family (FORMATS.md §1, §2).
+// IDX files of the MNIST family (docs/formats.md §1, §2).
 #include "data/filebytes.h"
 #include "data/rawdataset.h"
 
@@ -129,7 +129,7 @@ RawDataset readFashionMnist(const std::string& dir)
     raw.source = "fashion-mnist";
     raw.classNames
         = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
-    // Reference constants (METHODS.md §1.2) keep numbers comparable with published ones.
+    // Reference constants (docs/methods.md §1.2) keep numbers comparable with published ones.
     raw.mean = {0.2861f};
     raw.std = {0.3530f};
     return raw;

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// ImageFolder trees (FORMATS.md §7), decoded with OpenCV.
+// ImageFolder trees (docs/formats.md §7), decoded with OpenCV.
 #include "data/rawdataset.h"
 
 #include <distillery/error.h>

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// MedMNIST .npz archives (FORMATS.md §6).
+// MedMNIST .npz archives (docs/formats.md §6).
 #include "data/rawdataset.h"
 
 #include <distillery/error.h>

@@ -17,7 +17,7 @@ namespace distillery::core {
 
 class RunControl;
 
-/// METHODS.md §1.4: trains `eval.models` fresh networks (model i initialised from deriveSeed(seed, i)) with
+/// docs/methods.md §1.4: trains `eval.models` fresh networks (model i initialised from deriveSeed(seed, i)) with
 /// SGD (momentum, weight decay, lr × 0.1 and a new optimiser after pass ⌊E/2⌋ + 1, E + 1 passes, reshuffled
 /// batches, optional non-Siamese DSA per batch), tests each once on the real test split, and reports mean ±
 /// population std. Throws Cancelled when `control` stops.

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// .npy encoding (FORMATS.md §4) and .npz archives through libzip (§5).
+// .npy encoding (docs/formats.md §4) and .npz archives through libzip (§5).
 #include <distillery/error.h>
 #include <distillery/npz.h>
 

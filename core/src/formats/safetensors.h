@@ -9,7 +9,7 @@
 
 namespace distillery::core {
 
-/// A safetensors file (FORMATS.md §8) as raw arrays. NpyArray serves both containers: its numpy dtype
+/// A safetensors file (docs/formats.md §8) as raw arrays. NpyArray serves both containers: its numpy dtype
 /// ("<f4", "<i8", "|u1", …) maps one-to-one onto safetensors' (F32, I64, U8, …).
 struct SafetensorsFile
 {

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PNG grid and ImageFolder export (FORMATS.md §7), written with OpenCV.
+// PNG grid and ImageFolder export (docs/formats.md §7), written with OpenCV.
 #include <distillery/error.h>
 #include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>

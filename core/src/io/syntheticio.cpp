@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// SyntheticSet ↔ files: one set of named arrays (FORMATS.md §10) shared by safetensors and npz.
+// SyntheticSet ↔ files: one set of named arrays (docs/formats.md §10) shared by safetensors and npz.
 #include "formats/safetensors.h"
 
 #include <distillery/error.h>

@@ -27,7 +27,7 @@ public:
     /// `createGraph` keeps them differentiable with respect to the images (the synthetic side).
     std::vector<torch::Tensor> classGradients(const torch::Tensor& images, bool createGraph);
 
-    /// Per-class layer-wise matching distance (METHODS.md §4): (K) from per-class gradients of both sides.
+    /// Per-class layer-wise matching distance (docs/methods.md §4): (K) from per-class gradients of both sides.
     static torch::Tensor classDistances(const std::vector<torch::Tensor>& synthetic, const std::vector<torch::Tensor>& real);
 
 private:

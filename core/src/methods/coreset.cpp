@@ -57,7 +57,7 @@ std::vector<ParamSpec> CoresetMethod::parameters() const
 void CoresetMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const
 {
     config.iterations = config.ipc; // one image per class per step: not a choice
-    // METHODS.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
+    // docs/methods.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
     resolveEvalProtocol(config.eval, "dsa");
     if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
         config.eval.dsaStrategy = data.dsaStrategy;
@@ -124,7 +124,7 @@ std::int64_t CoresetMethod::chooseNext(ClassState& s, int iteration) const
     case CoresetRule::Random:
         return s.randomOrder[iteration - 1].item<std::int64_t>();
     case CoresetRule::Herding: {
-        // p_k = argmin_x ‖μ − (φ(x) + Σ_{j<k} φ(p_j)) / k‖ over the rows not chosen yet (METHODS.md §2).
+        // p_k = argmin_x ‖μ − (φ(x) + Σ_{j<k} φ(p_j)) / k‖ over the rows not chosen yet (docs/methods.md §2).
         const torch::Tensor candidate = (s.features + s.chosenSum) / static_cast<double>(iteration);
         const torch::Tensor distance = (candidate - s.mean).norm(2, 1).masked_fill(~s.available, inf);
         return distance.argmin().item<std::int64_t>();

@@ -15,7 +15,7 @@ enum class CoresetRule
     KCenter,
 };
 
-/// Coreset baselines (METHODS.md §2): real training images, chosen per class. Each step adds one image to every
+/// Coreset baselines (docs/methods.md §2): real training images, chosen per class. Each step adds one image to every
 /// class, so a viewer watches the selection grow; `loss` is the rule's own objective, summed over classes:
 ///   random, herding: ‖μ_c − mean of the chosen features‖₂ (how well the chosen images represent the class mean);
 ///   k-center: the coverage radius max_x min_q ‖φ(x) − φ(q)‖₂ (how far the worst-covered image is).

@@ -11,7 +11,7 @@
 
 namespace distillery::core {
 
-/// Distribution matching (DM; Zhao & Bilen, WACV 2023; METHODS.md §6): every iteration draws a fresh, untrained
+/// Distribution matching (DM; Zhao & Bilen, WACV 2023; docs/methods.md §6): every iteration draws a fresh, untrained
 /// network and moves the synthetic images so that each class's mean embedding matches the mean embedding of a
 /// real batch of that class, under the same (Siamese) augmentation:
 ///   L = Σ_c ‖ mean ψ(A(B_c; ω_c)) − mean ψ(A(S_c; ω_c)) ‖².

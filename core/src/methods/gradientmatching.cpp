@@ -62,7 +62,7 @@ std::string GradientMatchingMethod::lossName() const
 
 std::vector<ParamSpec> GradientMatchingMethod::parameters() const
 {
-    // The reference's table of loops per IPC (METHODS.md §4); the classroom caps them so a CPU iteration takes
+    // The reference's table of loops per IPC (docs/methods.md §4); the classroom caps them so a CPU iteration takes
     // well under a second.
     auto outer = [](const ParamContext& c) -> std::int64_t {
         const int loops = referenceLoops(c.ipc).first;
@@ -83,7 +83,7 @@ void GradientMatchingMethod::resolveRunDefaults(RunConfig& config, const Dataset
 {
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 1000 : 200;
-    // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (METHODS.md §1.4).
+    // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (docs/methods.md §1.4).
     resolveEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none");
     if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
         config.eval.dsaStrategy = data.dsaStrategy;

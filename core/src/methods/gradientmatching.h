@@ -13,7 +13,7 @@
 
 namespace distillery::core {
 
-/// Gradient matching: DC (Zhao et al., ICLR 2021; METHODS.md §4) and, with Siamese augmentation in every
+/// Gradient matching: DC (Zhao et al., ICLR 2021; docs/methods.md §4) and, with Siamese augmentation in every
 /// matching step and per-batch augmentation in the inner loop, DSA (Zhao & Bilen, ICML 2021; §5).
 /// One iteration: a fresh network; `outer` times: for every class, match the gradient of the loss on the
 /// synthetic images of the class to that on a real batch of the class (layer-wise distance), update the images,

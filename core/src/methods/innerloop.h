@@ -32,7 +32,7 @@ enum class InnerLoopMode
     Graphed,
 };
 
-/// DC/DSA's inner loop (METHODS.md §4): `epochs` epochs of plain SGD on the network over the detached synthetic
+/// DC/DSA's inner loop (docs/methods.md §4): `epochs` epochs of plain SGD on the network over the detached synthetic
 /// set, minibatches of `batch` in a fresh random order every epoch, with per-image augmentation for DSA.
 class InnerLoop final
 {

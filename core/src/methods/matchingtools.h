@@ -33,12 +33,12 @@ void useChannelsLast(NetworkImpl& net);
 /// `x` in NHWC when `channelsLast`, else unchanged (differentiable).
 torch::Tensor withLayout(const torch::Tensor& x, bool channelsLast);
 
-/// DC's layer-wise distance (METHODS.md §4, `dis_metric='ours'`): per tensor, rows = output units, summed
+/// DC's layer-wise distance (docs/methods.md §4, `dis_metric='ours'`): per tensor, rows = output units, summed
 /// 1 − cosine over rows; 1-D tensors (biases, norm affines) contribute 0. `mse` and `cos` are the alternatives.
 torch::Tensor gradientDistance(const std::vector<torch::Tensor>& synthetic, const std::vector<torch::Tensor>& real,
     const std::string& metric = "ours");
 
-/// The IPC rows of the reference (outer, inner) table (METHODS.md §4); an IPC not in the table takes the nearest
+/// The IPC rows of the reference (outer, inner) table (docs/methods.md §4); an IPC not in the table takes the nearest
 /// listed one (ties: the smaller), a documented Distillery choice.
 std::pair<int, int> referenceLoops(int ipc);
 

@@ -43,7 +43,7 @@ struct StepResult
     torch::Tensor classTerms; ///< K values, or undefined when the method has none
 };
 
-/// The one interface of every distillation or selection method (ARCHITECTURE.md, "The Method interface").
+/// The one interface of every distillation or selection method (docs/architecture.md, "The Method interface").
 /// Randomness: the session seeds torch's generators before init() and before every step() from the run seed
 /// and the iteration, so a run's result never depends on pauses or interleaved evaluations.
 class Method

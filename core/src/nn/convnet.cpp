@@ -16,7 +16,7 @@ ConvNetImpl::ConvNetImpl(const ModelConfig& config, const NetworkShape& shape)
     namespace nn = torch::nn;
     if (config.width < 1 || config.depth < 1)
         throw Error("model: ConvNet width and depth must be at least 1");
-    // Distillery rule (METHODS.md §1.1): a 28×28 input is padded by 3 in the first conv and treated as 32×32,
+    // Distillery rule (docs/methods.md §1.1): a 28×28 input is padded by 3 in the first conv and treated as 32×32,
     // for any channel count; otherwise padding 1 keeps the size.
     const bool pad28 = shape.height == 28 && shape.width == 28;
     std::int64_t h = pad28 ? 32 : shape.height;

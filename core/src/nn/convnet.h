@@ -6,7 +6,7 @@
 
 namespace distillery::core {
 
-/// The reference ConvNet of dataset condensation (METHODS.md §1.1): `depth` blocks of
+/// The reference ConvNet of dataset condensation (docs/methods.md §1.1): `depth` blocks of
 /// conv 3×3 → norm → activation → pool, then one linear classifier on the flattened features.
 /// A 28×28 input gets padding 3 in the first conv, so 1×28×28 yields the reference 2048-d feature.
 class ConvNetImpl final : public NetworkImpl

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The privacy inspector (PRIVACY.md): nearest real neighbours with SSIM/PSNR, distance to closest record against
+// The privacy inspector (docs/privacy.md): nearest real neighbours with SSIM/PSNR, distance to closest record against
 // held-out baselines, nearest/second-nearest ratio, and the loss-threshold membership-inference attack next to
 // a random real subset of the same size.
 #include "data/dataset.h"
@@ -38,7 +38,7 @@ namespace {
     using Clock = std::chrono::steady_clock;
     double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-    /// Squared L2 distances between rows of q (n×D) and r (m×D), clamped at 0 (PRIVACY.md §3: one product).
+    /// Squared L2 distances between rows of q (n×D) and r (m×D), clamped at 0 (docs/privacy.md §3: one product).
     torch::Tensor squaredDistances(const torch::Tensor& q, const torch::Tensor& r, const torch::Tensor& rNorms)
     {
         return ((q * q).sum(1, true) + rNorms.unsqueeze(0) - 2 * q.matmul(r.t())).clamp_min(0);
@@ -502,7 +502,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
             r.membershipSeconds = since(started);
         }
 
-        // --- summary, worded by PRIVACY.md §6 -------------------------------------------------------------------
+        // --- summary, worded by docs/privacy.md §6 -------------------------------------------------------------------
         int high = 0, copies = 0;
         for (const auto& p : r.images) {
             high += p.level == "high";

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// privacy.json and the self-contained privacy.html (PRIVACY.md §6: every number with its test, space, n,
+// privacy.json and the self-contained privacy.html (docs/privacy.md §6: every number with its test, space, n,
 // interval and baseline; a fixed footer; never a single badge).
 #include "privacy/statistics.h"
 
@@ -122,7 +122,7 @@ namespace {
         return svg.str();
     }
 
-    /// ROC curves on log–log axes with the diagonal (PRIVACY.md §4.4).
+    /// ROC curves on log–log axes with the diagonal (docs/privacy.md §4.4).
     std::string rocSvg(const std::vector<const MembershipResult*>& curves)
     {
         constexpr int kSize = 320, kPad = 40;

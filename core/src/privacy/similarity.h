@@ -6,7 +6,7 @@
 
 namespace distillery::core {
 
-/// Batched SSIM (PRIVACY.md §3, OpenCV's convention) of image pairs a[i], b[i], N×C×H×W on the 0–255 scale:
+/// Batched SSIM (docs/privacy.md §3, OpenCV's convention) of image pairs a[i], b[i], N×C×H×W on the 0–255 scale:
 /// returns N values (per-channel SSIM averaged over channels).
 torch::Tensor ssimBatch(const torch::Tensor& a, const torch::Tensor& b);
 

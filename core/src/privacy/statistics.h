@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Statistics of the privacy inspector (PRIVACY.md §4.4, §5): attack curves, bootstrap and Wilson intervals.
+// Statistics of the privacy inspector (docs/privacy.md §4.4, §5): attack curves, bootstrap and Wilson intervals.
 #pragma once
 
 #include <distillery/privacy.h>

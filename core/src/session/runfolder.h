@@ -34,7 +34,7 @@ private:
     std::string m_token;
 };
 
-/// The files of one run (ARCHITECTURE.md): config.json, metrics.jsonl (one JSON object per line),
+/// The files of one run (docs/architecture.md, "Data flow of one run"): config.json, metrics.jsonl (one JSON object per line),
 /// checkpoint.safetensors, and at the end synthetic.safetensors, synthetic.npz and grid.png.
 class RunFolder final
 {

@@ -17,7 +17,7 @@ struct PlainTensor
     std::vector<float> values;
 };
 
-/// DC's matching distance between two lists of gradient tensors (METHODS.md §4): "ours" (layer-wise, rows =
+/// DC's matching distance between two lists of gradient tensors (docs/methods.md §4): "ours" (layer-wise, rows =
 /// output units, 1 − cosine summed over rows, 1-D tensors ignored), "mse" or "cos" over the concatenation.
 double gradientMatchingDistance(const std::vector<PlainTensor>& synthetic, const std::vector<PlainTensor>& real,
     const std::string& metric = "ours");
