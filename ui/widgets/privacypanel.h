@@ -20,7 +20,7 @@ class QTableWidget;
 
 namespace distillery::ui {
 
-/// The anonymisation preview (docs/privacy.md): each synthetic image beside its nearest real images with SSIM/L2 and a
+/// The privacy evidence panel (docs/privacy.md): each synthetic image beside its nearest real images with SSIM/L2 and a
 /// similarity level whose thresholds are on screen, a slider over the snapshots of the run showing how far the
 /// images moved from their start images, the distance-to-closest-record histogram against held-out images, and
 /// the membership-inference numbers next to the random-real baseline. It shows evidence, never a verdict.

@@ -36,7 +36,7 @@ struct TrainingProgress
 using TrainingProgressFn = std::function<void(const TrainingProgress&)>;
 
 /// Trains one fresh network (initialised from `initSeed`, batches drawn from `trainingSeed`) on `train` with the
-/// evaluation protocol's optimiser and schedule (docs/methods.md, "Evaluation"): SGD with momentum and weight decay,
+/// evaluation protocol's optimiser and schedule (docs/methods.md §1.4): SGD with momentum and weight decay,
 /// lr × 0.1 and a new optimiser after pass ⌊E/2⌋ + 1, E + 1 passes, reshuffled batches, optional non-Siamese DSA
 /// per batch. Used by the protocol, by coresets' feature network and by the privacy inspector's shadow models.
 /// `progress` is called after every batch; a stop request ends it within one batch (Cancelled).
