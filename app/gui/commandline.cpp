@@ -3,6 +3,7 @@
 #include "commandline.h"
 
 #include <distillery/error.h>
+#include <distillery/methods.h>
 #include <distillery/request.h>
 
 #include <QCommandLineParser>
@@ -19,8 +20,11 @@ GuiOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption dataset(QStringLiteral("dataset"),
         QCoreApplication::translate("main", "Data set (fashion-mnist, idx:<dir>, cifar10:<dir>, folder:<dir>, medmnist:<file>)"),
         QStringLiteral("source"));
-    const QCommandLineOption method(QStringLiteral("method"), QCoreApplication::translate("main", "Method (dm, dc, dsa, random, herding, kcenter)"),
-        QStringLiteral("name"));
+    QStringList methodNames; // from the registry: a new method needs nothing here
+    for (const auto& info : core::availableMethods())
+        methodNames << QString::fromStdString(info.name);
+    const QCommandLineOption method(QStringLiteral("method"),
+        QCoreApplication::translate("main", "Method (%1)").arg(methodNames.join(QStringLiteral(", "))), QStringLiteral("name"));
     const QCommandLineOption ipc(QStringLiteral("ipc"), QCoreApplication::translate("main", "Images per class"), QStringLiteral("n"));
     const QCommandLineOption preset(QStringLiteral("preset"), QCoreApplication::translate("main", "classroom or paper"), QStringLiteral("preset"));
     const QCommandLineOption iterations(QStringLiteral("iterations"), QCoreApplication::translate("main", "Iterations"), QStringLiteral("n"));

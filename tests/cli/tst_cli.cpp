@@ -87,6 +87,55 @@ private Q_SLOTS:
             "info names whether the fused CUDA kernels are built in");
         QCOMPARE(o[QStringLiteral("dataset")][QStringLiteral("classes")].toArray().size(), 3);
         QVERIFY(o[QStringLiteral("methods")].toArray().size() >= 3);
+        // Every method lists its parameters, generated from their declarations, with defaults per preset and IPC.
+        QJsonObject dc;
+        for (const auto& m : o[QStringLiteral("methods")].toArray())
+            if (m.toObject()[QStringLiteral("name")].toString() == QLatin1String("dc"))
+                dc = m.toObject();
+        QJsonObject outer;
+        for (const auto& p : dc[QStringLiteral("parameters")].toArray())
+            if (p.toObject()[QStringLiteral("key")].toString() == QLatin1String("outerLoops"))
+                outer = p.toObject();
+        QCOMPARE(outer[QStringLiteral("flag")].toString(), QStringLiteral("--outer-loops"));
+        QCOMPARE(outer[QStringLiteral("kind")].toString(), QStringLiteral("whole number"));
+        QString paperIpc50;
+        for (const auto& d : outer[QStringLiteral("defaults")].toArray())
+            if (d.toObject()[QStringLiteral("preset")].toString() == QLatin1String("paper")
+                && d.toObject()[QStringLiteral("ipc")].toInt() == 50)
+                paperIpc50 = d.toObject()[QStringLiteral("value")].toString();
+        QCOMPARE(paperIpc50, QStringLiteral("50")); // the reference's (outer, inner) = (50, 10) at IPC 50
+    }
+
+    // Issue 12: a method's parameters are its own; the options are generated and checked against the declarations.
+    void parameterOptionsFollowTheDeclarations()
+    {
+        QStringList args = tinyRun(QStringLiteral("dsa"));
+        args << QStringLiteral("--iterations") << QStringLiteral("1") << QStringLiteral("--no-eval")
+             << QStringLiteral("--lr-img") << QStringLiteral("0.05") // the old name still works
+             << QStringLiteral("--outer-loops") << QStringLiteral("2") << QStringLiteral("--real-batch")
+             << QStringLiteral("4") << QStringLiteral("--json") << QStringLiteral("--quiet");
+        const Result r = cli(args);
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject params
+            = QJsonDocument::fromJson(r.out).object()[QStringLiteral("config")][QStringLiteral("params")].toObject();
+        QCOMPARE(params[QStringLiteral("lrImage")].toDouble(), 0.05);
+        QCOMPARE(params[QStringLiteral("outerLoops")].toInt(), 2);
+        QCOMPARE(params[QStringLiteral("innerLoops")].toInt(), 1); // auto: IPC 2 takes IPC 1's row, capped
+        QVERIFY(!params.contains(QStringLiteral("features"))); // not DSA's
+
+        auto lastError = [](const Result& res) { return QString::fromUtf8(res.err).trimmed().split(u'\n').last(); };
+        QStringList dm = tinyRun(QStringLiteral("dm"));
+        const Result notDms = cli(dm + QStringList{QStringLiteral("--outer-loops"), QStringLiteral("3")});
+        QVERIFY(notDms.exitCode != 0);
+        QVERIFY2(lastError(notDms).contains(QLatin1String("--outer-loops: method dm has no such parameter")),
+            qPrintable(lastError(notDms)));
+        for (const char* bad : {"nan", "0", "-1", "1e9"}) {
+            const Result r2 = cli(dm + QStringList{QStringLiteral("--lr-image"), QString::fromLatin1(bad)});
+            QVERIFY(r2.exitCode != 0);
+            QVERIFY2(lastError(r2).startsWith(QLatin1String("distillery-cli: error: --lr-image:")), qPrintable(lastError(r2)));
+        }
+        const Result fraction = cli(dm + QStringList{QStringLiteral("--real-batch"), QStringLiteral("1.5")});
+        QVERIFY2(lastError(fraction).contains(QLatin1String("not a whole number")), qPrintable(lastError(fraction)));
     }
 
     void distillThenEvaluate()
