@@ -69,18 +69,22 @@ ParamEditor::ParamEditor(core::ParamSpec spec, QWidget* parent)
     setToolTip(tip);
 }
 
-std::optional<core::ParamValue> ParamEditor::value() const
+std::string ParamEditor::enteredText() const
 {
-    std::string text;
-    if (m_text) {
-        text = m_text->text().trimmed().toStdString();
-    } else if (m_choice->isEditable()) {
+    if (m_text)
+        return m_text->text().trimmed().toStdString();
+    if (m_choice->isEditable()) {
         // An editable list shows labels; a typed strategy is taken as written.
         const int index = m_choice->findText(m_choice->currentText());
-        text = index >= 0 ? m_choice->itemData(index).toString().toStdString() : m_choice->currentText().trimmed().toStdString();
-    } else {
-        text = m_choice->currentData().toString().toStdString();
+        return index >= 0 ? m_choice->itemData(index).toString().toStdString()
+                          : m_choice->currentText().trimmed().toStdString();
     }
+    return m_choice->currentData().toString().toStdString();
+}
+
+std::optional<core::ParamValue> ParamEditor::value() const
+{
+    const std::string text = enteredText();
     if (text.empty())
         return std::nullopt;
     try {
@@ -119,13 +123,7 @@ QString ParamEditor::error() const
 void ParamEditor::check()
 {
     m_error.clear();
-    std::string text;
-    if (m_text) {
-        text = m_text->text().trimmed().toStdString();
-    } else if (m_choice->isEditable()) {
-        const int index = m_choice->findText(m_choice->currentText());
-        text = index >= 0 ? m_choice->itemData(index).toString().toStdString() : m_choice->currentText().trimmed().toStdString();
-    }
+    const std::string text = enteredText();
     if (!text.empty()) {
         try {
             core::parseParamValue(m_spec, text, m_spec.label);

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include <optional>
+#include <string>
 
 class QComboBox;
 class QLabel;
@@ -44,6 +45,8 @@ Q_SIGNALS:
     void edited();
 
 private:
+    /// The value the field holds, as text ("" for auto): a list's item value, or what was typed.
+    std::string enteredText() const;
     void check();
 
     core::ParamSpec m_spec;
