@@ -270,15 +270,19 @@ void ControlPanel::changed()
     Q_EMIT requestChanged();
 }
 
-void ControlPanel::storeParameterRequest()
+core::ParamValues ControlPanel::editedParameters() const
 {
-    if (m_shownMethod.empty())
-        return;
     core::ParamValues request;
     for (const ParamEditor* editor : m_editors)
         if (const auto value = editor->value())
             request.set(editor->spec().key, *value);
-    m_paramRequests[m_shownMethod] = request;
+    return request;
+}
+
+void ControlPanel::storeParameterRequest()
+{
+    if (!m_shownMethod.empty())
+        m_paramRequests[m_shownMethod] = editedParameters();
 }
 
 void ControlPanel::showMethodParameters()
@@ -407,10 +411,7 @@ core::RunConfig ControlPanel::config() const
     c.method = dataOf(m_method).toStdString();
     c.ipc = m_ipc->value();
     c.iterations = m_iterations->value();
-    c.params = core::ParamValues{};
-    for (const ParamEditor* editor : m_editors)
-        if (const auto value = editor->value())
-            c.params.set(editor->spec().key, *value);
+    c.params = editedParameters();
     c.model.arch = dataOf(m_arch).toStdString();
     c.model.width = m_width->value();
     c.model.depth = m_depth->value();

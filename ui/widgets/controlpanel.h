@@ -76,6 +76,8 @@ private:
     void updateMethodHelp();
     /// Rebuilds the parameter rows for the selected method, keeping each method's request.
     void showMethodParameters();
+    /// What the parameter rows of the selected method hold: the values set, nothing for the rows on auto.
+    distillery::core::ParamValues editedParameters() const;
     void storeParameterRequest();
     /// Resolves the request and shows the result beside every auto field.
     void refreshResolved();

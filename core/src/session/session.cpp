@@ -196,6 +196,14 @@ struct Session::Impl
         lastFlush = Clock::now();
     }
 
+    /// Iteration `iteration` of the method, reseeded from the run seed and the iteration: the same seed gives the
+    /// same set whatever was paused, evaluated or resumed in between (and a benchmark times the same work).
+    StepResult stepOnce(int iteration)
+    {
+        torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
+        return translateErrors(config.method + " step " + std::to_string(iteration), [&] { return method->step(iteration); });
+    }
+
     /// Finite losses can hide images that ran away (a learning rate far too large): stop before keeping them.
     void checkNotDiverged(int iteration) const
     {
@@ -447,11 +455,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
             if (next == RunControl::Next::Service)
                 continue;
             const int iteration = s.done + 1;
-            // Reseed per step: the same seed gives the same set whatever was paused or evaluated in between.
-            torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
-            StepResult step = translateErrors(config.method + " step " + std::to_string(iteration),
-                [&] { return s.method->step(iteration); });
-            s.pending.push_back({iteration, std::move(step)});
+            s.pending.push_back({iteration, s.stepOnce(iteration)});
             s.done = iteration;
 
             const bool last = s.done == config.iterations;
@@ -501,12 +505,8 @@ void Session::benchmarkStep(int iteration)
 {
     if (!d->prepared)
         throw Error("session: not prepared");
-    const RunConfig& config = d->config;
-    translateErrors(config.method + " step " + std::to_string(iteration), [&] {
-        torch::manual_seed(deriveSeed(config.seed, kStreamStep, static_cast<std::uint64_t>(iteration)));
-        const StepResult step = d->method->step(iteration);
-        checkFinite(step.loss.item<double>(), "the " + config.method + " loss");
-    });
+    const StepResult step = d->stepOnce(iteration);
+    checkFinite(step.loss.item<double>(), "the " + d->config.method + " loss");
 }
 
 const RunConfig& Session::config() const
