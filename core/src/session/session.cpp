@@ -1,8 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "data/dataset.h"
-#include "eval/protocol.h"
 #include "data/synthetictensors.h"
+#include "eval/protocol.h"
 #include "methods/method.h"
 #include "session/resumestate.h"
 #include "session/runfolder.h"
@@ -409,18 +409,6 @@ void Session::prepare(const SessionCallbacks& callbacks, const RunControl* contr
 RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
 {
     Impl& s = *d;
-    RunResult result;
-    try {
-        prepare(callbacks, &control);
-    } catch (const Cancelled&) {
-        // Stopped while preparing (e.g. training herding's feature network): no set exists yet to keep.
-        if (s.folder)
-            s.folder->unlock();
-        result.device = s.device;
-        result.runDir = runDir();
-        result.stopped = true;
-        return result;
-    }
     // However run() ends, the folder is free for others (e.g. a resume) once it returns.
     struct Unlock
     {
@@ -431,6 +419,16 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
                 s.folder->unlock();
         }
     } unlockAtEnd{s};
+    RunResult result;
+    try {
+        prepare(callbacks, &control);
+    } catch (const Cancelled&) {
+        // Stopped while preparing (e.g. training herding's feature network): no set exists yet to keep.
+        result.device = s.device;
+        result.runDir = runDir();
+        result.stopped = true;
+        return result;
+    }
     const RunConfig& config = s.config;
     result.device = s.device;
     result.runDir = runDir();
