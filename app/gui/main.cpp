@@ -51,5 +51,6 @@ int main(int argc, char** argv)
     automation.screenshot = options.screenshot;
     automation.quitWhenStopped = options.quitAfterIterations > 0 || !options.screenshot.isEmpty();
     window.setAutomation(automation);
-    return QApplication::exec();
+    const int code = QApplication::exec();
+    return window.automationFailed() ? 1 : code; // a script sees a failed run in the exit code
 }

@@ -139,6 +139,61 @@ QString writeImageFolder(const QString& dir, const ToyImages& images, const QStr
     return QStringLiteral("folder:") + dir;
 }
 
+namespace {
+
+    /// One explicit-VR little-endian element; the value padded to an even length (UIDs with NUL, text with space).
+    QByteArray dicomElement(std::uint16_t group, std::uint16_t element, const char* vr, QByteArray value)
+    {
+        const QByteArray v(vr);
+        if (value.size() % 2)
+            value.append(v == "UI" || v == "OB" || v == "OW" ? '\0' : ' ');
+        auto le = [](QByteArray& out, std::uint32_t x, int bytes) {
+            for (int i = 0; i < bytes; ++i)
+                out.append(static_cast<char>((x >> (8 * i)) & 0xFF));
+        };
+        QByteArray out;
+        le(out, group, 2);
+        le(out, element, 2);
+        out.append(v);
+        if (v == "OB" || v == "OW" || v == "SQ" || v == "UN" || v == "UT") {
+            le(out, 0, 2);
+            le(out, static_cast<std::uint32_t>(value.size()), 4);
+        } else {
+            le(out, static_cast<std::uint32_t>(value.size()), 2);
+        }
+        return out + value;
+    }
+
+    QByteArray us(std::uint16_t x)
+    {
+        return QByteArray(1, static_cast<char>(x & 0xFF)) + QByteArray(1, static_cast<char>(x >> 8));
+    }
+
+} // namespace
+
+QByteArray dicomBytes(int rows, int columns, const std::vector<std::uint16_t>& pixels)
+{
+    const QByteArray sopClass("1.2.840.10008.5.1.4.1.1.7"); // secondary capture
+    const QByteArray instance("1.2.826.0.1.3680043.2.1143.1");
+    QByteArray meta = dicomElement(0x0002, 0x0001, "OB", QByteArray("\0\1", 2)) + dicomElement(0x0002, 0x0002, "UI", sopClass)
+        + dicomElement(0x0002, 0x0003, "UI", instance) + dicomElement(0x0002, 0x0010, "UI", "1.2.840.10008.1.2.1");
+    QByteArray groupLength;
+    for (int i = 0; i < 4; ++i)
+        groupLength.append(static_cast<char>((meta.size() >> (8 * i)) & 0xFF));
+    meta.prepend(dicomElement(0x0002, 0x0000, "UL", groupLength));
+    QByteArray pixelBytes;
+    for (auto p : pixels)
+        pixelBytes += us(p);
+    const QByteArray data = dicomElement(0x0008, 0x0016, "UI", sopClass) + dicomElement(0x0008, 0x0018, "UI", instance)
+        + dicomElement(0x0028, 0x0002, "US", us(1)) + dicomElement(0x0028, 0x0004, "CS", "MONOCHROME2")
+        + dicomElement(0x0028, 0x0010, "US", us(static_cast<std::uint16_t>(rows)))
+        + dicomElement(0x0028, 0x0011, "US", us(static_cast<std::uint16_t>(columns)))
+        + dicomElement(0x0028, 0x0100, "US", us(16)) + dicomElement(0x0028, 0x0101, "US", us(12))
+        + dicomElement(0x0028, 0x0102, "US", us(11)) + dicomElement(0x0028, 0x0103, "US", us(0))
+        + dicomElement(0x7FE0, 0x0010, "OW", pixelBytes);
+    return QByteArray(128, '\0') + QByteArray("DICM") + meta + data;
+}
+
 ToyImages sliceImages(const ToyImages& images, int from, int to)
 {
     ToyImages out = images;

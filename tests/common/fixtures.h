@@ -54,6 +54,10 @@ QString writeImageFolder(const QString& dir, const ToyImages& images, const QStr
 void writeMedMnist(const QString& path, const ToyImages& train, const ToyImages& test, int labelColumns = 1,
     const ToyImages* val = nullptr);
 
+/// A DICOM part 10 file (explicit VR little endian, MONOCHROME2, 16 bits allocated, 12 stored) of rows × columns
+/// pixels, written byte by byte as PS3.10 lays it out (no DICOM library needed).
+QByteArray dicomBytes(int rows, int columns, const std::vector<std::uint16_t>& pixels);
+
 /// Images [from, to) of `images`, in order.
 ToyImages sliceImages(const ToyImages& images, int from, int to);
 

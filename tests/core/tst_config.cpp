@@ -272,6 +272,27 @@ private Q_SLOTS:
         QVERIFY(errorFor([](RunConfig& c) { c.data.imageSize = 4; }).startsWith(QLatin1String("data.imageSize")));
         QVERIFY(errorFor([](RunConfig& c) { c.eval.models = 0; }).startsWith(QLatin1String("eval.models")));
         QVERIFY(errorFor([](RunConfig& c) { c.data.source.clear(); }).startsWith(QLatin1String("data.source")));
+        // Issue 16, defect 8: testFraction 1.5 was accepted (and only image folders looked at it).
+        QVERIFY(errorFor([](RunConfig& c) { c.data.testFraction = 1.5; }).startsWith(QLatin1String("data.testFraction")));
+        QVERIFY(errorFor([](RunConfig& c) { c.checkpointSeconds = -1; }).startsWith(QLatin1String("checkpointSeconds")));
+        QVERIFY(errorFor([](RunConfig& c) { c.eval.momentum = 1.5; }).startsWith(QLatin1String("eval.momentum")));
+    }
+
+    // Issue 16, defect 8: config numbers were converted silently: ipc 2^40 became 0 ("got 0"), ipc 1.5 became 1.
+    void numbersAreNotTruncated()
+    {
+        const QString wrapped = errorOf([] { runConfigFromJson(R"({"ipc": 1099511627776})"); });
+        QVERIFY2(wrapped.contains(QLatin1String("ipc: must be a whole number")) && wrapped.contains(QLatin1String("1099511627776")),
+            qPrintable(wrapped));
+        QVERIFY(errorOf([] { runConfigFromJson(R"({"ipc": 1.5})"); }).contains(QLatin1String("ipc: must be a whole number")));
+        QVERIFY(errorOf([] { runConfigFromJson(R"({"seed": -1})"); }).contains(QLatin1String("seed: must be a whole number")));
+        QVERIFY(errorOf([] { runConfigFromJson(R"({"configVersion": 2, "method": "dm", "params": {"realBatch": 18446744073709551615}})"); })
+                    .contains(QLatin1String("params.realBatch")));
+        QVERIFY(errorOf([] { runConfigFromJson(R"({"eval": {"lr": "fast"}})"); }).contains(QLatin1String("eval.lr has the wrong type")));
+        // What other tools write for whole numbers still reads.
+        QCOMPARE(runConfigFromJson(R"({"ipc": 10.0})").ipc, 10);
+        QCOMPARE(runConfigFromJson(R"({"seed": 18446744073709551615})").seed, std::uint64_t(18446744073709551615ull));
+        QCOMPARE(runConfigFromJson(R"({"checkpointSeconds": 12.5})").checkpointSeconds, 12.5);
     }
 };
 

@@ -163,6 +163,47 @@ private Q_SLOTS:
         }
     }
 
+    // Issue 16, defect 9: a test label past the training classes was "class 3 has no training image", naming
+    // neither the label nor the file.
+    void testLabelPastTheTrainingClassesNamesLabelAndFile()
+    {
+        const QString dir = goodPlainCopy(QStringLiteral("testlabel"));
+        std::vector<std::uint8_t> labels = m_test.labels;
+        labels[1] = 3;
+        fixtures::writeFile(dir + QStringLiteral("/t10k-labels-idx1-ubyte"), fixtures::idxBytes({6}, labels));
+        expectError(source(dir), "label 3 occurs only in");
+        expectError(source(dir), "t10k-labels-idx1-ubyte");
+    }
+
+    // Issue 16, defect 3: the largest label decided the class count (and the memory taken) on its own.
+    void labelBeyondAnyClassCountIsRefused()
+    {
+        const QString dir = goodPlainCopy(QStringLiteral("hugelabel"));
+        std::vector<std::uint8_t> labels = m_train.labels;
+        labels[4] = 200; // 201 classes from 15 training images
+        fixtures::writeFile(dir + QStringLiteral("/train-labels-idx1-ubyte"), fixtures::idxBytes({15}, labels));
+        expectError(source(dir), "train-labels-idx1-ubyte: label 200 cannot be a class index");
+    }
+
+    // Issue 16, defect 9: zero images gave a raw torch message ("max(): Expected reduction dim …").
+    void zeroImagesAreNamed()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("zero"));
+        const fixtures::ToyImages none = fixtures::sliceImages(m_train, 0, 0);
+        fixtures::writeIdx(dir, none, none, false);
+        expectError(source(dir), "no training images");
+    }
+
+    // Issue 16, defect 8: three dimensions of up to 2^32 − 1 multiplied in 64 bits can wrap to a small size.
+    void headerWhoseSizeOverflowsIsRefused()
+    {
+        const QString dir = goodPlainCopy(QStringLiteral("overflow"));
+        // 2^32−1 · 2^32−1 · 2^32−1 overflows 64 bits; the file holds nothing near it.
+        fixtures::writeFile(dir + QStringLiteral("/train-images-idx3-ubyte"),
+            fixtures::idxBytes({0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu}, {1, 2, 3}));
+        expectError(source(dir), "corrupt header");
+    }
+
     void unknownSource() { expectError(DataConfig{"mnist-please"}, "unknown source"); }
 };
 

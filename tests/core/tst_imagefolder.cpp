@@ -6,6 +6,7 @@
 #include <distillery/error.h>
 
 #include <QDir>
+#include <QFile>
 #include <QImage>
 #include <QTemporaryDir>
 #include <QTest>
@@ -107,6 +108,85 @@ private Q_SLOTS:
         fixtures::writeFile(dir + QStringLiteral("/d_fish/notes.txt"), QByteArrayLiteral("no images here"));
         const QString message = errorOf(folder(dir));
         QVERIFY2(message.contains(QLatin1String("d_fish: found no image file")), qPrintable(message));
+    }
+
+    /// Two classes of three `rows`×`rows` DICOM images each (12-bit ramps), as a scanner would export them.
+    QString writeDicomFolder(const QString& name, int rows)
+    {
+        const QString dir = m_dir.filePath(name);
+        for (int c = 0; c < 2; ++c) {
+            QDir().mkpath(dir + QStringLiteral("/class%1").arg(c));
+            for (int i = 0; i < 3; ++i) {
+                std::vector<std::uint16_t> pixels(static_cast<std::size_t>(rows * rows));
+                for (std::size_t p = 0; p < pixels.size(); ++p)
+                    pixels[p] = static_cast<std::uint16_t>((p * 37 + static_cast<std::size_t>(c * 1000 + i)) % 4096);
+                fixtures::writeFile(dir + QStringLiteral("/class%1/%2.dcm").arg(c).arg(i), fixtures::dicomBytes(rows, rows, pixels));
+            }
+        }
+        return dir;
+    }
+
+    void dicomImagesLoad()
+    {
+        DataConfig config = folder(writeDicomFolder(QStringLiteral("dicom"), 10), 0);
+        config.testFraction = 0;
+        const DatasetInfo info = inspectDataset(config);
+        QCOMPARE(info.height, 10);
+        QCOMPARE(info.channels, 1);
+        QCOMPARE(info.trainPerClass, std::vector<std::int64_t>({3, 3}));
+    }
+
+    // Issue 16, defect 2: a truncated DICOM file stopped the whole process (an assertion inside the decoder), and
+    // one cut inside its pixel data loaded with a warning. Every cut is now one error naming the file.
+    void truncatedDicomIsAnErrorAtEveryCut()
+    {
+        const QString dir = writeDicomFolder(QStringLiteral("dicomcut"), 10);
+        const QString file = dir + QStringLiteral("/class0/0.dcm");
+        QFile in(file);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QByteArray whole = in.readAll();
+        in.close();
+        DataConfig config = folder(dir, 0);
+        config.testFraction = 0;
+        for (int cut = 132; cut < whole.size(); cut += 7) {
+            fixtures::writeFile(file, whole.left(cut));
+            const QString message = errorOf(config);
+            QVERIFY2(message.startsWith(file + QStringLiteral(": ")), qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(message)));
+        }
+        // A VR the decoder's dictionary disagrees with (found by mutating a valid file) is refused the same way.
+        QByteArray wrongVr = whole;
+        const int at = wrongVr.indexOf(QByteArray("\x28\x00\x02\x00US", 6));
+        QVERIFY(at > 0);
+        wrongVr[at + 4] = 'I';
+        wrongVr[at + 5] = 'S';
+        fixtures::writeFile(file, wrongVr);
+        QVERIFY2(errorOf(config).contains(QLatin1String("with VR IS instead of US")), qPrintable(errorOf(config)));
+    }
+
+    // Issue 16, defect 9: a 100000×100000 PNG gave OpenCV's assertion text, naming no file.
+    void hugeImageIsNamed()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("huge"));
+        fixtures::writeImageFolder(dir, fixtures::makeToyImages(3, 3, 16, 1, 1), m_names);
+        // A PNG signature and an IHDR chunk claiming 100000×100000 grey pixels (its CRC computed here), no pixels.
+        QByteArray ihdr("IHDR");
+        for (int side = 0; side < 2; ++side)
+            ihdr += QByteArray("\x00\x01\x86\xA0", 4); // 100000, big-endian
+        ihdr += QByteArray("\x08\x00\x00\x00\x00", 5);
+        std::uint32_t crc = 0xFFFFFFFFu;
+        for (char ch : ihdr) {
+            crc ^= static_cast<std::uint8_t>(ch);
+            for (int k = 0; k < 8; ++k)
+                crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+        }
+        crc ^= 0xFFFFFFFFu;
+        QByteArray png("\x89PNG\r\n\x1a\n", 8);
+        png += QByteArray("\x00\x00\x00\x0d", 4) + ihdr;
+        for (int shift = 24; shift >= 0; shift -= 8)
+            png.append(static_cast<char>((crc >> shift) & 0xFF));
+        fixtures::writeFile(dir + QStringLiteral("/a_dog/huge.png"), png);
+        const QString message = errorOf(folder(dir));
+        QVERIFY2(message.contains(QLatin1String("huge.png: ")) && !message.contains(QLatin1String("OpenCV(")), qPrintable(message));
     }
 
     void notAFolder() { QVERIFY(errorOf(folder(m_dir.filePath(QStringLiteral("none")))).contains(QLatin1String("folder not found"))); }

@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <cstring>
 
 using namespace distillery::core;
 
@@ -99,6 +100,113 @@ private Q_SLOTS:
         fixtures::writeFile(corrupt, QByteArrayLiteral("PK\x03\x04 this is not really a zip"));
         QVERIFY(errorOf(medmnist(corrupt)).contains(QLatin1String("corrupt.npz")));
         QVERIFY(errorOf(medmnist(m_dir.filePath(QStringLiteral("absent.npz")))).contains(QLatin1String("file not found")));
+    }
+
+    /// A two-class grey archive with the labels stored as `descr` (values 0/1 alternating), and `extra` appended to the
+    /// training labels.
+    QString writeWithLabels(const QString& name, const std::string& descr, int itemBytes, std::int64_t extra = -1)
+    {
+        const int n = extra >= 0 ? 7 : 6;
+        NpyArray images{"|u1", {n, 4, 4}, std::vector<std::uint8_t>(static_cast<std::size_t>(n) * 16, 9)};
+        for (std::size_t i = 0; i < images.bytes.size(); ++i)
+            images.bytes[i] = static_cast<std::uint8_t>(i * 7);
+        auto labelArray = [&](int count, std::int64_t last) {
+            NpyArray labels{descr, {count, 1}, std::vector<std::uint8_t>(static_cast<std::size_t>(count * itemBytes), 0)};
+            for (int i = 0; i < count; ++i) {
+                const std::int64_t v = (i == count - 1 && last >= 0) ? last : i % 2;
+                std::memcpy(labels.bytes.data() + static_cast<std::size_t>(i * itemBytes), &v, static_cast<std::size_t>(itemBytes));
+            }
+            return labels;
+        };
+        NpyArray testImages{"|u1", {6, 4, 4}, std::vector<std::uint8_t>(96, 3)};
+        const QString path = m_dir.filePath(name);
+        writeNpz(path.toStdString(), {{"train_images", images}, {"train_labels", labelArray(n, extra)},
+                                         {"test_images", testImages}, {"test_labels", labelArray(6, -1)}});
+        return path;
+    }
+
+    // Issue 16, defect 1: int64 labels were read from the archive's buffer after it was freed.
+    void int64LabelsLoadLikeNarrowOnes_data()
+    {
+        QTest::addColumn<QString>("descr");
+        QTest::addColumn<int>("itemBytes");
+        QTest::newRow("<i8") << QStringLiteral("<i8") << 8;
+        QTest::newRow("<i4") << QStringLiteral("<i4") << 4;
+        QTest::newRow("|u1") << QStringLiteral("|u1") << 1;
+    }
+
+    void int64LabelsLoadLikeNarrowOnes()
+    {
+        QFETCH(QString, descr);
+        QFETCH(int, itemBytes);
+        // The archive is read and freed inside the reader; make sure the freed buffer is overwritten before use.
+        for (int round = 0; round < 3; ++round) {
+            const QString path = writeWithLabels(QStringLiteral("labels%1.npz").arg(itemBytes), descr.toStdString(), itemBytes);
+            const DatasetInfo info = inspectDataset(medmnist(path));
+            QCOMPARE(info.trainPerClass, std::vector<std::int64_t>({3, 3}));
+            QCOMPARE(info.testPerClass, std::vector<std::int64_t>({3, 3}));
+        }
+    }
+
+    // Issue 16, defect 3: one label of 2^31 − 1 made 2^31 classes (17 GB, minutes) before "out of memory".
+    void hugeLabelIsRefusedBeforeAnythingIsSizedByIt()
+    {
+        const QString path = writeWithLabels(QStringLiteral("huge.npz"), "<i4", 4, 2147483647);
+        const QString message = errorOf(medmnist(path));
+        QVERIFY2(message.contains(QLatin1String("[train_labels]: label 2147483647 cannot be a class index")), qPrintable(message));
+    }
+
+    // Issue 16, defect 9: an archive with no images gave torch's "max(): Expected reduction dim …".
+    void zeroImagesAreNamed()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("empty.npz"));
+        const NpyArray none{"|u1", {0, 4, 4}, {}};
+        const NpyArray noLabels{"|u1", {0, 1}, {}};
+        writeNpz(path.toStdString(), {{"train_images", none}, {"train_labels", noLabels}, {"test_images", none}, {"test_labels", noLabels}});
+        const QString message = errorOf(medmnist(path));
+        QVERIFY2(message.contains(QLatin1String("no training images")), qPrintable(message));
+    }
+
+    // Issue 16, defect 7: bytes damaged inside a stored entry loaded silently.
+    void damagedEntryIsRefusedByItsCrc()
+    {
+        const QString path = writeWithLabels(QStringLiteral("damaged.npz"), "|u1", 1);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray bytes = file.readAll();
+        file.close();
+        // The training images are i·7 mod 256: find them (stored, uncompressed) and zero 64 bytes in the middle.
+        QByteArray pattern;
+        for (int i = 0; i < 16; ++i)
+            pattern.append(static_cast<char>(i * 7));
+        const auto at = bytes.indexOf(pattern);
+        QVERIFY(at > 0);
+        for (int i = 20; i < 84; ++i)
+            bytes[at + i] = 0;
+        fixtures::writeFile(path, bytes);
+        const QString message = errorOf(medmnist(path));
+        QVERIFY2(message.contains(QLatin1String("damaged")) && message.contains(QLatin1String("train_images")), qPrintable(message));
+    }
+
+    // Issue 16, defect 8: a shape whose product wraps around 64 bits to the real byte count passed the size check.
+    void shapeProductThatWrapsIsRefused()
+    {
+        // 4611686018427387905 · 4 = 2^64 + 4, which wraps to the 4 bytes that follow.
+        NpyArray honest{"|u1", {4}, {1, 2, 3, 4}};
+        std::vector<std::uint8_t> bytes = encodeNpy(honest);
+        const std::string header(bytes.begin(), bytes.end());
+        const std::string from = "(4,)";
+        const std::string to = "(4611686018427387905, 4)";
+        const auto at = header.find(from);
+        QVERIFY(at != std::string::npos);
+        std::string patched = header;
+        patched.replace(at, from.size(), to);
+        // Keep the header length: take the extra characters out of the padding before the newline.
+        const auto newline = patched.find('\n');
+        patched.erase(newline - (to.size() - from.size()), to.size() - from.size());
+        const std::vector<std::uint8_t> wrapped(patched.begin(), patched.end());
+        const QString message = fixtures::errorMessage([&] { decodeNpy(wrapped, "wrapped.npy"); });
+        QVERIFY2(message.contains(QLatin1String("wrapped.npy")) && message.contains(QLatin1String("64 bits")), qPrintable(message));
     }
 
     void npyRoundTripAndRefusals()

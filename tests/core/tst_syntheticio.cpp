@@ -131,6 +131,38 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { loadSyntheticSet(path("set.pt")); }).contains(QLatin1String("unknown synthetic-set file type")));
     }
 
+    // Issue 16, defect 9: files were written in place, and a failed write left *.partial files behind.
+    void aFailedSaveKeepsTheOldFileAndLeavesNothingBehind()
+    {
+        const QString dir = m_dir.filePath(QStringLiteral("atomic"));
+        QVERIFY(QDir().mkpath(dir));
+        const SyntheticSet set = makeSet(false);
+        // A folder where the file should go: every writer completes its temporary file, then cannot rename it.
+        for (const char* name : {"blocked.safetensors", "blocked.npz", "blocked.png"}) {
+            const QString target = dir + u'/' + QLatin1String(name);
+            QVERIFY(QDir().mkpath(target));
+            const QString message = fixtures::errorMessage([&] {
+                const std::string path = target.toStdString();
+                if (target.endsWith(QLatin1String(".safetensors")))
+                    saveSafetensors(set, path);
+                else if (target.endsWith(QLatin1String(".npz")))
+                    saveNpz(set, path);
+                else
+                    saveGridPng(set, path);
+            });
+            QVERIFY2(message.startsWith(target), qPrintable(message));
+        }
+        QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList());
+        // Overwriting an existing file replaces it whole.
+        const std::string path = QString(dir + QStringLiteral("/set.safetensors")).toStdString();
+        saveSafetensors(set, path);
+        SyntheticSet changed = set;
+        changed.images.data[0] = 42.0f;
+        saveSafetensors(changed, path);
+        QCOMPARE(loadSyntheticSet(path).images.data[0], 42.0f);
+        QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList({QStringLiteral("set.safetensors")}));
+    }
+
     void inconsistentSetIsRefused()
     {
         SyntheticSet s = makeSet(false);

@@ -14,6 +14,7 @@
 #include <distillery/session.h>
 
 #include <QComboBox>
+#include <QDir>
 #include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -240,6 +241,39 @@ private Q_SLOTS:
             steps += line.contains("\"type\":\"step\"") ? 1 : 0;
         QCOMPARE(steps, 5);
         delete window;
+    }
+
+    // Issue 16, defect 5: a scripted window waited forever on a message box nobody would answer (--resume of a bad
+    // folder with --quit-after-iterations), and a failed --autostart run left the program to exit 0.
+    void scriptedRunsReportFailuresOnStderrAndClose()
+    {
+        {
+            MainWindow window;
+            window.show();
+            const QString notARun = m_dir.filePath(QStringLiteral("not-a-run"));
+            QVERIFY(QDir().mkpath(notARun));
+            MainWindow::Automation scripted;
+            scripted.resume = notARun;
+            scripted.quitAfterIterations = 2;
+            scripted.quitWhenStopped = true;
+            window.setAutomation(scripted);
+            QTRY_VERIFY_WITH_TIMEOUT(window.automationFailed(), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 20000);
+        }
+        {
+            MainWindow window;
+            RunConfig broken = tinyRun("dm", 2, 5);
+            broken.data.source = "idx:" + m_dir.filePath(QStringLiteral("no-such-data")).toStdString();
+            window.setConfig(broken);
+            window.show();
+            QSignalSpy failed(&window.controller(), &RunController::runFailed);
+            MainWindow::Automation scripted;
+            scripted.autostart = true;
+            window.setAutomation(scripted);
+            QVERIFY(failed.wait(60000));
+            QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 20000);
+            QVERIFY(window.automationFailed());
+        }
     }
 
     void settingsLockWhileRunning()

@@ -371,10 +371,7 @@ void MainWindow::connectController()
         onRunEnded();
     });
     connect(c, &RunController::runFailed, this, [this](const QString& message) {
-        if (m_automation.quitWhenStopped)
-            QTextStream(stderr) << "distillery: run failed: " << message << Qt::endl;
-        else
-            QMessageBox::critical(this, tr("The run stopped"), message);
+        reportProblem(tr("The run stopped"), message);
         onRunEnded();
     });
 }
@@ -404,6 +401,19 @@ void MainWindow::onRunEnded()
         return;
     }
     if (m_automation.quitWhenStopped)
+        QTimer::singleShot(0, this, &QWidget::close);
+}
+
+void MainWindow::reportProblem(const QString& title, const QString& message)
+{
+    if (!m_automation.scripted()) {
+        QMessageBox::critical(this, title, message);
+        return;
+    }
+    QTextStream(stderr) << "distillery: " << title << ": " << message << Qt::endl;
+    m_automationFailed = true;
+    // After a failed run the screenshot still shows what happened; otherwise there is nothing left to do.
+    if (m_automation.screenshot.isEmpty())
         QTimer::singleShot(0, this, &QWidget::close);
 }
 
@@ -492,10 +502,18 @@ void MainWindow::continueRun(const QString& runDir)
         done = core::runFolderCheckpointIteration(runDir.toStdString());
         onlyEvaluation = core::runFolderNeedsFinalEvaluation(runDir.toStdString());
     } catch (const core::Error& e) {
-        QMessageBox::critical(this, tr("Cannot continue this run"), fromStd(e.what()));
+        reportProblem(tr("Cannot continue this run"), fromStd(e.what()));
         return;
     }
     if (done >= config.iterations && !onlyEvaluation) {
+        if (m_automation.scripted()) {
+            reportProblem(tr("Cannot continue this run"),
+                tr("%1 already did all of its %2 iterations; continue it to more iterations in the window, or with "
+                   "distillery-cli distill --resume %1 --iterations N")
+                    .arg(runDir)
+                    .arg(config.iterations));
+            return;
+        }
         bool ok = false;
         const int total = QInputDialog::getInt(this, tr("Continue the run"),
             tr("The run did all of its %1 iterations. Continue it up to:").arg(config.iterations), 2 * config.iterations,
@@ -513,7 +531,7 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
     try {
         core::validate(config);
     } catch (const core::Error& e) {
-        QMessageBox::warning(this, tr("Cannot start"), fromStd(e.what()));
+        reportProblem(tr("Cannot start"), fromStd(e.what()));
         return;
     }
     m_grid->clear();

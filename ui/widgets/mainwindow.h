@@ -43,6 +43,12 @@ public:
         QString screenshot; ///< empty = none
         bool quitWhenStopped = false;
         QString resume; ///< a run folder to continue at once (instead of autostart)
+
+        /// Started from a script: problems go to stderr instead of a dialog nobody will answer, and end the program.
+        bool scripted() const
+        {
+            return autostart || quitAfterIterations > 0 || !screenshot.isEmpty() || !resume.isEmpty();
+        }
     };
 
     explicit MainWindow(QWidget* parent = nullptr);
@@ -51,6 +57,8 @@ public:
     void setConfig(const distillery::core::RunConfig& config);
     distillery::core::RunConfig config() const;
     void setAutomation(const Automation& automation);
+    /// A scripted run (Automation::scripted) that failed: the program's exit code should say so.
+    bool automationFailed() const { return m_automationFailed; }
     /// A fixed zoom (pixels per synthetic pixel), as if the user chose it: the grid stops fitting itself.
     void setZoom(int zoom);
 
@@ -104,6 +112,9 @@ private:
     void applyBaselineCache();
     QString baselineKey(const distillery::core::RunConfig& config) const;
     void onRunEnded();
+    /// A message box for a person at the window; for a scripted window one line on stderr, then the window closes
+    /// and automationFailed() turns true.
+    void reportProblem(const QString& title, const QString& message);
     void startInspection(const distillery::core::SyntheticSet& set, bool membership);
     void fitZoom();
     void restoreSettings();
@@ -142,6 +153,7 @@ private:
     std::optional<bool> m_pendingInspection; ///< an inspection (with membership inference?) waiting for a copy
     Automation m_automation;
     bool m_closeWhenIdle = false;
+    bool m_automationFailed = false;
 };
 
 } // namespace distillery::ui

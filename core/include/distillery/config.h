@@ -92,7 +92,11 @@ struct RunConfig
     int snapshotEvery = 1; ///< iterations between snapshots handed to the caller
     int evalEvery = 0; ///< iterations between monitoring evaluations; 0 = only the final one
     bool finalEval = true; ///< evaluate the final synthetic set with `eval`
-    int checkpointEvery = 100; ///< iterations between checkpoint.safetensors writes (and always on stop)
+    /// A checkpoint (checkpoint.safetensors) is written after the first iteration, then every checkpointEvery
+    /// iterations or every checkpointSeconds of running, whichever comes first, and always when the run stops: a
+    /// crash or a kill loses at most about that much work. 0 turns either rule off.
+    int checkpointEvery = 100;
+    double checkpointSeconds = 30;
     std::string outDir = "runs"; ///< parent folder of the run folder; empty = write nothing
 };
 
@@ -112,7 +116,8 @@ void resolveEvalProtocol(EvalConfig& eval, const std::string& defaultAugment = "
 std::string toJson(const RunConfig& config);
 
 
-/// Writes toJson(config) to `path`; Error naming the file when it cannot. Reading one back: request.h.
+/// Writes toJson(config) to `path` atomically (the old file or the new one, never half); Error naming the file
+/// when it cannot. Reading one back: request.h.
 void saveRunConfig(const RunConfig& config, const std::string& path);
 
 

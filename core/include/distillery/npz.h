@@ -16,8 +16,13 @@ struct NpyArray
     std::vector<std::int64_t> shape;
     std::vector<std::uint8_t> bytes;
 
+    /// The product of the dimensions. Throws Error when a dimension is negative or the product does not fit in
+    /// 64 bits (a corrupt header), so that no caller multiplies its way into a wrong, small size.
     std::int64_t elementCount() const;
 };
+
+/// `count` × `itemBytes`, or an Error naming `what` when the product does not fit in 64 bits.
+std::int64_t checkedByteCount(std::int64_t count, std::int64_t itemBytes, const std::string& what);
 
 /// Serialises / parses one .npy (version 1.0 written; 1, 2, 3 read). Fortran order, big-endian and object
 /// arrays are rejected with an Error naming `what`.

@@ -3,6 +3,7 @@
 // RunConfig → JSON, presets, and the checks of the run-level settings. Reading a config back needs the methods'
 // parameter declarations (old files), so it lives above them: session/request.cpp.
 #include "base/configformat.h"
+#include "formats/atomicfile.h"
 
 #include <distillery/augment.h>
 #include <distillery/config.h>
@@ -11,7 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <cmath>
+
 
 namespace distillery::core {
 namespace {
@@ -58,6 +60,7 @@ namespace {
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
             {"checkpointEvery", c.checkpointEvery},
+            {"checkpointSeconds", c.checkpointSeconds},
             {"outDir", c.outDir},
         };
     }
@@ -120,10 +123,7 @@ std::string toJson(const RunConfig& config)
 
 void saveRunConfig(const RunConfig& config, const std::string& path)
 {
-    std::ofstream out(path, std::ios::trunc);
-    out << toJson(config) << '\n';
-    if (!out.flush())
-        throw Error(path + ": cannot write");
+    writeTextAtomically(path, toJson(config) + '\n');
 }
 
 void checkRunSettings(const RunConfig& c)
@@ -154,12 +154,20 @@ void checkRunSettings(const RunConfig& c)
         throw Error("eval.epochs: must not be negative");
     if (c.eval.batchSize < 1)
         throw Error("eval.batchSize: must be at least 1");
-    if (!(c.eval.lr > 0))
-        throw Error("eval.lr: must be positive");
+    if (!(c.eval.lr > 0) || !std::isfinite(c.eval.lr))
+        throw Error("eval.lr: must be a positive number");
+    if (!(c.eval.momentum >= 0 && c.eval.momentum < 1))
+        throw Error("eval.momentum: must be in [0, 1)");
+    if (!(c.eval.weightDecay >= 0) || !std::isfinite(c.eval.weightDecay))
+        throw Error("eval.weightDecay: must not be negative");
+    if (!(c.data.testFraction >= 0 && c.data.testFraction < 1))
+        throw Error("data.testFraction: " + std::to_string(c.data.testFraction) + " is outside [0, 1)");
     if (c.snapshotEvery < 1)
         throw Error("snapshotEvery: must be at least 1");
     if (c.evalEvery < 0 || c.checkpointEvery < 0)
         throw Error("evalEvery and checkpointEvery must not be negative");
+    if (!(c.checkpointSeconds >= 0) || !std::isfinite(c.checkpointSeconds))
+        throw Error("checkpointSeconds: must not be negative (0 = by iteration count only)");
     if (c.threads < 0)
         throw Error("threads: must not be negative");
     if (c.data.source.empty())

@@ -31,6 +31,12 @@ namespace {
         return {source.substr(0, colon), source.substr(colon + 1)};
     }
 
+    /// The labels' file for messages, or the data set when the reader did not say.
+    std::string labelsName(const RawDataset& raw, const RawSplit& split)
+    {
+        return split.labelsFile.empty() ? raw.source : split.labelsFile;
+    }
+
     void validateSplit(const RawDataset& raw, const RawSplit& split, const std::string& which)
     {
         if (split.images.size(0) != split.labels.size(0))
@@ -40,13 +46,16 @@ namespace {
             return;
         const auto maxLabel = split.labels.max().item<std::int64_t>();
         const auto minLabel = split.labels.min().item<std::int64_t>();
-        if (minLabel < 0 || maxLabel >= static_cast<std::int64_t>(raw.classNames.size()))
-            throw Error(raw.source + ": " + which + " label " + std::to_string(minLabel < 0 ? minLabel : maxLabel)
-                + " is outside the " + std::to_string(raw.classNames.size()) + " classes");
+        const auto classes = static_cast<std::int64_t>(raw.classNames.size());
+        if (minLabel < 0 || maxLabel >= classes)
+            throw Error(labelsName(raw, split) + ": " + which + " label " + std::to_string(minLabel < 0 ? minLabel : maxLabel)
+                + " is outside the " + std::to_string(classes) + " classes (0…" + std::to_string(classes - 1) + ")");
     }
 
     void validate(const RawDataset& raw)
     {
+        if (raw.train.size() == 0)
+            throw Error(raw.source + ": no training images");
         if (raw.classNames.size() < 2)
             throw Error(raw.source + ": needs at least two classes, found " + std::to_string(raw.classNames.size()));
         validateSplit(raw, raw.train, "train");
@@ -54,10 +63,17 @@ namespace {
         if (raw.test.size() > 0 && raw.test.images.sizes().slice(1) != raw.train.images.sizes().slice(1))
             throw Error(raw.source + ": test images are shaped differently from training images");
         const torch::Tensor counts = torch::bincount(raw.train.labels, {}, static_cast<std::int64_t>(raw.classNames.size()));
-        for (std::int64_t c = 0; c < counts.size(0); ++c)
-            if (counts[c].item<std::int64_t>() == 0)
-                throw Error(raw.source + ": class " + std::to_string(c) + " (\"" + raw.classNames[c]
-                    + "\") has no training image");
+        for (std::int64_t c = 0; c < counts.size(0); ++c) {
+            if (counts[c].item<std::int64_t>() > 0)
+                continue;
+            std::string why = "class " + std::to_string(c) + " (\"" + raw.classNames[c] + "\") has no training image";
+            const bool inTest = raw.test.size() > 0 && (raw.test.labels == c).any().item<bool>();
+            if (inTest)
+                why += ": label " + std::to_string(c) + " occurs only in " + labelsName(raw, raw.test);
+            else
+                why += " in " + labelsName(raw, raw.train) + " (labels must number the classes 0, 1, 2, … without gaps)";
+            throw Error(raw.source + ": " + why);
+        }
     }
 
     std::vector<std::int64_t> perClass(const RawSplit& split, std::size_t classes)
@@ -69,6 +85,32 @@ namespace {
     }
 
 } // namespace
+
+std::int64_t classCountFromLabels(const RawDataset& raw)
+{
+    if (raw.train.size() == 0)
+        throw Error(raw.source + ": no training images");
+    std::int64_t largest = -1;
+    const RawSplit* largestIn = &raw.train;
+    for (const RawSplit* split : {&raw.train, &raw.test}) {
+        if (split->size() == 0)
+            continue;
+        const auto smallest = split->labels.min().item<std::int64_t>();
+        if (smallest < 0)
+            throw Error(labelsName(raw, *split) + ": negative label " + std::to_string(smallest));
+        const auto top = split->labels.max().item<std::int64_t>();
+        if (top > largest) {
+            largest = top;
+            largestIn = split;
+        }
+    }
+    const std::int64_t trainImages = raw.train.size();
+    if (largest >= trainImages)
+        throw Error(labelsName(raw, *largestIn) + ": label " + std::to_string(largest) + " cannot be a class index: it would "
+            "make " + std::to_string(largest + 1) + " classes, more than the " + std::to_string(trainImages)
+            + " training images can fill (labels number the classes 0, 1, 2, …)");
+    return largest + 1;
+}
 
 void computeNormalisation(RawDataset& raw)
 {

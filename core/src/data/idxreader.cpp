@@ -38,12 +38,16 @@ namespace {
         idx.offset = 4 + 4 * static_cast<std::size_t>(expectedDims);
         if (b.size() < idx.offset)
             throw Error(path + ": truncated IDX header");
-        std::size_t payload = 1;
+        // Each dimension < 2^32: the product of three fits in 64 bits only when checked.
+        std::uint64_t payload = 1;
         for (int i = 0; i < expectedDims; ++i) {
             idx.dims.push_back(readBigEndian32(b.data() + 4 + 4 * i));
-            payload *= static_cast<std::size_t>(idx.dims.back());
+            if (__builtin_mul_overflow(payload, static_cast<std::uint64_t>(idx.dims.back()), &payload))
+                throw Error(path + ": IDX header promises more data than any file can hold (a corrupt header)");
         }
-        const std::size_t expected = idx.offset + payload;
+        const std::uint64_t expected = idx.offset + payload;
+        if (expected < payload)
+            throw Error(path + ": IDX header promises more data than any file can hold (a corrupt header)");
         if (b.size() < expected)
             throw Error(path + ": truncated IDX data (" + std::to_string(b.size()) + " bytes, header promises "
                 + std::to_string(expected) + ")");
@@ -80,6 +84,7 @@ namespace {
         split.labels = torch::from_blob(const_cast<std::uint8_t*>(labels.bytes.data() + labels.offset),
             {labels.dims[0]}, torch::kUInt8)
                            .to(torch::kInt64);
+        split.labelsFile = labelsPath;
         return split;
     }
 
@@ -114,9 +119,8 @@ RawDataset readIdxFolder(const std::string& dir)
     raw.classNames = readClassNamesFile(dir);
     if (raw.classNames.empty()) {
         // No names given: the class count is what the labels say.
-        const auto maxLabel = std::max(raw.train.labels.max().item<std::int64_t>(),
-            raw.test.size() > 0 ? raw.test.labels.max().item<std::int64_t>() : 0);
-        for (std::int64_t c = 0; c <= maxLabel; ++c)
+        const std::int64_t classes = classCountFromLabels(raw);
+        for (std::int64_t c = 0; c < classes; ++c)
             raw.classNames.push_back(std::to_string(c));
     }
     return raw;

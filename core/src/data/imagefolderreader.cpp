@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // ImageFolder trees (docs/formats.md §7), decoded with OpenCV.
+#include "data/dicomcheck.h"
 #include "data/rawdataset.h"
 
 #include <distillery/error.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -63,9 +65,44 @@ namespace {
         std::vector<std::int64_t> labels;
     };
 
+    std::vector<std::uint8_t> readPlainFile(const fs::path& path)
+    {
+        std::ifstream in(path, std::ios::binary | std::ios::ate);
+        if (!in)
+            throw Error(path.string() + ": cannot open for reading");
+        std::vector<std::uint8_t> bytes(static_cast<std::size_t>(in.tellg()));
+        in.seekg(0);
+        in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!in)
+            throw Error(path.string() + ": cannot read");
+        return bytes;
+    }
+
+    /// OpenCV picks its decoder by the file's content, not its name: any file that carries the DICOM signature goes
+    /// to GDCM, which must not see a malformed one (data/dicomcheck.h).
+    void checkBeforeDecoding(const fs::path& path)
+    {
+        std::ifstream in(path, std::ios::binary);
+        std::vector<std::uint8_t> bytes(132);
+        in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+        if (!looksLikeDicom(bytes.data(), static_cast<std::size_t>(in.gcount())))
+            return;
+        bytes = readPlainFile(path);
+        checkDicom(bytes.data(), bytes.size(), path.string());
+    }
+
     cv::Mat decode(const fs::path& path)
     {
-        cv::Mat image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+        checkBeforeDecoding(path);
+        cv::Mat image;
+        try {
+            image = cv::imread(path.string(), cv::IMREAD_UNCHANGED);
+        } catch (const cv::Exception& e) {
+            // OpenCV refuses images over 2^30 pixels (and some corrupt headers) by throwing its assertion text.
+            const bool tooLarge = e.err.find("CV_IO_MAX_IMAGE_PIXELS") != std::string::npos;
+            throw Error(path.string() + ": cannot decode this image ("
+                + (tooLarge ? std::string("larger than 2^30 pixels, the most OpenCV decodes") : e.err) + ")");
+        }
         if (image.empty())
             throw Error(path.string() + ": cannot read image (unknown format or corrupt file)");
         if (image.depth() == CV_16U) {

@@ -56,6 +56,8 @@ namespace {
         if (images.descr != "|u1")
             throw Error(where + ": expected uint8 images, found dtype " + images.descr);
         const auto& s = images.shape;
+        if (s.size() >= 3 && (s[1] == 0 || s[2] == 0))
+            throw Error(where + ": images of size zero");
         torch::Tensor pixels = torch::from_blob(const_cast<std::uint8_t*>(images.bytes.data()),
             {images.elementCount()}, torch::kUInt8);
         torch::Tensor nchw;
@@ -78,6 +80,9 @@ namespace {
             throw Error(file + ": multi-label archive (" + std::to_string(labels.shape[1])
                 + " labels per image, e.g. ChestMNIST) is not supported for single-label distillation; "
                   "pick one finding as a binary task first");
+        if (labels.elementCount() != s[0])
+            throw Error(labelWhere + ": " + std::to_string(labels.elementCount()) + " labels in all for "
+                + std::to_string(s[0]) + " images (expected one label per image)");
         static const std::map<std::string, torch::ScalarType> kIntTypes = {{"|u1", torch::kUInt8},
             {"|i1", torch::kInt8}, {"<i2", torch::kInt16}, {"<i4", torch::kInt32}, {"<i8", torch::kInt64}};
         const auto type = kIntTypes.find(labels.descr);
@@ -89,8 +94,7 @@ namespace {
         out.labels = torch::from_blob(const_cast<std::uint8_t*>(labels.bytes.data()), {s[0]}, type->second)
                          .clone()
                          .to(torch::kInt64);
-        if (out.labels.numel() > 0 && out.labels.min().item<std::int64_t>() < 0)
-            throw Error(labelWhere + ": negative label");
+        out.labelsFile = labelWhere;
         return out;
     }
 
@@ -130,9 +134,7 @@ RawDataset readMedMnist(const std::string& file)
     }
 
     const auto known = knownClassNames().find(flag == "organcmnist" || flag == "organsmnist" ? "organamnist" : flag);
-    std::int64_t classes = raw.train.labels.max().item<std::int64_t>() + 1;
-    if (raw.test.size() > 0)
-        classes = std::max(classes, raw.test.labels.max().item<std::int64_t>() + 1);
+    const std::int64_t classes = classCountFromLabels(raw); // bounded by the data, refused before any allocation
     if (known != knownClassNames().end() && static_cast<std::int64_t>(known->second.size()) >= classes) {
         raw.classNames = known->second;
     } else {

@@ -16,6 +16,7 @@ struct RawSplit
 {
     torch::Tensor images;
     torch::Tensor labels;
+    std::string labelsFile; ///< where the labels were read (a file, or "file [key]"), for messages; may be empty
 
     std::int64_t size() const { return images.defined() ? images.size(0) : 0; }
 };
@@ -45,6 +46,12 @@ RawDataset readMedMnist(const std::string& file);
 /// labels inside the class list, no empty class, equal image shapes in both splits. Throws Error naming the
 /// source and the problem.
 RawDataset readRawDataset(const DataConfig& config);
+
+/// The class count that numbered labels imply (largest label + 1, over both splits), bounded by the data: every class
+/// needs a training image, so a label at or above the number of training images cannot be a class index (a corrupt
+/// file, or labels that are not 0…K-1) and is refused before anything is sized by it. Throws Error naming the labels
+/// file and the label; also when there are no training images at all.
+std::int64_t classCountFromLabels(const RawDataset& raw);
 
 /// mean/std per channel over the training images scaled to [0, 1] (population std).
 void computeNormalisation(RawDataset& raw);

@@ -1,14 +1,20 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // .npy encoding (docs/formats.md §4) and .npz archives through libzip (§5).
+#include "formats/atomicfile.h"
+
 #include <distillery/error.h>
 #include <distillery/npz.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <regex>
 
 #ifdef DISTILLERY_HAVE_LIBZIP
 #include <zip.h>
+#include <zlib.h>
 #endif
 
 namespace distillery::core {
@@ -19,7 +25,7 @@ namespace {
 
     std::int64_t itemSize(const std::string& descr, const std::string& what)
     {
-        static const std::regex kDescr(R"(^([<>|=])([biufU])(\d+)$)");
+        static const std::regex kDescr(R"(^([<>|=])([biufU])(\d{1,6})$)");
         std::smatch m;
         if (!std::regex_match(descr, m, kDescr))
             throw Error(what + ": unsupported numpy dtype '" + descr + "' (object and structured arrays are refused)");
@@ -42,14 +48,27 @@ namespace {
 std::int64_t NpyArray::elementCount() const
 {
     std::int64_t n = 1;
-    for (auto d : shape)
-        n *= d;
+    for (auto d : shape) {
+        if (d < 0)
+            throw Error("array shape " + shapeText(shape) + " has a negative dimension");
+        if (__builtin_mul_overflow(n, d, &n))
+            throw Error("array shape " + shapeText(shape) + " has more elements than fit in 64 bits");
+    }
     return n;
+}
+
+std::int64_t checkedByteCount(std::int64_t count, std::int64_t itemBytes, const std::string& what)
+{
+    std::int64_t bytes = 0;
+    if (count < 0 || itemBytes < 0 || __builtin_mul_overflow(count, itemBytes, &bytes))
+        throw Error(what + ": " + std::to_string(count) + " elements of " + std::to_string(itemBytes)
+            + " bytes do not fit in 64 bits (a corrupt header?)");
+    return bytes;
 }
 
 std::vector<std::uint8_t> encodeNpy(const NpyArray& array)
 {
-    const std::int64_t expected = array.elementCount() * itemSize(array.descr, "npy");
+    const std::int64_t expected = checkedByteCount(array.elementCount(), itemSize(array.descr, "npy"), "npy");
     if (static_cast<std::int64_t>(array.bytes.size()) != expected)
         throw Error("npy: " + std::to_string(array.bytes.size()) + " bytes do not match dtype " + array.descr
             + " and shape " + shapeText(array.shape));
@@ -111,11 +130,22 @@ NpyArray decodeNpy(const std::vector<std::uint8_t>& bytes, const std::string& wh
         throw Error(what + ": .npy header without 'shape'");
     const std::string dims = m[1];
     static const std::regex kInt(R"(\d+)");
-    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), kInt); it != std::sregex_iterator(); ++it)
-        array.shape.push_back(std::stoll(it->str()));
+    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), kInt); it != std::sregex_iterator(); ++it) {
+        errno = 0;
+        const long long dim = std::strtoll(it->str().c_str(), nullptr, 10);
+        if (errno == ERANGE)
+            throw Error(what + ": .npy shape dimension " + it->str() + " is too large");
+        array.shape.push_back(dim);
+    }
 
     const std::size_t dataStart = headerStart + headerLength;
-    const auto expected = static_cast<std::size_t>(array.elementCount() * itemSize(array.descr, what));
+    std::int64_t elements = 0;
+    try {
+        elements = array.elementCount();
+    } catch (const Error& e) {
+        throw Error(what + ": " + e.what());
+    }
+    const auto expected = static_cast<std::size_t>(checkedByteCount(elements, itemSize(array.descr, what), what));
     if (bytes.size() - dataStart != expected)
         throw Error(what + ": " + std::to_string(bytes.size() - dataStart) + " data bytes, but dtype " + array.descr
             + " and shape " + shapeText(array.shape) + " need " + std::to_string(expected) + " (truncated?)");
@@ -155,7 +185,17 @@ namespace {
         zip_stat_init(&st);
         if (zip_stat_index(z, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
             throw Error(path + ": cannot read entry " + key);
-        std::vector<std::uint8_t> bytes(st.size);
+        // Deflate cannot expand by more than about 1032:1: a larger promised size is a corrupt directory entry,
+        // refused before it decides how much memory to take.
+        if ((st.valid & ZIP_STAT_COMP_SIZE) && st.size / 1032 > st.comp_size + 1024)
+            throw Error(path + ": entry " + key + " claims " + std::to_string(st.size) + " bytes from "
+                + std::to_string(st.comp_size) + " compressed (a corrupt archive)");
+        std::vector<std::uint8_t> bytes;
+        try {
+            bytes.resize(st.size);
+        } catch (const std::exception&) {
+            throw Error(path + ": entry " + key + " (" + std::to_string(st.size) + " bytes) does not fit in memory");
+        }
         zip_file_t* f = zip_fopen_index(z, index, 0);
         if (!f)
             throw Error(path + ": cannot open entry " + key + " (" + zip_strerror(z) + ")");
@@ -164,6 +204,18 @@ namespace {
         zip_fclose(f);
         if (n < 0 || static_cast<zip_uint64_t>(n) != st.size)
             throw Error(path + ": entry " + key + " is corrupt or truncated" + (message.empty() ? "" : " (" + message + ")"));
+        // libzip checks an entry's CRC only when a read reaches its end; check it here for every entry, stored ones
+        // included, so damaged bytes inside an archive are refused rather than loaded as data.
+        if (st.valid & ZIP_STAT_CRC) {
+            uLong crc = ::crc32(0L, Z_NULL, 0);
+            for (std::size_t done = 0; done < bytes.size();) {
+                const auto chunk = static_cast<uInt>(std::min<std::size_t>(bytes.size() - done, 1u << 30));
+                crc = ::crc32(crc, bytes.data() + done, chunk);
+                done += chunk;
+            }
+            if (static_cast<zip_uint32_t>(crc) != st.crc)
+                throw Error(path + ": entry " + key + " is damaged (its CRC-32 does not match the archive's)");
+        }
         return decodeNpy(bytes, path + " [" + key + "]");
     }
 
@@ -188,7 +240,10 @@ std::map<std::string, NpyArray> readNpz(const std::string& path)
     std::map<std::string, NpyArray> arrays;
     const zip_int64_t count = zip_get_num_entries(z.get(), 0);
     for (zip_int64_t i = 0; i < count; ++i) {
-        std::string name = zip_get_name(z.get(), static_cast<zip_uint64_t>(i), 0);
+        const char* entryName = zip_get_name(z.get(), static_cast<zip_uint64_t>(i), 0);
+        if (!entryName)
+            throw Error(path + ": entry " + std::to_string(i) + " has no readable name (" + zip_strerror(z.get()) + ")");
+        std::string name = entryName;
         if (name.size() > 4 && name.compare(name.size() - 4, 4, ".npy") == 0)
             name.resize(name.size() - 4);
         arrays[name] = readEntry(z.get(), static_cast<zip_uint64_t>(i), path, name);
@@ -196,31 +251,40 @@ std::map<std::string, NpyArray> readNpz(const std::string& path)
     return arrays;
 }
 
+namespace {
+
+    void writeNpzInPlace(const std::string& path, const std::map<std::string, NpyArray>& arrays)
+    {
+        int error = 0;
+        zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
+        if (!z)
+            throw Error(path + ": cannot create the .npz file");
+        ZipPtr guard(z);
+        // libzip reads the sources only at zip_close(): keep every encoded buffer alive until then.
+        std::vector<std::vector<std::uint8_t>> buffers;
+        buffers.reserve(arrays.size());
+        for (const auto& [key, array] : arrays) {
+            buffers.push_back(encodeNpy(array));
+            zip_source_t* source = zip_source_buffer(z, buffers.back().data(), buffers.back().size(), 0);
+            if (!source)
+                throw Error(path + ": cannot add " + key);
+            const zip_int64_t index = zip_file_add(z, (key + ".npy").c_str(), source, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
+            if (index < 0) {
+                zip_source_free(source);
+                throw Error(path + ": cannot add " + key + " (" + zip_strerror(z) + ")");
+            }
+            zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
+        }
+        if (zip_close(z) != 0)
+            throw Error(path + ": cannot write the .npz file (" + zip_strerror(z) + ")");
+        guard.release(); // zip_close freed it
+    }
+
+} // namespace
+
 void writeNpz(const std::string& path, const std::map<std::string, NpyArray>& arrays)
 {
-    int error = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &error);
-    if (!z)
-        throw Error(path + ": cannot create the .npz file");
-    ZipPtr guard(z);
-    // libzip reads the sources only at zip_close(): keep every encoded buffer alive until then.
-    std::vector<std::vector<std::uint8_t>> buffers;
-    buffers.reserve(arrays.size());
-    for (const auto& [key, array] : arrays) {
-        buffers.push_back(encodeNpy(array));
-        zip_source_t* source = zip_source_buffer(z, buffers.back().data(), buffers.back().size(), 0);
-        if (!source)
-            throw Error(path + ": cannot add " + key);
-        const zip_int64_t index = zip_file_add(z, (key + ".npy").c_str(), source, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE);
-        if (index < 0) {
-            zip_source_free(source);
-            throw Error(path + ": cannot add " + key + " (" + zip_strerror(z) + ")");
-        }
-        zip_set_file_compression(z, static_cast<zip_uint64_t>(index), ZIP_CM_STORE, 0);
-    }
-    if (zip_close(z) != 0)
-        throw Error(path + ": cannot write the .npz file (" + zip_strerror(z) + ")");
-    guard.release(); // zip_close freed it
+    writeFileAtomically(path, [&](const std::string& temporary) { writeNpzInPlace(temporary, arrays); });
 }
 
 #else

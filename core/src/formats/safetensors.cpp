@@ -2,12 +2,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/safetensors.h"
 
+#include "formats/atomicfile.h"
+
 #include <distillery/error.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 
 namespace distillery::core {
@@ -82,27 +87,23 @@ void writeSafetensors(const std::string& path, const SafetensorsFile& file)
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' '); // 8-aligned data buffer, as the reference writer pads
 
-    const std::string temporary = path + ".partial";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    // Whole or not at all: a crash or a full disk never leaves half a checkpoint for a resume to read.
+    writeFileAtomically(path, [&](const std::string& temporary) {
+        std::FILE* out = std::fopen(temporary.c_str(), "wb");
         if (!out)
-            throw Error(path + ": cannot create file");
-        std::uint64_t n = text.size();
-        for (int i = 0; i < 8; ++i) {
-            const char byte = static_cast<char>((n >> (8 * i)) & 0xFF); // little-endian u64
-            out.write(&byte, 1);
-        }
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+            throw Error(path + ": cannot create (" + std::strerror(errno) + ")");
+        unsigned char lengthBytes[8];
+        const std::uint64_t n = text.size();
+        for (int i = 0; i < 8; ++i)
+            lengthBytes[i] = static_cast<unsigned char>((n >> (8 * i)) & 0xFF); // little-endian u64
+        bool written = std::fwrite(lengthBytes, 1, 8, out) == 8 && std::fwrite(text.data(), 1, text.size(), out) == text.size();
         for (const auto& [name, array] : order)
-            out.write(reinterpret_cast<const char*>(array->bytes.data()), static_cast<std::streamsize>(array->bytes.size()));
-        if (!out.flush())
-            throw Error(path + ": write failed (disk full?)");
-    }
-    // Rename over the old file only once the new one is complete: a crash never leaves half a file behind.
-    std::error_code ec;
-    std::filesystem::rename(temporary, path, ec);
-    if (ec)
-        throw Error(path + ": cannot replace file (" + ec.message() + ")");
+            written = written && std::fwrite(array->bytes.data(), 1, array->bytes.size(), out) == array->bytes.size();
+        const int writeError = errno;
+        const bool closed = std::fclose(out) == 0;
+        if (!written || !closed)
+            throw Error(path + ": cannot write (" + std::strerror(written ? errno : writeError) + ")");
+    });
 }
 
 SafetensorsFile readSafetensors(const std::string& path)

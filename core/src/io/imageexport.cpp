@@ -1,6 +1,8 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PNG grid and ImageFolder export (docs/formats.md §7), written with OpenCV.
+#include "formats/atomicfile.h"
+
 #include <distillery/error.h>
 #include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
@@ -53,14 +55,16 @@ namespace {
 
     void write(const std::string& path, const cv::Mat& image)
     {
-        bool ok = false;
-        try {
-            ok = cv::imwrite(path, image);
-        } catch (const cv::Exception& e) {
-            throw Error(path + ": cannot write PNG (" + e.msg + ")");
-        }
-        if (!ok)
-            throw Error(path + ": cannot write PNG");
+        writeFileAtomically(path, [&](const std::string& temporary) {
+            bool ok = false;
+            try {
+                ok = cv::imwrite(temporary, image);
+            } catch (const cv::Exception& e) {
+                throw Error(path + ": cannot write PNG (" + e.msg + ")");
+            }
+            if (!ok)
+                throw Error(path + ": cannot write PNG");
+        });
     }
 
     /// "T-shirt/top" → "T-shirt_top": only [A-Za-z0-9._-] in file names; any other character (a whole UTF-8

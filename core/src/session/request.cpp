@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A request read and checked, and resolved for a data set (docs/architecture.md, "Request and resolved").
 #include "base/configformat.h"
+#include "base/jsonnumbers.h"
 #include "methods/method.h"
 
 #include <distillery/config.h>
@@ -40,10 +41,14 @@ namespace {
             const auto it = m_object.find(key);
             if (it == m_object.end())
                 return;
-            try {
-                value = it->template get<T>();
-            } catch (const json::exception&) {
-                throw Error("config: " + name(key) + " has the wrong type (" + it->dump() + ")");
+            if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
+                value = jsonNumber<T>(*it, "config: " + name(key)); // the command line's strictness: no 1.5 → 1
+            } else {
+                try {
+                    value = it->template get<T>();
+                } catch (const json::exception&) {
+                    throw Error("config: " + name(key) + " has the wrong type (" + it->dump() + ")");
+                }
             }
         }
 
@@ -80,7 +85,7 @@ namespace {
     ParamValue paramFromJson(const json& value, const std::string& key)
     {
         if (value.is_number_integer())
-            return value.get<std::int64_t>();
+            return jsonNumber<std::int64_t>(value, "config: params." + key);
         if (value.is_number_float())
             return value.get<double>();
         if (value.is_string())
@@ -182,6 +187,7 @@ RunConfig runConfigFromJson(const std::string& text)
     r.read("evalEvery", c.evalEvery);
     r.read("finalEval", c.finalEval);
     r.read("checkpointEvery", c.checkpointEvery);
+    r.read("checkpointSeconds", c.checkpointSeconds);
     r.read("outDir", c.outDir);
     r.finish();
     return c;

@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "session/runfolder.h"
 
+#include "base/jsonnumbers.h"
+#include "formats/atomicfile.h"
+
 #include <distillery/error.h>
 #include <distillery/syntheticio.h>
 
@@ -24,6 +27,28 @@ namespace fs = std::filesystem;
 
 namespace distillery::core {
 namespace {
+
+    /// A field of a metrics.jsonl line, or `fallback` when absent; numbers as strictly as config.json's (an
+    /// iteration of 1e300 is refused, not converted). Throws (Error or a JSON exception) on a wrong type.
+    template<typename T>
+    T field(const nlohmann::json& line, const char* key, T fallback)
+    {
+        const auto it = line.find(key);
+        if (it == line.end())
+            return fallback;
+        if constexpr (std::is_arithmetic_v<T>)
+            return jsonNumber<T>(*it, key);
+        else
+            return it->get<T>();
+    }
+
+    template<typename T>
+    T required(const nlohmann::json& line, const char* key)
+    {
+        if (!line.contains(key))
+            throw Error(std::string("metrics.jsonl: no ") + key);
+        return field(line, key, T{});
+    }
 
     std::string slug(const std::string& text)
     {
@@ -151,33 +176,25 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
         std::ifstream in(metricsPath);
         std::string line;
         while (std::getline(in, line)) {
-            nlohmann::json entry;
             try {
-                entry = nlohmann::json::parse(line);
-            } catch (const nlohmann::json::exception&) {
-                continue; // a line cut short by a crash
+                const nlohmann::json entry = nlohmann::json::parse(line);
+                const int iteration = field(entry, "iteration", 0);
+                if (iteration > keepThrough)
+                    continue;
+                if (field(entry, "type", std::string()) == "step")
+                    folder.m_keptStepSeconds = field(entry, "seconds", folder.m_keptStepSeconds);
+            } catch (const std::exception&) {
+                continue; // a line cut short by a crash, or one with a field of the wrong type: readHistory skips it
             }
-            const int iteration = entry.value("iteration", 0);
-            if (iteration > keepThrough)
-                continue;
-            if (entry.value("type", std::string()) == "step")
-                folder.m_keptStepSeconds = entry.value("seconds", folder.m_keptStepSeconds);
             kept.push_back(line);
         }
     }
     saveRunConfig(config, (fs::path(path) / "config.json").string());
-    // Rewrite through a temporary file, so a crash here cannot lose the metrics that were there.
-    const fs::path temporary = fs::path(path) / "metrics.jsonl.tmp";
-    {
-        std::ofstream out(temporary, std::ios::trunc);
-        for (const auto& line : kept)
-            out << line << '\n';
-        if (!out)
-            throw Error(path + ": cannot write metrics.jsonl");
-    }
-    fs::rename(temporary, metricsPath, ec);
-    if (ec)
-        throw Error(path + ": cannot replace metrics.jsonl (" + ec.message() + ")");
+    // Rewritten whole or not at all, so a crash here cannot lose the metrics that were there.
+    std::string text;
+    for (const auto& line : kept)
+        text += line + '\n';
+    writeTextAtomically(metricsPath.string(), text);
     folder.m_metrics.open(metricsPath, std::ios::app);
     if (!folder.m_metrics)
         throw Error(path + ": cannot append to metrics.jsonl");
@@ -192,13 +209,13 @@ RunHistory RunFolder::readHistory(const std::string& path)
     while (std::getline(in, line)) {
         try {
             const nlohmann::json e = nlohmann::json::parse(line);
-            const std::string type = e.value("type", std::string());
+            const std::string type = field(e, "type", std::string());
             if (type == "step") {
                 StepStats s;
-                s.iteration = e.at("iteration").get<int>();
-                s.loss = e.at("loss").get<double>();
-                s.elapsedSeconds = e.value("seconds", 0.0);
-                s.classTerms = e.value("class_terms", std::vector<double>{});
+                s.iteration = required<int>(e, "iteration");
+                s.loss = required<double>(e, "loss");
+                s.elapsedSeconds = field(e, "seconds", 0.0);
+                s.classTerms = field(e, "class_terms", std::vector<double>{});
                 s.stepSeconds = history.steps.empty() || s.iteration <= 1
                     ? s.elapsedSeconds / std::max(1, s.iteration)
                     : (s.elapsedSeconds - history.steps.back().elapsedSeconds)
@@ -206,23 +223,23 @@ RunHistory RunFolder::readHistory(const std::string& path)
                 history.steps.push_back(std::move(s));
             } else if (type == "eval") {
                 EvalResult r;
-                r.subject = e.value("subject", std::string("synthetic"));
-                r.iteration = e.value("iteration", -1);
-                r.mean = e.at("mean").get<double>();
-                r.std = e.value("std", 0.0);
-                r.accuracies = e.value("accuracies", std::vector<double>{});
-                r.epochs = e.value("epochs", 0);
-                r.augment = e.value("augment", std::string());
-                r.model = e.value("model", std::string());
-                r.labels = e.value("labels", std::string("hard"));
-                r.learnedLr = e.value("learned_lr", 0.0);
-                r.trainImages = e.value("train_images", 0);
-                r.testImages = e.value("test_images", 0);
-                r.seconds = e.value("seconds", 0.0);
+                r.subject = field(e, "subject", std::string("synthetic"));
+                r.iteration = field(e, "iteration", -1);
+                r.mean = required<double>(e, "mean");
+                r.std = field(e, "std", 0.0);
+                r.accuracies = field(e, "accuracies", std::vector<double>{});
+                r.epochs = field(e, "epochs", 0);
+                r.augment = field(e, "augment", std::string());
+                r.model = field(e, "model", std::string());
+                r.labels = field(e, "labels", std::string("hard"));
+                r.learnedLr = field(e, "learned_lr", 0.0);
+                r.trainImages = field(e, "train_images", 0);
+                r.testImages = field(e, "test_images", 0);
+                r.seconds = field(e, "seconds", 0.0);
                 history.evaluations.push_back(std::move(r));
             }
-        } catch (const nlohmann::json::exception&) {
-            continue; // a line cut short by a crash, or written by another tool
+        } catch (const std::exception&) {
+            continue; // a line cut short by a crash, a field of the wrong type, or a line written by another tool
         }
     }
     return history;

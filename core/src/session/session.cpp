@@ -33,14 +33,12 @@ namespace {
 
     double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-    /// A run folder's checkpoint; Error naming the folder when there is none.
-    SyntheticSet loadCheckpoint(const std::string& runDir)
+    /// Whether a run folder has a checkpoint. A run folder without one stopped before its first iteration was kept
+    /// (a kill while loading the data or preparing the method): continuing it starts it again in the same folder.
+    bool hasCheckpoint(const std::string& runDir)
     {
-        const std::string path = RunFolder::checkpointPath(runDir);
         std::error_code ec;
-        if (!std::filesystem::is_regular_file(path, ec))
-            throw Error(runDir + ": no checkpoint.safetensors to continue from");
-        return loadSafetensors(path);
+        return std::filesystem::is_regular_file(RunFolder::checkpointPath(runDir), ec);
     }
 
     int checkpointIteration(const SyntheticSet& checkpoint, const std::string& path)
@@ -93,6 +91,7 @@ struct Session::Impl
     std::vector<Pending> pending;
     double stepSeconds = 0; // wall time spent in steps, evaluations excluded
     Clock::time_point lastFlush;
+    Clock::time_point lastCheckpoint; // when the last checkpoint was written (or the run started)
     SyntheticTensors lastGood; // the set as of the last flush whose losses were all finite
     int lastGoodIteration = 0;
     std::map<std::string, torch::Tensor> lastGoodState; // the method's resume tensors at lastGood
@@ -241,12 +240,24 @@ struct Session::Impl
         return result;
     }
 
-    /// After init(): the checkpoint's images and resume tensors into the method, the run folder reopened.
+    /// After init(): the checkpoint's images and resume tensors into the method, the run folder reopened. A folder
+    /// without a checkpoint (the run was killed before its first iteration) starts again from iteration 0.
     void resumeFromCheckpoint(const std::function<void(const std::string&)>& say)
     {
         namespace fs = std::filesystem;
+        if (!hasCheckpoint(resumeDir)) {
+            // Only a run that never kept an iteration starts over; one whose checkpoint went missing would lose its work.
+            const RunHistory history = RunFolder::readHistory(resumeDir);
+            if (!history.steps.empty())
+                throw Error(resumeDir + ": no checkpoint.safetensors to continue from, though metrics.jsonl records "
+                    + std::to_string(history.steps.back().iteration) + " iterations (was it deleted?)");
+            folder = std::make_unique<RunFolder>(RunFolder::reopen(resumeDir, config, 0));
+            say(resumeDir + " has no checkpoint yet (the run stopped before its first iteration): starting it again "
+                "in the same folder");
+            return;
+        }
         const std::string checkpointPath = RunFolder::checkpointPath(resumeDir);
-        const SyntheticSet checkpoint = loadCheckpoint(resumeDir);
+        const SyntheticSet checkpoint = loadSafetensors(checkpointPath);
         auto expect = [&](const char* key, const std::string& value) {
             const auto it = checkpoint.metadata.find(key);
             if (it == checkpoint.metadata.end() || it->second != value)
@@ -273,7 +284,14 @@ struct Session::Impl
         const std::string statePath = RunFolder::resumeStatePath(resumeDir);
         std::error_code ec;
         if (fs::is_regular_file(statePath, ec)) {
-            state = readResumeState(statePath);
+            // The momentum is worth keeping, not worth refusing to continue over: a damaged file counts as missing.
+            try {
+                state = readResumeState(statePath);
+            } catch (const Error& e) {
+                say(std::string(e.what()) + ": the images' momentum restarts from zero");
+                state = ResumeState{};
+                state.iteration = iteration;
+            }
             if (state.iteration != iteration) {
                 say(statePath + " belongs to iteration " + std::to_string(state.iteration) + ", the checkpoint to "
                     + std::to_string(iteration) + ": the momentum restarts from zero");
@@ -291,6 +309,17 @@ struct Session::Impl
         stepSeconds = folder->keptStepSeconds();
         say("continuing " + resumeDir + " from iteration " + std::to_string(iteration) + " of "
             + std::to_string(config.iterations));
+    }
+
+    /// Checkpoints after the first iteration, then every checkpointEvery iterations or checkpointSeconds of
+    /// running, whichever comes first: a crash or kill -9 loses at most that much work.
+    bool checkpointDue() const
+    {
+        if (done == startIteration + 1)
+            return true;
+        if (config.checkpointEvery > 0 && done % config.checkpointEvery == 0)
+            return true;
+        return config.checkpointSeconds > 0 && secondsSince(lastCheckpoint) >= config.checkpointSeconds;
     }
 
     void writeSet(const SyntheticTensors& tensors, int iteration, bool final)
@@ -329,7 +358,12 @@ int Session::startIteration() const
 
 int runFolderCheckpointIteration(const std::string& runDir)
 {
-    return checkpointIteration(loadCheckpoint(runDir), RunFolder::checkpointPath(runDir));
+    if (!hasCheckpoint(runDir)) {
+        loadRunFolderConfig(runDir); // Error when this is no run folder at all
+        return 0;
+    }
+    const std::string path = RunFolder::checkpointPath(runDir);
+    return checkpointIteration(loadSafetensors(path), path);
 }
 
 bool runFolderNeedsFinalEvaluation(const std::string& runDir)
@@ -434,6 +468,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
     result.runDir = runDir();
 
     s.lastFlush = Clock::now();
+    s.lastCheckpoint = s.lastFlush;
     try {
         while (s.done < config.iterations) {
             const RunControl::Next next = control.next();
@@ -465,10 +500,11 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
                 result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
                 s.lastFlush = Clock::now();
             }
-            if (config.checkpointEvery > 0 && s.done % config.checkpointEvery == 0 && !last) {
+            if (!last && s.checkpointDue()) {
                 s.flush(callbacks);
                 s.writeSet(s.lastGood, s.lastGoodIteration, false);
                 s.lastFlush = Clock::now();
+                s.lastCheckpoint = s.lastFlush;
             }
         }
         s.flush(callbacks);
