@@ -106,6 +106,10 @@ namespace {
             config.eval.augment = v.eval.augment;
         if (given("--eval-every"))
             config.evalEvery = v.evalEvery;
+        if (given("--checkpoint-every"))
+            config.checkpointEvery = v.checkpointEvery;
+        if (given("--checkpoint-seconds"))
+            config.checkpointSeconds = v.checkpointSeconds;
         if (o.noEval)
             config.finalEval = false;
         o.params->apply(config, !o.resumeDir.empty());
@@ -264,6 +268,14 @@ void addDistillCommand(CLI::App& app)
     cmd->add_option("--eval-epochs", v.eval.epochs, "Epochs per evaluation model")->check(CLI::PositiveNumber);
     cmd->add_option("--eval-augment", v.eval.augment, "dsa or none")->check(CLI::IsMember({"dsa", "none"}));
     cmd->add_option("--eval-every", v.evalEvery, "Also evaluate every N iterations (monitoring only)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--checkpoint-every", v.checkpointEvery,
+           "Write the checkpoint every N iterations (default 100; it also comes after the first iteration, on stop, and "
+           "by --checkpoint-seconds); 0 = by time only")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--checkpoint-seconds", v.checkpointSeconds,
+           "Also write the checkpoint after this many seconds of running (default 30: a crash loses at most that); 0 = "
+           "by count only")
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-eval", o->noEval, "Skip the final evaluation");
     cmd->add_flag("--no-fused-kernels", o->noFusedKernels,

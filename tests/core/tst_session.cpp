@@ -273,6 +273,8 @@ private Q_SLOTS:
             dir = killed.runDir();
         }
         QCOMPARE(checkpointNow(dir), 0);
+        // What a kill in the middle of a checkpoint write leaves: a temporary file nothing may read.
+        fixtures::writeFile(QString::fromStdString(dir) + QStringLiteral("/checkpoint.partial.safetensors"), QByteArray(100, 'x'));
         Session resumed(loadRunFolderConfig(dir), dir);
         std::vector<std::string> said;
         SessionCallbacks callbacks;
@@ -284,6 +286,7 @@ private Q_SLOTS:
         QCOMPARE(resumed.startIteration(), 0);
         QVERIFY(std::any_of(said.begin(), said.end(), [](const std::string& l) { return l.find("no checkpoint yet") != std::string::npos; }));
         QCOMPARE(checkpointNow(dir), 3);
+        QVERIFY(!QFile::exists(QString::fromStdString(dir) + QStringLiteral("/checkpoint.partial.safetensors")));
     }
 
     // Issue 16, defect 9: a truncated checkpoint-state blocked the resume that a missing one allowed.

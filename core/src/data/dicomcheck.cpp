@@ -177,7 +177,7 @@ namespace {
                     if (pixelData) {
                         image->havePixelData = true;
                         image->encapsulated = true;
-                        at = fragments(h.valueAt, end, depth + 1);
+                        at = fragments(h.valueAt, end);
                     } else {
                         // UN of undefined length holds implicit VR items (PS3.5 §6.2.2).
                         at = sequence(h.valueAt, end, h.vr == "UN" ? false : explicitVr, depth + 1);
@@ -299,7 +299,7 @@ namespace {
         }
 
         /// Encapsulated pixel data: a basic offset table and fragments, each an item of known length.
-        std::size_t fragments(std::size_t at, std::size_t end, int depth)
+        std::size_t fragments(std::size_t at, std::size_t end)
         {
             int count = 0;
             for (;;) {
@@ -320,7 +320,6 @@ namespace {
                 need(at + 8, length, end);
                 at += 8 + static_cast<std::size_t>(length);
                 ++count;
-                (void)depth;
             }
         }
 

@@ -68,8 +68,9 @@ ModelSummary describeModel(const ModelConfig& config, int channels, int height, 
         summary.parameters = parameterCount(*net);
         summary.featureDim = net->featureDim();
         const torch::Tensor x = torch::zeros({1, channels, height, width});
-        const auto logits = net->forward(x).sizes();
-        summary.logitsShape.assign(logits.begin(), logits.end());
+        // Keep the tensor: sizes() points into it (the sanitizer run caught the read of a freed temporary here).
+        const torch::Tensor logits = net->forward(x);
+        summary.logitsShape.assign(logits.sizes().begin(), logits.sizes().end());
         if (net->embed(x).size(1) != summary.featureDim)
             throw Error("model: internal feature size mismatch in " + summary.description);
         return summary;

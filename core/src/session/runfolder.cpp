@@ -171,6 +171,10 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
     RunFolder folder;
     folder.m_path = path;
     folder.m_lock = FolderLock(path); // before touching anything: another process may be writing here
+    // A process killed while writing leaves its temporary file (formats/atomicfile.h); nothing reads it, remove it.
+    for (const auto& entry : fs::directory_iterator(path, ec))
+        if (entry.path().filename().string().find(".partial") != std::string::npos)
+            fs::remove(entry.path(), ec);
     std::vector<std::string> kept;
     {
         std::ifstream in(metricsPath);
