@@ -28,6 +28,7 @@ packages=(
     libopencv-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev
     dataset-fashion-mnist
     xvfb xauth desktop-file-utils appstream python3 python3-numpy
+    clang libclang-rt-14-dev  # the fuzz targets (libFuzzer) of tests/fuzz; docs/testing.md
 )
 
 if [ "$install" = 1 ]; then

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-FileCopyrightText: 2026 The Distillery developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The bad-input matrix of BENCHMARKS.md "Reliability": every case of issue 16 and a few more, each made here from
@@ -51,7 +51,7 @@ def medmnist(path, labels_dtype="|u1", train_labels=None, n=40, images=None):
 
 
 def idx(path, dims, payload):
-    data = bytes([0, 0, 8, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + bytes(payload)
+    data = bytes([0, 0, 8, len(dims)]) + b"".join(struct.pack(">I", d) for d in dims) + np.asarray(payload, np.uint8).tobytes()
     with open(path, "wb") as f:
         f.write(data)
 
@@ -177,24 +177,33 @@ def main():
     with open(os.path.join(big, "a", "huge.png"), "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 100000, 100000, 8, 0, 0, 0, 0)))
     distill(9, "100000×100000 PNG header in an image folder", "folder:" + big, 1, "huge.png")
-    # A finished run folder for the resume cases.
-    run_out = os.path.join(w, "resume-runs")
-    subprocess.run([cli, "distill", "--dataset", "fashion-mnist", "--method", "dm", "--ipc", "1", "--iterations", "2",
-                    "--width", "8", "--no-eval", "--device", "cpu", "--quiet", "--out", run_out], check=True,
-                   capture_output=True)
-    run = os.path.join(run_out, os.listdir(run_out)[0])
+    # Finished run folders for the resume cases, one per case (each damages its own).
+    def finished_run(name):
+        run_out = os.path.join(w, name)
+        subprocess.run([cli, "distill", "--dataset", "fashion-mnist", "--method", "dm", "--ipc", "1", "--iterations", "2",
+                        "--width", "8", "--no-eval", "--device", "cpu", "--quiet", "--out", run_out], check=True,
+                       capture_output=True)
+        return os.path.join(run_out, os.listdir(run_out)[0])
+
+    run = finished_run("resume-metrics")
     with open(os.path.join(run, "metrics.jsonl"), "a") as f:
-        f.write('{"type":"step","iteration":"seven","loss":1}\n')
-    cases.append((9, "--resume with a metrics.jsonl field of the wrong type", [cli, "distill", "--resume", run,
+        f.write('{"type":"step","iteration":"seven","loss":1}\n{"type":"eval","iteration":1e300,"mean":0.5}\n')
+    cases.append((9, "--resume with metrics.jsonl fields of the wrong type", [cli, "distill", "--resume", run,
                   "--iterations", "3", "--no-eval", "--quiet"], 0, ""))
+    run = finished_run("resume-state")
     state = os.path.join(run, "checkpoint-state.safetensors")
     open(state, "r+b").truncate(os.path.getsize(state) // 2)
     cases.append((9, "--resume with a truncated checkpoint-state.safetensors", [cli, "distill", "--resume", run,
                   "--iterations", "4", "--no-eval"], 0, "momentum restarts"))
+    run = finished_run("resume-checkpoint")
     ckpt = os.path.join(run, "checkpoint.safetensors")
     open(ckpt, "r+b").truncate(os.path.getsize(ckpt) - 10)
     cases.append((9, "--resume with a truncated checkpoint.safetensors", [cli, "distill", "--resume", run,
                   "--iterations", "5", "--no-eval", "--quiet"], 1, "checkpoint.safetensors"))
+    run = finished_run("resume-partial")
+    open(os.path.join(run, "checkpoint.partial.safetensors"), "wb").write(b"half a file")
+    cases.append((4, "--resume of a folder holding a killed write's temporary file", [cli, "distill", "--resume", run,
+                  "--iterations", "3", "--no-eval", "--quiet"], 0, ""))
     # Older cases, kept as a regression net.
     distill(0, "missing data folder", "idx:" + os.path.join(w, "absent"), 1, "absent")
     gz = os.path.join(w, "gzcut")

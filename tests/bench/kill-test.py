@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-FileCopyrightText: 2026 The Distillery developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 """kill -9 at random moments of a distillation and measure what each kill lost (issue 16, BENCHMARKS.md "Reliability").
@@ -10,6 +10,8 @@ logged, the checkpoint's iteration, the work lost (seconds of stepping between t
 folder is whole, and whether the resume continued from the checkpoint.
 
     tests/bench/kill-test.py build/app/cli/distillery-cli --trials 20 --seed 1 --out /tmp/kills
+    tests/bench/kill-test.py build/app/cli/distillery-cli --method dsa --trials 6 --seed 2 --out /tmp/kills-dsa
+    tests/bench/kill-test.py build/app/cli/distillery-cli --checkpoint-seconds 0.000001 --trials 6 --out /tmp/kills-w
 """
 import argparse
 import json
@@ -85,6 +87,9 @@ def main():
     p.add_argument("--out", default="/tmp/distillery-kills")
     p.add_argument("--iterations", type=int, default=2000)
     p.add_argument("--max-delay", type=float, default=90.0, help="kills come uniformly in [0.3, this] seconds")
+    p.add_argument("--method", default="dm")
+    p.add_argument("--checkpoint-seconds", default=None,
+                   help="e.g. 0.000001: a checkpoint after every iteration, so that many kills land inside a write")
     args = p.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
@@ -94,9 +99,11 @@ def main():
         os.makedirs(out, exist_ok=True)
         # Half the kills early (loading, first iterations, first checkpoint), half anywhere up to --max-delay.
         delay = rng.uniform(0.3, 8.0) if trial % 2 == 0 else rng.uniform(8.0, args.max_delay)
-        cmd = [args.cli, "distill", "--dataset", "fashion-mnist", "--method", "dm", "--ipc", "10", "--preset", "classroom",
-               "--device", "cpu", "--seed", str(trial), "--iterations", str(args.iterations), "--no-eval", "--quiet",
-               "--out", out]
+        cmd = [args.cli, "distill", "--dataset", "fashion-mnist", "--method", args.method, "--ipc", "10", "--preset",
+               "classroom", "--device", "cpu", "--seed", str(trial), "--iterations", str(args.iterations), "--no-eval",
+               "--quiet", "--out", out]
+        if args.checkpoint_seconds is not None:
+            cmd += ["--checkpoint-seconds", args.checkpoint_seconds]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         started = time.monotonic()
         time.sleep(delay)

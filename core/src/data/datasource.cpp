@@ -133,7 +133,10 @@ void computeNormalisation(RawDataset& raw)
 
 RawDataset readRawDataset(const DataConfig& config)
 {
-    const auto [kind, argument] = splitSource(config.source);
+    // Plain variables, not a structured binding: C++17 lambdas cannot capture bindings (clang refuses it).
+    const auto parts = splitSource(config.source);
+    const std::string& kind = parts.first;
+    const std::string& argument = parts.second;
     auto needsArgument = [&](const char* what) {
         if (argument.empty())
             throw Error("dataset: \"" + config.source + "\" needs " + what + " after the colon, e.g. " + kind + ":"

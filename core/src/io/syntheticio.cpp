@@ -187,6 +187,8 @@ namespace {
         const NpyArray& labels = need("labels");
         if (labels.shape.size() == 2) {
             set.softLabels = valuesOf<float>(labels, path + " [labels]");
+            if (labels.shape[1] < 2 || labels.shape[1] > 1'000'000)
+                throw Error(path + " [labels]: " + std::to_string(labels.shape[1]) + " soft-label columns (classes)");
             set.numClasses = static_cast<int>(labels.shape[1]);
             for (std::int64_t i = 0; i < labels.shape[0]; ++i) {
                 const auto row = set.softLabels.begin() + i * set.numClasses;
@@ -212,8 +214,16 @@ namespace {
             }
         }
         if (set.numClasses == 0) {
-            const auto maxLabel = set.labels.empty() ? -1 : *std::max_element(set.labels.begin(), set.labels.end());
-            set.numClasses = std::max<int>(static_cast<int>(set.classNames.size()), static_cast<int>(maxLabel + 1));
+            // Without names the labels say how many classes there are, bounded by the images: every class of a set
+            // has an image, so a larger label is a damaged file, refused before anything is sized by it.
+            const std::int64_t maxLabel
+                = set.labels.empty() ? -1 : *std::max_element(set.labels.begin(), set.labels.end());
+            const auto named = static_cast<std::int64_t>(set.classNames.size());
+            if (maxLabel >= std::max<std::int64_t>(named, set.images.count))
+                throw Error(path + " [labels]: label " + std::to_string(maxLabel) + " cannot be a class index ("
+                    + std::to_string(set.images.count) + " images" + (named > 0 ? ", " + std::to_string(named) + " class names" : "")
+                    + ")");
+            set.numClasses = static_cast<int>(std::max(named, maxLabel + 1));
         }
         if (set.classNames.empty())
             for (int c = 0; c < set.numClasses; ++c)

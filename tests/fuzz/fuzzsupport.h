@@ -1,0 +1,71 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What every fuzz target shares (docs/testing.md, "Fuzzing"): a private scratch folder in memory, inputs split into
+// several files, and the one rule of these targets — a core::Error is a refusal, anything else escaping is a finding.
+#pragma once
+
+#include <distillery/error.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace fuzz {
+
+/// A folder of this process under /dev/shm (memory, so a million runs do not wear a disk), emptied before each use.
+inline std::filesystem::path scratch(const char* name)
+{
+    const std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
+    const auto dir = base / ("distillery-fuzz-" + std::to_string(getpid())) / name;
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+inline void writeFile(const std::filesystem::path& path, const std::uint8_t* data, std::size_t size)
+{
+    std::filesystem::create_directories(path.parent_path());
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f)
+        return;
+    if (size > 0)
+        std::fwrite(data, 1, size, f);
+    std::fclose(f);
+}
+
+/// The input as `count` files: each part is a little-endian u32 length and that many bytes (make-corpus.py writes
+/// seeds this way); a part cut short takes what is left, missing parts are empty. The fuzzer mutates lengths too,
+/// so files go missing, shrink and grow.
+inline std::vector<std::vector<std::uint8_t>> splitParts(const std::uint8_t* data, std::size_t size, std::size_t count)
+{
+    std::vector<std::vector<std::uint8_t>> parts(count);
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < count && at + 4 <= size; ++i) {
+        const std::uint32_t n = std::uint32_t(data[at]) | (std::uint32_t(data[at + 1]) << 8) | (std::uint32_t(data[at + 2]) << 16)
+            | (std::uint32_t(data[at + 3]) << 24);
+        at += 4;
+        const std::size_t take = std::min<std::size_t>(n, size - at);
+        parts[i].assign(data + at, data + at + take);
+        at += take;
+    }
+    return parts;
+}
+
+/// Runs `parse`; a distillery Error is the expected answer to bad input. Any other exception propagates, and
+/// libFuzzer reports it as a crash with the input that caused it.
+template<typename Fn>
+void refusalIsFine(Fn&& parse)
+{
+    try {
+        parse();
+    } catch (const distillery::core::Error&) {
+    }
+}
+
+} // namespace fuzz

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The Distillery developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Builds the fuzz targets (the fuzz preset: clang, libFuzzer, ASan + UBSan, in build-fuzz/), makes the seed corpus,
+# replays every saved regression input, then fuzzes each target for SECONDS (default 60). Prints one line per target:
+# executions, executions per second, corpus size, result. Exits 1 if any target found a crash, a leak, a timeout or
+# an allocation over the memory limit (its input is left in build-fuzz/findings/ — copy it into
+# tests/fuzz/regressions/<target>/ once the cause is fixed, so it is replayed from then on).
+#
+#   tests/fuzz/run.sh [SECONDS] [TARGET…]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+seconds=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(idx idx_gzip cifar medmnist npy npz safetensors imagefile config metrics)
+fi
+
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz --target fuzz_targets -j "$(nproc)"
+
+work=build-fuzz/corpus
+findings=build-fuzz/findings
+rm -rf "$work/seeds" "$findings"
+mkdir -p "$work" "$findings"
+cli=build/app/cli/distillery-cli
+/usr/bin/python3 tests/fuzz/make-corpus.py ${cli:+$( [ -x "$cli" ] && echo "--cli $cli")} "$work/seeds"
+
+# Memory: a header that promises gigabytes must be refused before it is allocated, so any single allocation over
+# 2 GB is a finding. Leaks: LibTorch's and OpenCV's process-lifetime caches are not per input; libFuzzer's own leak
+# check (per input) stays on.
+export ASAN_OPTIONS="abort_on_error=1:allocator_may_return_null=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+limits=(-rss_limit_mb=3072 -malloc_limit_mb=2048 -timeout=30)
+
+failed=0
+printf '%-12s %12s %10s %8s  %s\n' target executions exec/s corpus result
+for t in "${targets[@]}"; do
+    exe=build-fuzz/tests/fuzz/fuzz_$t
+    # Every input that once crashed a target must now be refused or read cleanly.
+    if [ -d "tests/fuzz/regressions/$t" ]; then
+        for input in tests/fuzz/regressions/"$t"/*; do
+            if ! "$exe" "${limits[@]}" "$input" >"$findings/$t-replay.log" 2>&1; then
+                echo "$t: regression input $input fails again:" >&2
+                tail -20 "$findings/$t-replay.log" >&2
+                failed=1
+            fi
+        done
+    fi
+    mkdir -p "$work/$t"
+    log="$findings/$t.log"
+    result=ok
+    if ! "$exe" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
+        "$work/$t" "$work/seeds/$t" >"$log" 2>&1; then
+        result="FOUND $(ls "$findings" | grep -E "^$t-(crash|leak|timeout|oom|slow-unit)" | head -1)"
+        failed=1
+    fi
+    executions=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
+    rate=$(grep -ao 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{print $2}' | tail -1)
+    corpus=$(ls "$work/$t" | wc -l)
+    printf '%-12s %12s %10s %8s  %s\n' "$t" "${executions:-?}" "${rate:-?}" "$corpus" "$result"
+    if [ "$result" != ok ]; then
+        grep -aE "ERROR|SUMMARY|==[0-9]+==|#[0-9]+ 0x" "$log" | head -25 >&2 || true
+    fi
+done
+exit $failed
