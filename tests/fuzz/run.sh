@@ -35,6 +35,9 @@ cli=build/app/cli/distillery-cli
 export ASAN_OPTIONS="abort_on_error=1:allocator_may_return_null=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 limits=(-rss_limit_mb=3072 -malloc_limit_mb=2048 -timeout=30)
+# A fixed seed makes a run from the committed seeds repeatable (CI's verdict does not depend on the hour);
+# FUZZ_SEED=0 lets libFuzzer pick one, for longer local campaigns.
+seed=(-seed="${FUZZ_SEED:-1}")
 
 failed=0
 printf '%-12s %12s %10s %8s  %s\n' target executions exec/s corpus result
@@ -53,7 +56,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$work/$t"
     log="$findings/$t.log"
     result=ok
-    if ! "$exe" "${limits[@]}" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
+    if ! "$exe" "${limits[@]}" "${seed[@]}" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
         "$work/$t" "$work/seeds/$t" >"$log" 2>&1; then
         result="FOUND $(ls "$findings" | grep -E "^$t-(crash|leak|timeout|oom|slow-unit)" | head -1)"
         failed=1
