@@ -6,6 +6,7 @@
 
 #include <distillery/error.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -17,11 +18,34 @@
 
 namespace fuzz {
 
-/// A folder of this process under /dev/shm (memory, so a million runs do not wear a disk), emptied before each use.
+/// This process's folder under /dev/shm (memory, so a million runs do not wear a disk), removed when the process
+/// exits normally (libFuzzer ends a timed run and a replay with exit()); after a crash it stays, with the files of
+/// the input that caused it.
+class ScratchRoot {
+public:
+    ScratchRoot()
+        : path_((std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::path("/tmp"))
+              / ("distillery-fuzz-" + std::to_string(getpid())))
+    {
+    }
+    ~ScratchRoot()
+    {
+        std::error_code ec;
+        std::filesystem::remove_all(path_, ec);
+    }
+    ScratchRoot(const ScratchRoot&) = delete;
+    ScratchRoot& operator=(const ScratchRoot&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// A folder `name` in this process's scratch folder, emptied before each use.
 inline std::filesystem::path scratch(const char* name)
 {
-    const std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
-    const auto dir = base / ("distillery-fuzz-" + std::to_string(getpid())) / name;
+    static const ScratchRoot root;
+    const auto dir = root.path() / name;
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
     std::filesystem::create_directories(dir);
