@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "data/filebytes.h"
 #include "data/rawdataset.h"
+#include "formats/crc32.h"
 #include "util/torchutil.h"
 
 #include <distillery/augment.h>

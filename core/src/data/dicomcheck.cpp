@@ -255,15 +255,16 @@ namespace {
 
         bool startsItem(std::size_t at) const { return u16(at) == kItemGroup && u16(at + 2) == kItem; }
 
-        /// Items up to a sequence delimiter; returns the position after it.
-        std::size_t sequence(std::size_t at, std::size_t end, bool explicitVr, int depth)
+        /// Items from `at` up to a sequence delimiter, each handed to `onItem(valueAt, length)`, which returns where the
+        /// item ends; returns the position after the delimiter. The two texts name what went wrong in messages.
+        template<typename OnItem>
+        std::size_t itemsUntilDelimiter(
+            std::size_t at, std::size_t end, const char* withoutEnd, const char* notAnItem, OnItem&& onItem)
         {
-            if (depth > kMaxDepth)
-                fail(at, "sequences nested deeper than " + std::to_string(kMaxDepth));
             for (;;) {
                 need(at, 8, end);
                 if (u16(at) != kItemGroup)
-                    fail(at, "a sequence without its end");
+                    fail(at, withoutEnd);
                 const std::uint16_t tag = u16(at + 2);
                 const std::uint32_t length = u32(at + 4);
                 if (tag == kSequenceEnd) {
@@ -272,9 +273,18 @@ namespace {
                     return at + 8;
                 }
                 if (tag != kItem)
-                    fail(at, "an item delimiter outside an item");
-                at = item(at + 8, length, end, explicitVr, depth);
+                    fail(at, notAnItem);
+                at = onItem(at + 8, length);
             }
+        }
+
+        /// Items up to a sequence delimiter; returns the position after it.
+        std::size_t sequence(std::size_t at, std::size_t end, bool explicitVr, int depth)
+        {
+            if (depth > kMaxDepth)
+                fail(at, "sequences nested deeper than " + std::to_string(kMaxDepth));
+            return itemsUntilDelimiter(at, end, "a sequence without its end", "an item delimiter outside an item",
+                [&](std::size_t valueAt, std::uint32_t length) { return item(valueAt, length, end, explicitVr, depth); });
         }
 
         void sequenceOfKnownLength(std::size_t at, std::size_t end, bool explicitVr, int depth)
@@ -301,26 +311,19 @@ namespace {
         /// Encapsulated pixel data: a basic offset table and fragments, each an item of known length.
         std::size_t fragments(std::size_t at, std::size_t end)
         {
+            const char* malformed = "a malformed pixel data fragment";
             int count = 0;
-            for (;;) {
-                need(at, 8, end);
-                if (u16(at) != kItemGroup)
-                    fail(at, "encapsulated pixel data without its end");
-                const std::uint16_t tag = u16(at + 2);
-                const std::uint32_t length = u32(at + 4);
-                if (tag == kSequenceEnd) {
-                    if (length != 0)
-                        fail(at, "a sequence delimiter with a length");
-                    if (count < 2)
-                        fail(at, "encapsulated pixel data without a fragment");
-                    return at + 8;
-                }
-                if (tag != kItem || length == kUndefinedLength)
-                    fail(at, "a malformed pixel data fragment");
-                need(at + 8, length, end);
-                at += 8 + static_cast<std::size_t>(length);
-                ++count;
-            }
+            const std::size_t after = itemsUntilDelimiter(
+                at, end, "encapsulated pixel data without its end", malformed, [&](std::size_t valueAt, std::uint32_t length) {
+                    if (length == kUndefinedLength)
+                        fail(valueAt - 8, malformed);
+                    need(valueAt, length, end);
+                    ++count;
+                    return valueAt + static_cast<std::size_t>(length);
+                });
+            if (count < 2)
+                fail(after - 8, "encapsulated pixel data without a fragment");
+            return after;
         }
 
         void attribute(ImageAttributes& image, std::uint16_t group, std::uint16_t element, const Header& h) const

@@ -7,7 +7,6 @@
 #include <zlib.h>
 
 #include <filesystem>
-#include <limits>
 
 namespace distillery::core {
 
@@ -61,18 +60,6 @@ std::string findFirstExisting(const std::string& dir, const std::vector<std::str
 std::uint32_t readBigEndian32(const std::uint8_t* p)
 {
     return (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) | (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
-}
-
-std::uint32_t crc32Update(std::uint32_t crc, const void* data, std::size_t size)
-{
-    const auto* bytes = static_cast<const Bytef*>(data);
-    while (size > 0) {
-        const auto n = static_cast<uInt>(std::min<std::size_t>(size, std::numeric_limits<uInt>::max()));
-        crc = static_cast<std::uint32_t>(::crc32(crc, bytes, n));
-        bytes += n;
-        size -= n;
-    }
-    return crc;
 }
 
 } // namespace distillery::core

@@ -17,7 +17,4 @@ std::string findFirstExisting(const std::string& dir, const std::vector<std::str
 
 std::uint32_t readBigEndian32(const std::uint8_t* p);
 
-/// CRC-32 (zlib) continued from `crc`.
-std::uint32_t crc32Update(std::uint32_t crc, const void* data, std::size_t size);
-
 } // namespace distillery::core

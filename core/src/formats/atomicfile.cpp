@@ -74,18 +74,25 @@ void writeFileAtomically(const std::string& path, const std::function<void(const
     syncToDisk(folder.empty() ? std::string(".") : folder.string(), true); // the rename itself; best effort
 }
 
-void writeTextAtomically(const std::string& path, const std::string& contents)
+void writeBytesAtomically(const std::string& path, const std::vector<ByteSpan>& pieces)
 {
     writeFileAtomically(path, [&](const std::string& temporary) {
         std::FILE* file = std::fopen(temporary.c_str(), "wb");
         if (!file)
             throw Error(path + ": cannot create (" + std::strerror(errno) + ")");
-        const bool written = std::fwrite(contents.data(), 1, contents.size(), file) == contents.size();
+        bool written = true;
+        for (const ByteSpan& piece : pieces)
+            written = written && std::fwrite(piece.data, 1, piece.size, file) == piece.size;
         const int writeError = errno;
         const bool closed = std::fclose(file) == 0;
         if (!written || !closed)
             throw Error(path + ": cannot write (" + std::strerror(written ? errno : writeError) + ")");
     });
+}
+
+void writeTextAtomically(const std::string& path, const std::string& contents)
+{
+    writeBytesAtomically(path, {{contents.data(), contents.size()}});
 }
 
 } // namespace distillery::core

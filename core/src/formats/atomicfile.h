@@ -4,8 +4,10 @@
 // the new one, never half of one, and no temporary file behind.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace distillery::core {
 
@@ -18,7 +20,17 @@ std::string temporaryPathFor(const std::string& path);
 /// Error naming `path` is thrown (with the system's reason, e.g. "No space left on device").
 void writeFileAtomically(const std::string& path, const std::function<void(const std::string& temporaryPath)>& write);
 
-/// writeFileAtomically() for text or bytes held in memory.
+/// One piece of a file held in memory.
+struct ByteSpan
+{
+    const void* data;
+    std::size_t size;
+};
+
+/// writeFileAtomically() for pieces held in memory, written one after another.
+void writeBytesAtomically(const std::string& path, const std::vector<ByteSpan>& pieces);
+
+/// writeBytesAtomically() of one text.
 void writeTextAtomically(const std::string& path, const std::string& contents);
 
 } // namespace distillery::core

@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // .npy encoding (docs/formats.md §4) and .npz archives through libzip (§5).
 #include "formats/atomicfile.h"
+#include "formats/crc32.h"
 
 #include <distillery/error.h>
 #include <distillery/npz.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -14,7 +14,6 @@
 
 #ifdef DISTILLERY_HAVE_LIBZIP
 #include <zip.h>
-#include <zlib.h>
 #endif
 
 namespace distillery::core {
@@ -207,13 +206,7 @@ namespace {
         // libzip checks an entry's CRC only when a read reaches its end; check it here for every entry, stored ones
         // included, so damaged bytes inside an archive are refused rather than loaded as data.
         if (st.valid & ZIP_STAT_CRC) {
-            uLong crc = ::crc32(0L, Z_NULL, 0);
-            for (std::size_t done = 0; done < bytes.size();) {
-                const auto chunk = static_cast<uInt>(std::min<std::size_t>(bytes.size() - done, 1u << 30));
-                crc = ::crc32(crc, bytes.data() + done, chunk);
-                done += chunk;
-            }
-            if (static_cast<zip_uint32_t>(crc) != st.crc)
+            if (crc32Update(0, bytes.data(), bytes.size()) != st.crc)
                 throw Error(path + ": entry " + key + " is damaged (its CRC-32 does not match the archive's)");
         }
         return decodeNpy(bytes, path + " [" + key + "]");

@@ -10,9 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 
 namespace distillery::core {
@@ -87,23 +84,14 @@ void writeSafetensors(const std::string& path, const SafetensorsFile& file)
     std::string text = header.dump();
     text.append((8 - text.size() % 8) % 8, ' '); // 8-aligned data buffer, as the reference writer pads
 
+    unsigned char lengthBytes[8];
+    for (int i = 0; i < 8; ++i)
+        lengthBytes[i] = static_cast<unsigned char>((std::uint64_t(text.size()) >> (8 * i)) & 0xFF); // little-endian u64
+    std::vector<ByteSpan> pieces = {{lengthBytes, 8}, {text.data(), text.size()}};
+    for (const auto& [name, array] : order)
+        pieces.push_back({array->bytes.data(), array->bytes.size()});
     // Whole or not at all: a crash or a full disk never leaves half a checkpoint for a resume to read.
-    writeFileAtomically(path, [&](const std::string& temporary) {
-        std::FILE* out = std::fopen(temporary.c_str(), "wb");
-        if (!out)
-            throw Error(path + ": cannot create (" + std::strerror(errno) + ")");
-        unsigned char lengthBytes[8];
-        const std::uint64_t n = text.size();
-        for (int i = 0; i < 8; ++i)
-            lengthBytes[i] = static_cast<unsigned char>((n >> (8 * i)) & 0xFF); // little-endian u64
-        bool written = std::fwrite(lengthBytes, 1, 8, out) == 8 && std::fwrite(text.data(), 1, text.size(), out) == text.size();
-        for (const auto& [name, array] : order)
-            written = written && std::fwrite(array->bytes.data(), 1, array->bytes.size(), out) == array->bytes.size();
-        const int writeError = errno;
-        const bool closed = std::fclose(out) == 0;
-        if (!written || !closed)
-            throw Error(path + ": cannot write (" + std::strerror(written ? errno : writeError) + ")");
-    });
+    writeBytesAtomically(path, pieces);
 }
 
 SafetensorsFile readSafetensors(const std::string& path)
