@@ -163,6 +163,27 @@ private Q_SLOTS:
         QVERIFY2(errorOf(config).contains(QLatin1String("with VR IS instead of US")), qPrintable(errorOf(config)));
     }
 
+    // Compressed pixel data reached GDCM's JPEG codec, which aborted on a damaged stream: refused by name.
+    void compressedDicomIsRefused()
+    {
+        const QString dir = writeDicomFolder(QStringLiteral("dicomjpeg"), 10);
+        const QString file = dir + QStringLiteral("/class0/0.dcm");
+        QFile in(file);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray bytes = in.readAll();
+        in.close();
+        // The explicit VR syntax (19 characters, padded to 20) becomes the JPEG family's prefix, also 20 characters,
+        // so no length in the file changes.
+        const int at = bytes.indexOf(QByteArray("1.2.840.10008.1.2.1\0", 20));
+        QVERIFY(at > 0);
+        bytes.replace(at, 20, QByteArray("1.2.840.10008.1.2.4.", 20));
+        fixtures::writeFile(file, bytes);
+        DataConfig config = folder(dir, 0);
+        config.testFraction = 0;
+        const QString message = errorOf(config);
+        QVERIFY2(message.startsWith(file) && message.contains(QLatin1String("compressed DICOM")), qPrintable(message));
+    }
+
     // Issue 16, defect 9: a 100000×100000 PNG gave OpenCV's assertion text, naming no file.
     void hugeImageIsNamed()
     {

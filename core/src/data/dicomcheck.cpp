@@ -423,8 +423,12 @@ void checkDicom(const std::uint8_t* bytes, std::size_t size, const std::string& 
         throw Error(path + ": big-endian DICOM (transfer syntax 1.2.840.10008.1.2.2, retired) is not supported");
     } else if (syntax == "1.2.840.10008.1.2.1.99") {
         throw Error(path + ": deflated DICOM (transfer syntax 1.2.840.10008.1.2.1.99) is not supported");
-    } else if (syntax != "1.2.840.10008.1.2.1" && syntax.rfind("1.2.840.10008.1.2.4.", 0) != 0
-        && syntax != "1.2.840.10008.1.2.5") {
+    } else if (syntax.rfind("1.2.840.10008.1.2.4.", 0) == 0 || syntax == "1.2.840.10008.1.2.5") {
+        // GDCM's JPEG codecs assert on a damaged stream (a SIGABRT, seen with a JPEG baseline file), and checking a
+        // compressed stream would mean decoding it: compressed pixel data is refused until it can be decoded safely.
+        throw Error(path + ": compressed DICOM (transfer syntax " + syntax
+            + ") is not supported; save the images uncompressed (explicit or implicit VR little endian)");
+    } else if (syntax != "1.2.840.10008.1.2.1") {
         throw Error(path + ": DICOM transfer syntax \"" + printable(syntax) + "\" is not supported");
     }
     ImageAttributes image;
