@@ -3,6 +3,7 @@
 #include "fixtures.h"
 
 #include <distillery/error.h>
+#include <distillery/npz.h>
 #include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
@@ -12,6 +13,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
+#include <cstring>
 
 using namespace distillery::core;
 
@@ -171,6 +175,35 @@ private Q_SLOTS:
         s = makeSet(false);
         s.images.data[3] = std::nanf("");
         QVERIFY(errorOf([&] { checkConsistent(s); }).contains(QLatin1String("NaN")));
+    }
+
+    void floatLabelsMustBeWholeNumbers_data()
+    {
+        QTest::addColumn<float>("label");
+        QTest::newRow("NaN") << std::nanf("");
+        QTest::newRow("beyond int64") << 1e30f;
+        QTest::newRow("fraction") << 2.5f;
+    }
+
+    // Hard labels stored as floats (numpy's default) are read, but only whole numbers: casting NaN or 1e30 to an
+    // integer is undefined behaviour (the fuzzer's safetensors finding of 2026-11-28).
+    void floatLabelsMustBeWholeNumbers()
+    {
+        QFETCH(float, label);
+        saveNpz(makeSet(false), path("float-labels.npz"));
+        auto arrays = readNpz(path("float-labels.npz"));
+        std::vector<float> labels = {0, 0, 1, 1, 2, 2};
+        NpyArray& a = arrays.at("labels");
+        a.descr = "<f4";
+        a.bytes.resize(labels.size() * sizeof(float));
+        std::memcpy(a.bytes.data(), labels.data(), a.bytes.size());
+        writeNpz(path("whole.npz"), arrays);
+        QCOMPARE(loadSyntheticSet(path("whole.npz")).labels, (std::vector<std::int64_t>{0, 0, 1, 1, 2, 2}));
+        labels[4] = label;
+        std::memcpy(a.bytes.data(), labels.data(), a.bytes.size());
+        writeNpz(path("bad.npz"), arrays);
+        const QString error = errorOf([&] { loadSyntheticSet(path("bad.npz")); });
+        QVERIFY2(error.contains(QLatin1String("[labels]")) && error.contains(QLatin1String("not a whole number")), qPrintable(error));
     }
 
     void pngGridAndImageFolder()

@@ -25,8 +25,15 @@ class ScratchRoot {
 public:
     ScratchRoot()
         : path_((std::filesystem::exists("/dev/shm") ? std::filesystem::path("/dev/shm") : std::filesystem::path("/tmp"))
-              / ("distillery-fuzz-" + std::to_string(getpid())))
+              / fixedWidthName())
     {
+    }
+    // Every path the parsers see has the same length whatever the pid, so the code covered (string sizes, message
+    // building) and with it a run of a fixed number of inputs do not change from one process to the next.
+    static std::string fixedWidthName()
+    {
+        std::string pid = std::to_string(getpid());
+        return "distillery-fuzz-" + std::string(10 - std::min<std::size_t>(pid.size(), 10), '0') + pid;
     }
     ~ScratchRoot()
     {

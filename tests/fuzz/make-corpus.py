@@ -2,16 +2,19 @@
 # SPDX-FileCopyrightText: 2026 The Distillery developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the seed corpus of every fuzz target into OUT/<target>/: small valid inputs made here (numpy, hand-written
-bytes) and, for Distillery's own files, the files of a tiny real run of `distillery-cli` on a generated IDX folder.
-Nothing comes from elsewhere.
+bytes) and the committed files of a tiny real run of `distillery-cli` (tests/fuzz/seeds/<target>/). Nothing comes
+from elsewhere. The run's files are committed rather than made on each call because they hold timings and
+timestamps, and a CI run of a fixed number of inputs must start from the same bytes every time.
 
-    tests/fuzz/make-corpus.py --cli build/app/cli/distillery-cli build-fuzz/corpus/seeds
+    tests/fuzz/make-corpus.py build-fuzz/corpus/seeds
+    tests/fuzz/make-corpus.py --refresh-run-seeds build/app/cli/distillery-cli   # after a format change
 """
 import argparse
 import gzip
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -70,6 +73,9 @@ def dicom(rows, cols, implicit=False):
     return b"\0" * 128 + b"DICM" + meta + ds
 
 
+RUN_SEEDS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seeds")
+
+
 def write(out, target, name, data):
     os.makedirs(os.path.join(out, target), exist_ok=True)
     with open(os.path.join(out, target, name), "wb") as f:
@@ -78,9 +84,15 @@ def write(out, target, name, data):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("out")
-    p.add_argument("--cli", help="distillery-cli, for the seeds of Distillery's own files (a tiny run)")
+    p.add_argument("out", nargs="?")
+    p.add_argument("--refresh-run-seeds", metavar="CLI",
+                   help="rewrite tests/fuzz/seeds/ from a tiny real run of this distillery-cli, then stop")
     args = p.parse_args()
+    if args.refresh_run_seeds:
+        refresh_run_seeds(args.refresh_run_seeds)
+        return
+    if not args.out:
+        p.error("OUT is required")
     out = args.out
 
     files = idx_files()
@@ -127,27 +139,33 @@ def main():
     write(out, "metrics", "lines", b'{"type":"step","iteration":1,"loss":0.5,"seconds":0.1,"class_terms":[0.2,0.3]}\n'
           b'{"type":"eval","subject":"synthetic","iteration":1,"mean":0.4,"std":0.01,"accuracies":[0.4]}\n')
 
-    if args.cli:
-        # A tiny real run: its config.json, metrics.jsonl, synthetic.npz and .safetensors, grid.png.
-        with tempfile.TemporaryDirectory() as tmp:
-            data = os.path.join(tmp, "data")
-            os.makedirs(data)
-            for name, content in zip(("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                                      "t10k-labels-idx1-ubyte"), idx_files(3, 4, 8)):
-                open(os.path.join(data, name), "wb").write(content)
-            runs = os.path.join(tmp, "runs")
-            subprocess.run([args.cli, "distill", "--dataset", "idx:" + data, "--method", "dm", "--ipc", "1", "--iterations",
-                            "2", "--width", "4", "--depth", "1", "--real-batch", "2", "--no-eval", "--device", "cpu", "--quiet", "--out", runs],
-                           check=True, capture_output=True)
-            run = os.path.join(runs, os.listdir(runs)[0])
-            read = lambda name: open(os.path.join(run, name), "rb").read()
-            write(out, "config", "run", read("config.json"))
-            write(out, "metrics", "run", read("metrics.jsonl"))
-            write(out, "npz", "run", read("synthetic.npz"))
-            write(out, "safetensors", "run", read("synthetic.safetensors"))
-            write(out, "safetensors", "checkpoint", read("checkpoint.safetensors"))
-            write(out, "imagefile", "grid", b"\x00" + read("grid.png"))
+    for target in sorted(os.listdir(RUN_SEEDS)):
+        for name in sorted(os.listdir(os.path.join(RUN_SEEDS, target))):
+            write(out, target, name, open(os.path.join(RUN_SEEDS, target, name), "rb").read())
 
+
+def refresh_run_seeds(cli):
+    """A tiny real run: its config.json, metrics.jsonl, synthetic.npz and .safetensors, checkpoint, grid.png."""
+    shutil.rmtree(RUN_SEEDS, ignore_errors=True)
+    out = RUN_SEEDS
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        os.makedirs(data)
+        for name, content in zip(("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                  "t10k-labels-idx1-ubyte"), idx_files(3, 4, 8)):
+            open(os.path.join(data, name), "wb").write(content)
+        runs = os.path.join(tmp, "runs")
+        subprocess.run([cli, "distill", "--dataset", "idx:" + data, "--method", "dm", "--ipc", "1", "--iterations",
+                        "2", "--width", "4", "--depth", "1", "--real-batch", "2", "--no-eval", "--device", "cpu", "--quiet",
+                        "--out", runs], check=True, capture_output=True)
+        run = os.path.join(runs, os.listdir(runs)[0])
+        read = lambda name: open(os.path.join(run, name), "rb").read()
+        write(out, "config", "run", read("config.json"))
+        write(out, "metrics", "run", read("metrics.jsonl"))
+        write(out, "npz", "run", read("synthetic.npz"))
+        write(out, "safetensors", "run", read("synthetic.safetensors"))
+        write(out, "safetensors", "checkpoint", read("checkpoint.safetensors"))
+        write(out, "imagefile", "grid", b"\x00" + read("grid.png"))
 
 if __name__ == "__main__":
     main()

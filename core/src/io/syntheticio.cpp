@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <type_traits>
 
 namespace distillery::core {
 namespace {
@@ -44,6 +45,13 @@ namespace {
             for (std::size_t i = 0; i < out.size(); ++i) {
                 S v;
                 std::memcpy(&v, a.bytes.data() + i * sizeof(S), sizeof(S));
+                // A float array may hold integer data (labels, indices), but only whole numbers within range:
+                // converting NaN, 1e30 or 2.5 to an integer would be undefined or silently wrong.
+                if constexpr (std::is_integral_v<T> && std::is_floating_point_v<S>) {
+                    if (!(std::isfinite(v) && v == std::trunc(v) && v >= -9.0e15 && v <= 9.0e15))
+                        throw Error(where + ": value " + std::to_string(v) + " at position " + std::to_string(i)
+                            + " is not a whole number");
+                }
                 out[i] = static_cast<T>(v);
             }
         };
