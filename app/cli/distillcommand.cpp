@@ -90,6 +90,8 @@ namespace {
             config.threads = v.threads;
         if (given("--out"))
             config.outDir = v.outDir;
+        if (given("--experts-dir"))
+            config.expertsDir = v.expertsDir;
         if (given("--model"))
             config.model.arch = v.model.arch;
         if (given("--width"))
@@ -247,6 +249,8 @@ void addDistillCommand(CLI::App& app)
     cmd->add_option("--device", v.device, "auto, cpu, cuda or cuda:N")->default_str("auto");
     cmd->add_option("--seed", v.seed, "Seed: the same seed reproduces the same set on the CPU")->default_str("0");
     cmd->add_option("--out", v.outDir, "Parent folder of the run folder")->default_str("runs");
+    cmd->add_option("--experts-dir", v.expertsDir,
+        "Trajectory methods (mtt): the expert-trajectory cache (default: ~/.local/share/distillery/experts)");
     cmd->add_option("--config", o->configFile, "Start from this config.json (options given here override it)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--threads", v.threads, "CPU threads for torch (0 = every core)")->check(CLI::NonNegativeNumber);

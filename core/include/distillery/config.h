@@ -98,6 +98,9 @@ struct RunConfig
     int checkpointEvery = 100;
     double checkpointSeconds = 30;
     std::string outDir = "runs"; ///< parent folder of the run folder; empty = write nothing
+    /// Where trajectory methods (MTT) keep their expert trajectories; empty = the default cache folder
+    /// (distillery/experts.h: defaultExpertsDir). A cache location, not part of what a run computes.
+    std::string expertsDir;
 };
 
 /// The names accepted for RunConfig::preset.

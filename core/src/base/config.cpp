@@ -62,6 +62,7 @@ namespace {
             {"checkpointEvery", c.checkpointEvery},
             {"checkpointSeconds", c.checkpointSeconds},
             {"outDir", c.outDir},
+            {"expertsDir", c.expertsDir},
         };
     }
 

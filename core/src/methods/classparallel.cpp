@@ -7,27 +7,6 @@
 #include <distillery/error.h>
 
 namespace distillery::core {
-namespace {
-
-    torch::Tensor activate(const torch::Tensor& x, const std::string& activation)
-    {
-        if (activation == "relu")
-            return torch::relu(x);
-        if (activation == "leakyrelu")
-            return torch::leaky_relu(x, 0.01);
-        return torch::sigmoid(x);
-    }
-
-    torch::Tensor pool(const torch::Tensor& x, const std::string& pooling)
-    {
-        if (pooling == "avg")
-            return torch::avg_pool2d(x, 2, 2);
-        if (pooling == "max")
-            return torch::max_pool2d(x, 2, 2);
-        return x;
-    }
-
-} // namespace
 
 bool ClassParallelConvNet::supports(const ModelConfig& config)
 {
@@ -60,7 +39,7 @@ torch::Tensor ClassParallelConvNet::forward(const torch::Tensor& images, const s
             1, k);
         if (config.norm == "instance") // one group per channel: instance norm of every class's every channel
             x = instanceNorm(x, b.normWeight.repeat({k}), b.normBias.repeat({k}));
-        x = pool(activate(x, config.activation), config.pooling);
+        x = pool2x2(activate(x, config.activation), config.pooling);
     }
     const torch::Tensor features = x.reshape({perClass, k, -1}); // (B, K, F), each class's features in its order
     const torch::Tensor& fc = weights.back(); // (K, classes, F)

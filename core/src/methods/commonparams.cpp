@@ -134,4 +134,25 @@ ParamSpec featureEpochs(IntDefault defaultValue)
     return s;
 }
 
+ParamSpec labels()
+{
+    ParamSpec s = spec("labels", "labels", "Labels",
+        "hard: each image keeps its class; learned: a label distribution per image is learned with the pixels "
+        "(exported as probabilities; evaluated both ways, since a learned label can carry much of the gain)",
+        ParamKind::Choice);
+    s.choices = {{"hard", "Hard (one class)"}, {"learned", "Learned soft labels"}};
+    s.defaultValue = [](const ParamContext&) { return ParamValue(std::string("hard")); };
+    return s;
+}
+
+ParamSpec lrLabel(RealDefault defaultValue)
+{
+    ParamSpec s = spec("lrLabel", "lr-label", "Label learning rate",
+        "Learning rate of the label logits when labels are learned (SGD, momentum 0.9)", ParamKind::Real);
+    s.min = kMinLearningRate;
+    s.max = kMaxLearningRate;
+    s.defaultValue = wrap(std::move(defaultValue));
+    return s;
+}
+
 } // namespace distillery::core::params

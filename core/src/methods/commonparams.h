@@ -34,6 +34,9 @@ namespace params {
     ParamSpec augment(bool dataStrategyByDefault);
     ParamSpec features(TextDefault defaultValue);
     ParamSpec featureEpochs(IntDefault defaultValue);
+    /// Hard labels, or soft labels learned with the images (docs/methods.md §8).
+    ParamSpec labels();
+    ParamSpec lrLabel(RealDefault defaultValue);
 
 } // namespace params
 

@@ -4,6 +4,7 @@
 #include "methods/dm.h"
 #include "methods/gradientmatching.h"
 #include "methods/method.h"
+#include "methods/mtt.h"
 
 #include <distillery/error.h>
 
@@ -24,6 +25,7 @@ namespace {
             {"dm", [] { return std::make_unique<DmMethod>(); }},
             {"dc", [] { return std::make_unique<GradientMatchingMethod>(false); }},
             {"dsa", [] { return std::make_unique<GradientMatchingMethod>(true); }},
+            {"mtt", [] { return std::make_unique<MttMethod>(); }},
             {"random", [] { return std::make_unique<CoresetMethod>(CoresetRule::Random); }},
             {"herding", [] { return std::make_unique<CoresetMethod>(CoresetRule::Herding); }},
             {"kcenter", [] { return std::make_unique<CoresetMethod>(CoresetRule::KCenter); }},

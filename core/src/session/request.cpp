@@ -189,6 +189,7 @@ RunConfig runConfigFromJson(const std::string& text)
     r.read("checkpointEvery", c.checkpointEvery);
     r.read("checkpointSeconds", c.checkpointSeconds);
     r.read("outDir", c.outDir);
+    r.read("expertsDir", c.expertsDir);
     r.finish();
     return c;
 }

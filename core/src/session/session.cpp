@@ -53,6 +53,9 @@ namespace {
     /// A synthetic pixel this many times farther from the data's mean than any real pixel can be (in units of the
     /// data's std) means the images diverged: normal runs stay within about 3 times (BENCHMARKS.md, "Divergence").
     constexpr double kDivergedExtent = 100.0;
+    /// A learned step size beyond this has left any plausible range: SGD steps of 10 on a normalised ConvNet
+    /// explode, and MTT's and DD's learned rates stay near 0.001–0.1 (docs/methods.md §3, §7).
+    constexpr double kDivergedLearnedRate = 10.0;
 
     /// The largest |normalised value| a real pixel in [0, 1] can take, over the channels.
     double realPixelExtent(const DatasetInfo& info)
@@ -206,7 +209,18 @@ struct Session::Impl
     /// Finite losses can hide images that ran away (a learning rate far too large): stop before keeping them.
     void checkNotDiverged(int iteration) const
     {
-        const torch::Tensor images = method->synthetic().images;
+        const SyntheticTensors set = method->synthetic();
+        if (set.learnedLr.defined() && set.learnedLr.numel() > 0) {
+            const double largest = set.learnedLr.detach().abs().max().item<double>();
+            checkFinite(largest, "the learned step size at iteration " + std::to_string(iteration));
+            if (largest > kDivergedLearnedRate) {
+                char number[64];
+                std::snprintf(number, sizeof number, "%.3g", largest);
+                throw Error("the learned step size diverged at iteration " + std::to_string(iteration) + " (it reached "
+                    + number + "); lower its learning rate (params.lrLr)");
+            }
+        }
+        const torch::Tensor images = set.images;
         if (!images.defined() || images.numel() == 0)
             return;
         const double extent = images.detach().abs().max().item<double>();

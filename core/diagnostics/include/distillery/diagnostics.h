@@ -130,4 +130,26 @@ struct DsaChosenCheck
 };
 DsaChosenCheck checkDsaApplyChosen(const std::string& strategy, std::uint64_t seed);
 
+/// The functional forward (nn/functionalnet.h) against the module's own forward in train mode, on a random batch of
+/// `batch` images: max |functional − module| / max |module| over the logits.
+double functionalForwardError(const ModelConfig& model, int channels, int size, int classes, int batch, std::uint64_t seed);
+
+/// One unrolled student step θ₁ = θ₀ − α ∇_θ ℓ(f(X; θ₀), y), differentiated through (create_graph) with respect to X
+/// and α, against central finite differences of f(X, α) = ‖θ₁‖² in float64 on `probes` random coordinates of X
+/// (and α). Returns the largest relative error over the probes.
+double unrolledStepGradientError(const ModelConfig& model, int channels, int size, int classes, int probes, std::uint64_t seed);
+
+/// MTT's two gradients of one iteration (the full unroll and TESLA's constant-memory form) from the same expert,
+/// start epoch, batches and augmentation. Trains the experts into config.expertsDir when missing.
+struct MttGradientCheck
+{
+    double loss = 0;
+    double imageCosine = 0; ///< cosine similarity of the two image gradients
+    double imageRelativeError = 0; ///< ‖constant − full‖ / ‖full‖
+    double alphaFull = 0;
+    double alphaConstant = 0;
+    double labelCosine = 0; ///< with learned labels; 0 otherwise
+};
+MttGradientCheck checkMttGradients(const RunConfig& config);
+
 } // namespace distillery::core
