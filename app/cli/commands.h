@@ -15,5 +15,6 @@ void addDistillCommand(CLI::App& app);
 void addEvalCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addPrivacyCommand(CLI::App& app);
+void addExpertsCommand(CLI::App& app);
 
 } // namespace distillery::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv)
     distillery::cli::addEvalCommand(app);
     distillery::cli::addBenchCommand(app);
     distillery::cli::addPrivacyCommand(app);
+    distillery::cli::addExpertsCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

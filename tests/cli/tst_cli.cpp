@@ -61,6 +61,8 @@ private Q_SLOTS:
         QTest::newRow("eval") << QStringLiteral("eval");
         QTest::newRow("bench") << QStringLiteral("bench");
         QTest::newRow("privacy") << QStringLiteral("privacy");
+        QTest::newRow("experts") << QStringLiteral("experts");
+        QTest::newRow("experts build") << QStringLiteral("experts build");
     }
 
     void helpOnEverySubcommand()
@@ -68,7 +70,7 @@ private Q_SLOTS:
         QFETCH(QString, command);
         QStringList args;
         if (!command.isEmpty())
-            args << command;
+            args << command.split(u' ');
         args << QStringLiteral("--help");
         const Result r = cli(args);
         QCOMPARE(r.exitCode, 0);
@@ -136,6 +138,44 @@ private Q_SLOTS:
         }
         const Result fraction = cli(dm + QStringList{QStringLiteral("--real-batch"), QStringLiteral("1.5")});
         QVERIFY2(lastError(fraction).contains(QLatin1String("not a whole number")), qPrintable(lastError(fraction)));
+    }
+
+    void expertsBuildListRemove()
+    {
+        const QString experts = m_dir.filePath(QStringLiteral("experts"));
+        const QStringList dir{QStringLiteral("--experts-dir"), experts};
+        // The same options as distill; the method defaults to mtt.
+        const Result built = cli(QStringList{QStringLiteral("experts"), QStringLiteral("build"), QStringLiteral("--dataset"), m_source,
+                                     QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--width"), QStringLiteral("8"),
+                                     QStringLiteral("--experts"), QStringLiteral("2"), QStringLiteral("--max-start-epoch"),
+                                     QStringLiteral("1")}
+            + dir);
+        QVERIFY2(built.exitCode == 0, built.err.constData());
+        QVERIFY2(built.err.contains("0 of 2 found") && built.err.contains("MB on disk"), built.err.constData());
+        QCOMPARE(QString::fromUtf8(built.out).trimmed(), experts);
+
+        const Result listed = cli(QStringList{QStringLiteral("experts"), QStringLiteral("list"), QStringLiteral("--json")} + dir);
+        QCOMPARE(listed.exitCode, 0);
+        const QJsonArray entries = QJsonDocument::fromJson(listed.out).array();
+        QCOMPARE(entries.size(), 1);
+        QCOMPARE(entries[0][QStringLiteral("experts")].toInt(), 2);
+        QCOMPARE(entries[0][QStringLiteral("epochs")].toInt(), 2);
+
+        const Result notForDm = cli(QStringList{QStringLiteral("experts"), QStringLiteral("build"), QStringLiteral("--method"),
+                                        QStringLiteral("dm"), QStringLiteral("--dataset"), m_source}
+            + dir);
+        QCOMPARE(notForDm.exitCode, 1);
+        QVERIFY(notForDm.err.contains("uses no expert trajectories"));
+
+        const Result removed = cli(QStringList{QStringLiteral("experts"), QStringLiteral("remove"),
+                                       entries[0][QStringLiteral("id")].toString()}
+            + dir);
+        QCOMPARE(removed.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(cli(QStringList{QStringLiteral("experts"), QStringLiteral("list"), QStringLiteral("--json")} + dir).out)
+                     .array()
+                     .size(),
+            0);
+        QCOMPARE(cli(QStringList{QStringLiteral("experts"), QStringLiteral("remove"), QStringLiteral("gone")} + dir).exitCode, 1);
     }
 
     void distillThenEvaluate()
