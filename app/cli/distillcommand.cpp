@@ -92,7 +92,9 @@ namespace {
             evalProgress.finish();
             evaluating = false;
             if (!o.quiet)
-                std::cerr << "accuracy at iteration " << r.iteration << ": " << r.summary() << std::endl;
+                std::cerr << "accuracy at iteration " << r.iteration
+                          << (r.subject == "synthetic" ? std::string() : " (" + r.subject + ")") << ": " << r.summary()
+                          << std::endl;
         };
 
         try {

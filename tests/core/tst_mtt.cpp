@@ -358,8 +358,15 @@ private Q_SLOTS:
         c.params.set("labels", std::string("learned"));
         c.params.set("lrLabel", 10.0);
         c.iterations = 10;
+        c.finalEval = true;
         Session session(c);
         const RunResult r = runCollecting(session);
+        // Reported both ways: the same images with their hard labels, then with the learned ones.
+        QCOMPARE(r.evaluations.size(), std::size_t(2));
+        QCOMPARE(r.evaluations[0].labels, std::string("hard"));
+        QCOMPARE(r.evaluations[0].subject, std::string("synthetic, hard labels"));
+        QCOMPARE(r.evaluations[1].labels, std::string("soft"));
+        QCOMPARE(r.evaluations[1].subject, std::string("synthetic"));
         const SyntheticSet saved = loadSyntheticSet(r.runDir + "/synthetic.safetensors");
         QCOMPARE(saved.softLabels.size(), saved.labels.size() * 3);
         bool moved = false;

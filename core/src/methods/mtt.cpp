@@ -113,8 +113,8 @@ std::vector<ParamSpec> MttMethod::parameters() const
     // Paper: the author's CIFAR-10 settings per IPC (docs/methods.md §7.2), without ZCA, so lrImage is the
     // no-ZCA value (the IPC 50 row and distill.py's default, 1000); no Fashion-MNIST preset was published.
     // Classroom: a narrow ConvNet, two experts of one epoch (the student learns the first epoch: from the
-    // initialisation to epoch 1) and short unrolls, so a 2-core laptop builds the experts in about two minutes
-    // (BENCHMARKS.md, "MTT").
+    // initialisation to epoch 1), and 10 student steps on 20 images each, so a 2-core laptop builds the experts in
+    // about two minutes and steps several times a second (BENCHMARKS.md, "MTT").
     return {params::init(params::byPreset<std::string>("real", "real")),
         params::lrImage(params::byPreset<double>(1000, 1000)),
         realParam("lrLr", "lr-lr", "Step-size learning rate",
@@ -137,7 +137,7 @@ std::vector<ParamSpec> MttMethod::parameters() const
             "experts", 1, 10000, [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 100 : 2}; }),
         integerParam("batchSyn", "batch-syn", "Synthetic batch",
             "Synthetic images per student step; 0 = the whole set", "images", 0, 1000000,
-            [](const ParamContext&) { return std::int64_t{0}; }),
+            [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 0 : 20}; }),
         params::augment(true),
         choiceParam("memory", "memory", "Gradient",
             "full: backpropagate through the whole unroll (exact, memory grows with steps × batch); constant: TESLA's "

@@ -235,23 +235,32 @@ struct Session::Impl
         }
     }
 
-    EvalResult evaluate(const SyntheticTensors& set, int iteration, const SessionCallbacks& callbacks,
-        const RunControl* control)
+    /// Evaluates the set under the run's protocol into `into`. A set with learned soft labels is evaluated twice,
+    /// first with its hard labels (the argmax): a learned label can carry much of the gain, so both are reported
+    /// (docs/methods.md §8).
+    void evaluate(const SyntheticTensors& set, int iteration, const SessionCallbacks& callbacks, const RunControl* control,
+        std::vector<EvalResult>& into)
     {
         if (callbacks.onMessage)
             callbacks.onMessage("evaluating the synthetic set of iteration " + std::to_string(iteration) + " ("
-                + std::to_string(config.eval.models) + " models, " + std::to_string(config.eval.epochs) + " epochs)");
-        EvalResult result = translateErrors("evaluation", [&] {
-            return runProtocol({set.images, set.trainingLabels(), set.learnedLr}, *data, config.model, config.eval,
-                deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)), "synthetic",
-                callbacks.onEvalProgress, control);
-        });
-        result.iteration = iteration;
-        if (folder)
-            folder->appendEval(result);
-        if (callbacks.onEvaluated)
-            callbacks.onEvaluated(result);
-        return result;
+                + std::to_string(config.eval.models) + " models, " + std::to_string(config.eval.epochs) + " epochs"
+                + (set.softLabels.defined() ? "; with its hard labels, then its learned soft labels)" : ")"));
+        const auto once = [&](const torch::Tensor& labels, const std::string& subject) {
+            EvalResult result = translateErrors("evaluation", [&] {
+                return runProtocol({set.images, labels, set.learnedLr}, *data, config.model, config.eval,
+                    deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)), subject,
+                    callbacks.onEvalProgress, control);
+            });
+            result.iteration = iteration;
+            if (folder)
+                folder->appendEval(result);
+            if (callbacks.onEvaluated)
+                callbacks.onEvaluated(result);
+            into.push_back(result);
+        };
+        if (set.softLabels.defined())
+            once(set.labels, "synthetic, hard labels");
+        once(set.trainingLabels(), "synthetic");
     }
 
     /// After init(): the checkpoint's images and resume tensors into the method, the run folder reopened. A folder
@@ -496,7 +505,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
             }
             if (control.takeEvaluationRequest()) {
                 s.flush(callbacks);
-                result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+                s.evaluate(s.lastGood, s.done, callbacks, &control, result.evaluations);
                 s.lastFlush = Clock::now();
             }
             if (next == RunControl::Next::Service)
@@ -511,7 +520,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
                 s.flush(callbacks);
             if (config.evalEvery > 0 && s.done % config.evalEvery == 0 && !last) {
                 s.flush(callbacks);
-                result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+                s.evaluate(s.lastGood, s.done, callbacks, &control, result.evaluations);
                 s.lastFlush = Clock::now();
             }
             if (!last && s.checkpointDue()) {
@@ -539,7 +548,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
     s.writeSet(s.lastGood, s.lastGoodIteration, true);
     if (config.finalEval && !result.stopped && !control.stopRequested()) {
         try {
-            result.evaluations.push_back(s.evaluate(s.lastGood, s.done, callbacks, &control));
+            s.evaluate(s.lastGood, s.done, callbacks, &control, result.evaluations);
         } catch (const Cancelled&) {
             result.stopped = true;
         }
