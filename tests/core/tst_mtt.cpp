@@ -384,6 +384,32 @@ private Q_SLOTS:
         QVERIFY(moved); // the labels were learned, not just exported
     }
 
+    void aDivergingStepSizeStopsWithTheLastGoodSet()
+    {
+        // lrLr far too large: α leaves any plausible range within a few iterations. The run stops, names the
+        // setting to lower, and keeps the last set from before it diverged.
+        RunConfig c = config(m_dir.filePath(QStringLiteral("experts-diverge")));
+        c.params.set("lrLr", 1.0);
+        c.iterations = 50;
+        QString error;
+        std::string runDir;
+        try {
+            Session session(c);
+            RunControl control;
+            session.prepare({}, &control);
+            runDir = session.runDir();
+            session.run(control);
+        } catch (const Error& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        QVERIFY2(error.contains(QLatin1String("learned step size")) && error.contains(QLatin1String("params.lrLr")),
+            qPrintable(error));
+        QVERIFY(!runDir.empty());
+        const SyntheticSet kept = loadSyntheticSet(runDir + "/synthetic.safetensors");
+        QCOMPARE(kept.learnedLr.size(), std::size_t(1));
+        QVERIFY(std::isfinite(kept.learnedLr[0]) && kept.learnedLr[0] <= 10.0f);
+    }
+
     void unrollThatCannotFitIsRefusedBeforeStarting()
     {
         RunConfig c = config(m_dir.filePath(QStringLiteral("experts-memory")));

@@ -32,7 +32,10 @@ std::int64_t unrollBytes(const ModelConfig& model, const NetworkShape& shape, in
         }
         perImage += shape.numClasses;
     }
-    return 2 * perImage * 4 * static_cast<std::int64_t>(batch) * steps;
+    // Three copies: the forward's activations, the gradient's graph (create_graph) and the backward's buffers. The
+    // paper-sized step (ConvNet-128, 30 steps × 100 images) peaked at 20.3 GB against 20.1 GB estimated this way
+    // (BENCHMARKS.md, "MTT").
+    return 3 * perImage * 4 * static_cast<std::int64_t>(batch) * steps;
 }
 
 std::int64_t availableBytes(torch::Device device)

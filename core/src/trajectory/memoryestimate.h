@@ -13,8 +13,8 @@
 namespace distillery::core {
 
 /// Bytes that a differentiable unroll of `steps` student steps on `batch` images keeps alive until its backward:
-/// every layer's activations, twice (the forward and the graph of its gradient, create_graph). An estimate from the
-/// layer sizes (BENCHMARKS.md, "MTT memory", compares it with measured peaks).
+/// every layer's activations, three times (the forward, the graph of its gradient, the backward's buffers). An
+/// estimate from the layer sizes (BENCHMARKS.md, "MTT", compares it with a measured peak).
 std::int64_t unrollBytes(const ModelConfig& model, const NetworkShape& shape, int steps, int batch);
 
 /// Memory the process may still take: MemAvailable on Linux for the CPU; -1 when unknown (CUDA: LibTorch's C++
