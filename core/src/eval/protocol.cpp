@@ -51,10 +51,9 @@ EvalResult runProtocol(const TrainingSet& train, const Dataset& data, const Mode
     EvalConfig used = eval;
     if (train.labels.dim() == 2)
         result.labels = "soft";
-    if (train.learnedLr.defined()) {
-        if (train.learnedLr.numel() != 1)
-            throw Error("evaluation: the set holds " + std::to_string(train.learnedLr.numel())
-                + " learned step sizes (one per unrolled step); only a single learned learning rate is evaluated so far");
+    // A schedule of step sizes (one per unrolled step, DD) belongs to its own replay (eval/replay.h), not to the
+    // protocol's epochs: the protocol then trains with its own rate.
+    if (train.learnedLr.defined() && train.learnedLr.numel() == 1) {
         used.lr = train.learnedLr.to(torch::kCPU).to(torch::kFloat64).item<double>();
         if (!(used.lr > 0) || !std::isfinite(used.lr))
             throw Error("evaluation: the set's learned learning rate is " + std::to_string(used.lr) + ", not positive");

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ struct StepResult
 {
     torch::Tensor loss; ///< 0-d
     torch::Tensor classTerms; ///< K values, or undefined when the method has none
+};
+
+/// How a set with a learned step-size schedule (DD) is meant to be used: its step batches replayed in order with
+/// their learned step sizes, from a fresh initialisation or from the one fixed initialisation it was learned for.
+struct LearnedSchedule
+{
+    int stepBatches = 1; ///< the set splits into this many step batches (stepbatches.h), cycled over the schedule
+    bool fixedInit = false;
+    std::uint64_t fixedInitSeed = 0; ///< with fixedInit: makeSeededNetwork's seed of that initialisation
 };
 
 /// The one interface of every distillation or selection method (docs/architecture.md, "The Method interface").
@@ -78,6 +88,10 @@ public:
     /// What a resumed run needs besides the synthetic images to continue exactly where it stopped (e.g. the
     /// images' momentum), by name; may alias the method's own tensors. Empty: nothing beyond the images.
     virtual std::map<std::string, torch::Tensor> resumeState() const { return {}; }
+
+    /// For a method whose set carries a step-size schedule (learnedLr with one value per unrolled step): how to
+    /// replay it. The session then evaluates the set that way too, beside the standard protocol.
+    virtual std::optional<LearnedSchedule> learnedSchedule() const { return std::nullopt; }
 
     /// After init(): continue from a checkpoint — the synthetic images and the tensors resumeState() gave then
     /// (a missing one restarts from zero). Throws Error for a method that cannot continue, or a mismatch.

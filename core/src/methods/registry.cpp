@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/coreset.h"
+#include "methods/dd.h"
 #include "methods/dm.h"
 #include "methods/gradientmatching.h"
 #include "methods/method.h"
@@ -26,6 +27,7 @@ namespace {
             {"dc", [] { return std::make_unique<GradientMatchingMethod>(false); }},
             {"dsa", [] { return std::make_unique<GradientMatchingMethod>(true); }},
             {"mtt", [] { return std::make_unique<MttMethod>(); }},
+            {"dd", [] { return std::make_unique<DdMethod>(); }},
             {"random", [] { return std::make_unique<CoresetMethod>(CoresetRule::Random); }},
             {"herding", [] { return std::make_unique<CoresetMethod>(CoresetRule::Herding); }},
             {"kcenter", [] { return std::make_unique<CoresetMethod>(CoresetRule::KCenter); }},

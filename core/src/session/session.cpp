@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "data/synthetictensors.h"
 #include "eval/protocol.h"
+#include "eval/replay.h"
 #include "methods/method.h"
 #include "session/resumestate.h"
 #include "session/runfolder.h"
@@ -260,6 +261,20 @@ struct Session::Impl
         };
         if (set.softLabels.defined())
             once(set.labels, "synthetic, hard labels");
+        if (const auto schedule = method->learnedSchedule()) {
+            // The set's own use first (DD replays its learned steps), then the standard protocol.
+            EvalResult replayed = translateErrors("evaluation", [&] {
+                return replayLearnedSteps({set.images, set.trainingLabels(), set.learnedLr}, *schedule, *data,
+                    config.model, config.eval.models, deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)),
+                    control);
+            });
+            replayed.iteration = iteration;
+            if (folder)
+                folder->appendEval(replayed);
+            if (callbacks.onEvaluated)
+                callbacks.onEvaluated(replayed);
+            into.push_back(replayed);
+        }
         once(set.trainingLabels(), "synthetic");
     }
 
