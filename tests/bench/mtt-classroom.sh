@@ -2,12 +2,13 @@
 # SPDX-FileCopyrightText: 2026 The Distillery developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Issue 13's CPU targets for MTT on Fashion-MNIST with the classroom preset, in one go (BENCHMARKS.md, "MTT"):
+# Issue 13's CPU targets for MTT (and DD) on Fashion-MNIST with the classroom preset, in one go (BENCHMARKS.md, "MTT"):
 #   1. the expert stage from an empty cache (wall time),
 #   2. iterations/s at IPC 1 and 10 (distillery-cli bench),
 #   3. classroom-length runs at IPC 1 and 10 (hard labels), IPC 10 with learned labels (reported with its hard labels
 #      too), and the same-size random real subsets, all under the classroom protocol (2 models, 300 epochs, DSA),
-#   4. peak memory (max RSS) of one paper-sized MTT step at IPC 10 (ConvNet-128, 30 student steps on 100 images),
+#   4. DD at IPC 1: iterations/s, and its set evaluated by replaying its steps and by the protocol,
+#   5. peak memory (max RSS) of one paper-sized MTT step at IPC 10 (ConvNet-128, 30 student steps on 100 images),
 #      full unroll against constant memory, and constant memory at 60 steps (it must stay flat).
 # Everything goes to a scratch folder (default /tmp/mtt-bench); the expert cache lives there too.
 #
@@ -42,6 +43,9 @@ run mtt-ipc10 --method mtt --ipc 10
 run mtt-ipc10-learned-labels --method mtt --ipc 10 --labels learned
 run random-ipc1 --method random --ipc 1
 run random-ipc10 --method random --ipc 10
+# DD (the original method) at IPC 1: its speed and both of its evaluations.
+"$cli" bench --method dd --preset classroom --ipc 1 --iterations 20 --warmup 3 2>/dev/null | grep "per iteration" | tee -a "$log"
+run dd-ipc1 --method dd --ipc 1
 
 # Peak memory of one paper-sized step: 2 000 Fashion-MNIST images are enough for the (one, one-epoch) expert the
 # step starts from; the step's memory does not depend on the data.

@@ -113,8 +113,9 @@ std::vector<ParamSpec> MttMethod::parameters() const
     // Paper: the author's CIFAR-10 settings per IPC (docs/methods.md §7.2), without ZCA, so lrImage is the
     // no-ZCA value (the IPC 50 row and distill.py's default, 1000); no Fashion-MNIST preset was published.
     // Classroom: a narrow ConvNet, two experts of one epoch (the student learns the first epoch: from the
-    // initialisation to epoch 1), and 10 student steps on 20 images each, so a 2-core laptop builds the experts in
-    // about two minutes and steps several times a second (BENCHMARKS.md, "MTT").
+    // initialisation to epoch 1), and 10 student steps (20 from IPC 6 on: at IPC 10, 10 steps left the set no
+    // better than random real images) on 20 images each, so a 2-core laptop builds the experts in under two
+    // minutes and steps several times a second (BENCHMARKS.md, "MTT").
     return {params::init(params::byPreset<std::string>("real", "real")),
         params::lrImage(params::byPreset<double>(1000, 1000)),
         realParam("lrLr", "lr-lr", "Step-size learning rate",
@@ -126,7 +127,9 @@ std::vector<ParamSpec> MttMethod::parameters() const
         integerParam("synSteps", "syn-steps", "Student steps",
             "Steps the student takes on the synthetic set per iteration (N); memory grows with it in the full unroll",
             "steps", 1, 1000,
-            [](const ParamContext& c) { return c.preset == "paper" ? byIpc<std::int64_t>(50, 30, 30)(c) : 10; }),
+            [](const ParamContext& c) {
+                return c.preset == "paper" ? byIpc<std::int64_t>(50, 30, 30)(c) : c.ipc <= 5 ? 10 : 20;
+            }),
         integerParam("expertEpochs", "expert-epochs", "Expert epochs to match",
             "How many expert epochs past the start the student must reach (M)", "epochs", 1, 100,
             [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 2 : 1}; }),
