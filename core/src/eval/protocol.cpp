@@ -74,6 +74,13 @@ EvalResult runProtocol(const TrainingSet& train, const Dataset& data, const Mode
         result.accuracies.push_back(accuracy);
     }
 
+    summariseAccuracies(result);
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+void summariseAccuracies(EvalResult& result)
+{
     double sum = 0;
     for (double a : result.accuracies)
         sum += a;
@@ -82,8 +89,6 @@ EvalResult runProtocol(const TrainingSet& train, const Dataset& data, const Mode
     for (double a : result.accuracies)
         squares += (a - result.mean) * (a - result.mean);
     result.std = std::sqrt(squares / static_cast<double>(result.accuracies.size()));
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return result;
 }
 
 std::string EvalResult::summary() const

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/replay.h"
 
+#include "eval/protocol.h"
 #include "trajectory/stepbatches.h"
 #include "util/torchutil.h"
 
@@ -64,14 +65,7 @@ EvalResult replayLearnedSteps(const TrainingSet& set, const LearnedSchedule& sch
         checkFinite(accuracy, "replay accuracy");
         result.accuracies.push_back(accuracy);
     }
-    double sum = 0;
-    for (double a : result.accuracies)
-        sum += a;
-    result.mean = sum / static_cast<double>(models);
-    double squares = 0;
-    for (double a : result.accuracies)
-        squares += (a - result.mean) * (a - result.mean);
-    result.std = std::sqrt(squares / static_cast<double>(models));
+    summariseAccuracies(result);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }

@@ -5,7 +5,8 @@
 namespace distillery::core::params {
 namespace {
 
-    ParamSpec spec(const char* key, const char* flag, const char* label, const char* help, ParamKind kind)
+    ParamSpec spec(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+        ParamKind kind)
     {
         ParamSpec s;
         s.key = key;
@@ -130,6 +131,36 @@ ParamSpec featureEpochs(IntDefault defaultValue)
     s.unit = "epochs";
     s.min = 1;
     s.max = 10000;
+    s.defaultValue = wrap(std::move(defaultValue));
+    return s;
+}
+
+ParamSpec ownInteger(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+    const std::string& unit, double min, double max, IntDefault defaultValue)
+{
+    ParamSpec s = spec(key, flag, label, help, ParamKind::Integer);
+    s.unit = unit;
+    s.min = min;
+    s.max = max;
+    s.defaultValue = wrap(std::move(defaultValue));
+    return s;
+}
+
+ParamSpec ownReal(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+    double min, double max, RealDefault defaultValue)
+{
+    ParamSpec s = spec(key, flag, label, help, ParamKind::Real);
+    s.min = min;
+    s.max = max;
+    s.defaultValue = wrap(std::move(defaultValue));
+    return s;
+}
+
+ParamSpec ownChoice(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+    std::vector<ParamChoice> choices, TextDefault defaultValue)
+{
+    ParamSpec s = spec(key, flag, label, help, ParamKind::Choice);
+    s.choices = std::move(choices);
     s.defaultValue = wrap(std::move(defaultValue));
     return s;
 }

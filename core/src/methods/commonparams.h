@@ -34,6 +34,15 @@ namespace params {
     ParamSpec augment(bool dataStrategyByDefault);
     ParamSpec features(TextDefault defaultValue);
     ParamSpec featureEpochs(IntDefault defaultValue);
+    /// A method's own parameter, declared in its own file: a whole number in [min, max] (with its unit), a number in
+    /// [min, max], or one of `choices`.
+    ParamSpec ownInteger(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+        const std::string& unit, double min, double max, IntDefault defaultValue);
+    ParamSpec ownReal(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+        double min, double max, RealDefault defaultValue);
+    ParamSpec ownChoice(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
+        std::vector<ParamChoice> choices, TextDefault defaultValue);
+
     /// Hard labels, or soft labels learned with the images (docs/methods.md §8).
     ParamSpec labels();
     ParamSpec lrLabel(RealDefault defaultValue);

@@ -27,21 +27,6 @@ namespace {
         return 1;
     }
 
-    ParamSpec param(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
-        ParamKind kind, double min, double max, std::function<ParamValue(const ParamContext&)> value)
-    {
-        ParamSpec s;
-        s.key = key;
-        s.flag = flag;
-        s.label = label;
-        s.help = help;
-        s.kind = kind;
-        s.min = min;
-        s.max = max;
-        s.defaultValue = std::move(value);
-        return s;
-    }
-
 } // namespace
 
 MethodInfo DdMethod::info() const
@@ -72,26 +57,25 @@ std::vector<ParamSpec> DdMethod::parameters() const
     // Paper: DD-repo base_options (10 step batches × 3 epochs, η₀ 0.02, Adam 0.01 β (0.5, 0.999), halved every
     // 40 epochs of 59 real batches, random init); real batch 1024 → about 100 per class. Classroom: the same steps,
     // 16 real images per class and no decay over its 300 iterations.
-    ParamSpec netInit = param("netInit", "net-init", "Starting network",
-        "random: a fresh initialisation every iteration (the set must work from any); fixed: always the same one "
-        "(DD's 'known init', far stronger but only for that network)",
-        ParamKind::Choice, 0, 0, [](const ParamContext&) { return ParamValue(std::string("random")); });
-    netInit.choices = {{"random", "Random every time"}, {"fixed", "One fixed network"}};
     return {params::init(params::byPreset<std::string>("noise", "noise")),
         params::lrImage(params::byPreset<double>(0.01, 0.01)),
-        param("stepBatches", "step-batches", "Step batches",
-            "K_s: the set is cut into this many batches, one gradient step each (must divide the IPC)",
-            ParamKind::Integer, 1, 1000, [](const ParamContext& c) { return ParamValue(defaultStepBatches(c.ipc)); }),
-        param("stepEpochs", "step-epochs", "Rounds over the batches",
-            "E_d: how many times the steps cycle through the batches (T = K_s × E_d learned step sizes)",
-            ParamKind::Integer, 1, 100, [](const ParamContext&) { return ParamValue(std::int64_t{3}); }),
-        param("lrInit", "lr-init", "Initial step size", "η₀: every learned step size starts here", ParamKind::Real, 1e-6, 10,
-            [](const ParamContext&) { return ParamValue(0.02); }),
-        netInit,
+        params::ownInteger("stepBatches", "step-batches", "Step batches",
+            "K_s: the set is cut into this many batches, one gradient step each (must divide the IPC)", "batches", 1,
+            1000, [](const ParamContext& c) { return defaultStepBatches(c.ipc); }),
+        params::ownInteger("stepEpochs", "step-epochs", "Rounds over the batches",
+            "E_d: how many times the steps cycle through the batches (T = K_s × E_d learned step sizes)", "rounds", 1,
+            100, [](const ParamContext&) { return std::int64_t{3}; }),
+        params::ownReal("lrInit", "lr-init", "Initial step size", "η₀: every learned step size starts here", 1e-6, 10,
+            [](const ParamContext&) { return 0.02; }),
+        params::ownChoice("netInit", "net-init", "Starting network",
+            "random: a fresh initialisation every iteration (the set must work from any); fixed: always the same one "
+            "(DD's 'known init', far stronger but only for that network)",
+            {{"random", "Random every time"}, {"fixed", "One fixed network"}},
+            [](const ParamContext&) { return std::string("random"); }),
         params::realBatch(params::byPreset<std::int64_t>(100, 16)),
-        param("lrDecayEvery", "lr-decay-every", "Halve the learning rate every",
-            "Iterations between halvings of the learning rate of pixels and step sizes; 0 = never", ParamKind::Integer, 0,
-            1000000, [](const ParamContext& c) { return ParamValue(std::int64_t{c.preset == "paper" ? 2360 : 0}); }),
+        params::ownInteger("lrDecayEvery", "lr-decay-every", "Halve the learning rate every",
+            "Iterations between halvings of the learning rate of pixels and step sizes; 0 = never", "iterations", 0,
+            1000000, [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 2360 : 0}; }),
         params::labels(), params::lrLabel([](const ParamContext&) { return 0.01; })};
 }
 

@@ -30,57 +30,6 @@ namespace {
         return [=](const ParamContext& c) { return c.ipc <= 5 ? ipc1 : c.ipc <= 30 ? ipc10 : ipc50; };
     }
 
-    template<typename T>
-    std::function<ParamValue(const ParamContext&)> wrapDefault(std::function<T(const ParamContext&)> f)
-    {
-        return [f = std::move(f)](const ParamContext& c) { return ParamValue(f(c)); };
-    }
-
-    ParamSpec integerParam(const std::string& key, const std::string& flag, const std::string& label,
-        const std::string& help, const std::string& unit, double min, double max, std::function<std::int64_t(const ParamContext&)> value)
-    {
-        ParamSpec s;
-        s.key = key;
-        s.flag = flag;
-        s.label = label;
-        s.help = help;
-        s.kind = ParamKind::Integer;
-        s.unit = unit;
-        s.min = min;
-        s.max = max;
-        s.defaultValue = wrapDefault(std::move(value));
-        return s;
-    }
-
-    ParamSpec realParam(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
-        double min, double max, std::function<double(const ParamContext&)> value)
-    {
-        ParamSpec s;
-        s.key = key;
-        s.flag = flag;
-        s.label = label;
-        s.help = help;
-        s.kind = ParamKind::Real;
-        s.min = min;
-        s.max = max;
-        s.defaultValue = wrapDefault(std::move(value));
-        return s;
-    }
-
-    ParamSpec choiceParam(const std::string& key, const std::string& flag, const std::string& label, const std::string& help,
-        std::vector<ParamChoice> choices, std::function<std::string(const ParamContext&)> value)
-    {
-        ParamSpec s;
-        s.key = key;
-        s.flag = flag;
-        s.label = label;
-        s.help = help;
-        s.kind = ParamKind::Choice;
-        s.choices = std::move(choices);
-        s.defaultValue = wrapDefault(std::move(value));
-        return s;
-    }
-
 } // namespace
 
 MethodInfo MttMethod::info() const
@@ -118,36 +67,36 @@ std::vector<ParamSpec> MttMethod::parameters() const
     // minutes and steps several times a second (BENCHMARKS.md, "MTT").
     return {params::init(params::byPreset<std::string>("real", "real")),
         params::lrImage(params::byPreset<double>(1000, 1000)),
-        realParam("lrLr", "lr-lr", "Step-size learning rate",
+        params::ownReal("lrLr", "lr-lr", "Step-size learning rate",
             "Learning rate of the learned student step size α (SGD, momentum 0.5)", 0, 1,
             [](const ParamContext& c) { return c.preset == "paper" ? byIpc<double>(1e-7, 1e-5, 1e-5)(c) : 1e-5; }),
-        realParam("lrTeacher", "lr-teacher", "Expert learning rate",
+        params::ownReal("lrTeacher", "lr-teacher", "Expert learning rate",
             "Learning rate of the experts (plain SGD), and the student step size α starts there", 1e-6, 1,
             [](const ParamContext& c) { return c.preset == "paper" ? byIpc<double>(0.01, 0.001, 0.001)(c) : 0.01; }),
-        integerParam("synSteps", "syn-steps", "Student steps",
+        params::ownInteger("synSteps", "syn-steps", "Student steps",
             "Steps the student takes on the synthetic set per iteration (N); memory grows with it in the full unroll",
             "steps", 1, 1000,
             [](const ParamContext& c) {
                 return c.preset == "paper" ? byIpc<std::int64_t>(50, 30, 30)(c) : c.ipc <= 5 ? 10 : 20;
             }),
-        integerParam("expertEpochs", "expert-epochs", "Expert epochs to match",
+        params::ownInteger("expertEpochs", "expert-epochs", "Expert epochs to match",
             "How many expert epochs past the start the student must reach (M)", "epochs", 1, 100,
             [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 2 : 1}; }),
-        integerParam("maxStartEpoch", "max-start-epoch", "Latest start epoch",
+        params::ownInteger("maxStartEpoch", "max-start-epoch", "Latest start epoch",
             "The student starts at an expert epoch drawn from 0 … this − 1", "epochs", 1, 1000,
             [](const ParamContext& c) { return c.preset == "paper" ? byIpc<std::int64_t>(2, 20, 40)(c) : 1; }),
-        integerParam("experts", "experts", "Experts", "Expert trajectories trained (and cached) to draw from",
+        params::ownInteger("experts", "experts", "Experts", "Expert trajectories trained (and cached) to draw from",
             "experts", 1, 10000, [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 100 : 2}; }),
-        integerParam("batchSyn", "batch-syn", "Synthetic batch",
+        params::ownInteger("batchSyn", "batch-syn", "Synthetic batch",
             "Synthetic images per student step; 0 = the whole set", "images", 0, 1000000,
             [](const ParamContext& c) { return std::int64_t{c.preset == "paper" ? 0 : 20}; }),
         params::augment(true),
-        choiceParam("memory", "memory", "Gradient",
+        params::ownChoice("memory", "memory", "Gradient",
             "full: backpropagate through the whole unroll (exact, memory grows with steps × batch); constant: TESLA's "
             "one-step-at-a-time gradient (memory of one step, approximate)",
             {{"full", "Full unroll"}, {"constant", "Constant memory (TESLA)"}},
             [](const ParamContext&) { return std::string("full"); }),
-        choiceParam("expertPrecision", "expert-precision", "Expert storage",
+        params::ownChoice("expertPrecision", "expert-precision", "Expert storage",
             "Precision of the stored expert trajectories: fp32, or fp16 (half the disk)",
             {{"fp32", "32-bit"}, {"fp16", "16-bit"}}, [](const ParamContext&) { return std::string("fp32"); }),
         params::labels(), params::lrLabel([](const ParamContext&) { return 2.0; })};

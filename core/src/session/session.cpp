@@ -246,12 +246,9 @@ struct Session::Impl
             callbacks.onMessage("evaluating the synthetic set of iteration " + std::to_string(iteration) + " ("
                 + std::to_string(config.eval.models) + " models, " + std::to_string(config.eval.epochs) + " epochs"
                 + (set.softLabels.defined() ? "; with its hard labels, then its learned soft labels)" : ")"));
-        const auto once = [&](const torch::Tensor& labels, const std::string& subject) {
-            EvalResult result = translateErrors("evaluation", [&] {
-                return runProtocol({set.images, labels, set.learnedLr}, *data, config.model, config.eval,
-                    deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)), subject,
-                    callbacks.onEvalProgress, control);
-            });
+        const std::uint64_t seed = deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration));
+        const auto record = [&](const std::function<EvalResult()>& evaluation) {
+            EvalResult result = translateErrors("evaluation", evaluation);
             result.iteration = iteration;
             if (folder)
                 folder->appendEval(result);
@@ -259,23 +256,20 @@ struct Session::Impl
                 callbacks.onEvaluated(result);
             into.push_back(result);
         };
+        const auto protocol = [&](const torch::Tensor& labels, const std::string& subject) {
+            return [&, labels, subject] {
+                return runProtocol({set.images, labels, set.learnedLr}, *data, config.model, config.eval, seed, subject,
+                    callbacks.onEvalProgress, control);
+            };
+        };
         if (set.softLabels.defined())
-            once(set.labels, "synthetic, hard labels");
-        if (const auto schedule = method->learnedSchedule()) {
-            // The set's own use first (DD replays its learned steps), then the standard protocol.
-            EvalResult replayed = translateErrors("evaluation", [&] {
+            record(protocol(set.labels, "synthetic, hard labels"));
+        if (const auto schedule = method->learnedSchedule()) // the set's own use (DD replays its learned steps)
+            record([&] {
                 return replayLearnedSteps({set.images, set.trainingLabels(), set.learnedLr}, *schedule, *data,
-                    config.model, config.eval.models, deriveSeed(config.seed, kStreamEval, static_cast<std::uint64_t>(iteration)),
-                    control);
+                    config.model, config.eval.models, seed, control);
             });
-            replayed.iteration = iteration;
-            if (folder)
-                folder->appendEval(replayed);
-            if (callbacks.onEvaluated)
-                callbacks.onEvaluated(replayed);
-            into.push_back(replayed);
-        }
-        once(set.trainingLabels(), "synthetic");
+        record(protocol(set.trainingLabels(), "synthetic"));
     }
 
     /// After init(): the checkpoint's images and resume tensors into the method, the run folder reopened. A folder
