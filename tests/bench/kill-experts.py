@@ -1,0 +1,93 @@
+#!/usr/bin/python3
+# SPDX-FileCopyrightText: 2026 The Distillery developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""kill -9 during expert training (issues 13 and 16, BENCHMARKS.md "Reliability").
+
+Each trial runs `distillery-cli experts build` into one shared cache folder and kills it with SIGKILL after a random
+delay, so kills land while data loads, inside an expert's training and inside a file's write. After each kill it
+checks every expert file a run would read (`expert-NNNN.safetensors`) is whole, counts the temporary files a killed
+write left (a run never reads them), and notes how many experts were complete. The work lost by a kill is at most the
+expert in training. At the end a build without a kill must find the finished experts, train only the missing ones,
+and `experts list` must report no problems.
+
+    tests/bench/kill-experts.py build/app/cli/distillery-cli --dataset idx:/tmp/small --trials 20 --out /tmp/kill-experts
+"""
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from importlib import import_module
+
+safetensors_whole = import_module("kill-test").safetensors_whole
+
+
+def expert_files(cache):
+    out = []
+    for entry in sorted(os.listdir(cache)) if os.path.isdir(cache) else []:
+        folder = os.path.join(cache, entry)
+        for name in sorted(os.listdir(folder)):
+            out.append(os.path.join(folder, name))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("cli")
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--experts", type=int, default=12)
+    p.add_argument("--trials", type=int, default=20)
+    p.add_argument("--max-delay", type=float, default=6.0, help="kills come uniformly in [0.3, this] seconds")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--out", default="/tmp/kill-experts")
+    args = p.parse_args()
+    random.seed(args.seed)
+    cache = os.path.join(args.out, "experts")
+    subprocess.run(["rm", "-rf", args.out], check=True)
+    os.makedirs(args.out)
+    def command(experts, folder):
+        return [args.cli, "experts", "build", "--dataset", args.dataset, "--experts", str(experts), "--max-start-epoch",
+                "1", "--expert-epochs", "1", "--experts-dir", folder, "--threads", "2"]
+    build = command(args.experts, cache)
+
+    # One expert's training time, for the work a kill can lose.
+    started = time.time()
+    subprocess.run(command(1, os.path.join(args.out, "timing")), check=True, capture_output=True)
+    print(f"one expert with loading: {time.time() - started:.1f} s")
+
+    print("trial  delay_s  complete  whole  torn  leftovers")
+    torn_total = 0
+    for trial in range(args.trials):
+        delay = random.uniform(0.3, args.max_delay)
+        proc = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        finished = proc.poll() is not None
+        if not finished:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        files = expert_files(cache)
+        experts = [f for f in files if re.fullmatch(r"expert-\d{4}\.safetensors", os.path.basename(f))]
+        torn = [f for f in experts if not safetensors_whole(f)]
+        leftovers = [f for f in files if "partial" in os.path.basename(f)]
+        torn_total += len(torn)
+        print(f"{trial + 1:5d}  {delay:7.2f}  {len(experts):8d}  {len(experts) - len(torn):5d}  {len(torn):4d}  "
+              f"{len(leftovers):9d}{'  (finished before the kill)' if finished else ''}")
+
+    final = subprocess.run(build, capture_output=True, text=True)
+    found = re.search(r"(\d+) of (\d+) found", final.stderr)
+    listed = json.loads(subprocess.run([args.cli, "experts", "list", "--json", "--experts-dir", cache],
+                                       capture_output=True, text=True, check=True).stdout)
+    problems = sum(len(e["problems"]) for e in listed)
+    print(f"final build: exit {final.returncode}, {found.group(0) if found else '?'} before it; "
+          f"list: {sum(e['experts'] for e in listed)} experts, {problems} problems; torn expert files seen: {torn_total}")
+    return 0 if final.returncode == 0 and problems == 0 and torn_total == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
