@@ -170,7 +170,6 @@ void MttMethod::init(const MethodContext& context)
     m_store = std::make_unique<ExpertStore>(expertsDirOr(config.expertsDir), key);
     ensureExperts(*m_data, *m_store, m_experts, m_functional->size(), context.log, context.progress, context.control);
     m_cache = std::make_unique<ExpertCache>(*m_store, m_functional->size(), kExpertMemoryBudget);
-
 }
 
 MttMethod::Draws MttMethod::draw(int iteration)
@@ -202,6 +201,11 @@ MttMethod::Draws MttMethod::draw(int iteration)
     return d;
 }
 
+std::vector<float> MttMethod::lastDistances() const
+{
+    return m_lastDistances.defined() ? toFloatVector(m_lastDistances) : std::vector<float>{};
+}
+
 torch::Tensor MttMethod::labelTargets() const
 {
     return m_learnLabels ? torch::softmax(m_labelLogits, 1) : m_set.labels;
@@ -228,7 +232,7 @@ void MttMethod::fullUnroll(const Draws& d, const torch::Tensor& start, const tor
         distances.push_back(((theta.detach() - target).pow(2).sum() / denominator));
     }
     loss = (theta - target).pow(2).sum() / denominator;
-    m_lastDistances = toFloatVector(torch::stack(distances));
+    m_lastDistances = torch::stack(distances);
 }
 
 void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
@@ -251,7 +255,7 @@ void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const
         thetas.push_back((thetas.back() - alpha * g).detach());
         distances.push_back((thetas.back() - target).pow(2).sum() / denominator);
     }
-    m_lastDistances = toFloatVector(torch::stack(distances));
+    m_lastDistances = torch::stack(distances);
     const torch::Tensor finalTheta = thetas.back();
     loss = (finalTheta - target).pow(2).sum() / denominator;
     // dL/dθ_N, then each step's share: θ_N = θ_0 − α Σ g_n(θ_n, X_n) with every θ_n held fixed (TESLA).

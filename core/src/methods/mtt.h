@@ -47,8 +47,9 @@ public:
     Gradients gradients(int iteration, bool constantMemory);
 
     /// The student's normalised distance to the expert's target after each unrolled step of the last iteration
-    /// (0…N, the first is 1 by construction): what the window plots.
-    const std::vector<float>& lastDistances() const { return m_lastDistances; }
+    /// (0…N, the first is 1 by construction): what the window plots. Read to the host only when asked, so a CUDA
+    /// step never waits for it.
+    std::vector<float> lastDistances() const;
 
 private:
     struct Draws
@@ -86,7 +87,7 @@ private:
     std::unique_ptr<ImageSgd> m_alphaOptimizer;
     std::unique_ptr<ImageSgd> m_labelOptimizer;
     std::optional<Dsa> m_dsa;
-    std::vector<float> m_lastDistances;
+    torch::Tensor m_lastDistances; ///< N + 1 values on the device
 };
 
 } // namespace distillery::core

@@ -50,6 +50,29 @@ double testAccuracy(NetworkImpl& net, const Dataset& data)
     return static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(n);
 }
 
+void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
+    const torch::Tensor& labels, std::int64_t batchSize, Dsa* dsa,
+    const std::function<void(const torch::Tensor& loss)>& afterBatch, const RunControl* control)
+{
+    const auto n = images.size(0);
+    const torch::Tensor order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(images.device()));
+    for (std::int64_t start = 0; start < n; start += batchSize) {
+        // Checked every batch: an epoch over a whole training split takes many seconds on a CPU.
+        if (control && control->stopRequested())
+            throw Cancelled();
+        const torch::Tensor index = order.slice(0, start, std::min(n, start + batchSize));
+        torch::Tensor x = images.index_select(0, index);
+        if (dsa)
+            x = (*dsa)(x);
+        const torch::Tensor loss = classificationLoss(net.forward(x), labels.index_select(0, index));
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        if (afterBatch)
+            afterBatch(loss);
+    }
+}
+
 Network trainNetwork(const TrainingSet& train, const Dataset& data, const ModelConfig& model, const EvalConfig& eval,
     std::uint64_t initSeed, std::uint64_t trainingSeed, const TrainingProgressFn& progress, const RunControl* control)
 {
@@ -71,23 +94,13 @@ Network trainNetwork(const TrainingSet& train, const Dataset& data, const ModelC
     auto optimizer = makeOptimizer(*net, eval, lr);
     const long batches = static_cast<long>((n + eval.batchSize - 1) / eval.batchSize);
     for (int pass = 0; pass < passes; ++pass) {
-        const torch::Tensor order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(data.device()));
         long batch = 0;
-        for (std::int64_t start = 0; start < n; start += eval.batchSize) {
-            // Checked every batch: an epoch over a whole training split takes many seconds on a CPU.
-            if (control && control->stopRequested())
-                throw Cancelled();
-            const torch::Tensor index = order.slice(0, start, std::min(n, start + eval.batchSize));
-            torch::Tensor x = images.index_select(0, index);
-            if (dsa)
-                x = (*dsa)(x);
-            const torch::Tensor loss = classificationLoss(net->forward(x), labels.index_select(0, index));
-            optimizer->zero_grad();
-            loss.backward();
-            optimizer->step();
-            if (progress)
-                progress({pass, passes, ++batch, batches});
-        }
+        trainOnePass(*net, *optimizer, images, labels, eval.batchSize, dsa ? &*dsa : nullptr,
+            [&](const torch::Tensor&) {
+                if (progress)
+                    progress({pass, passes, ++batch, batches});
+            },
+            control);
         if (pass == decayAfter) {
             // The reference re-creates the optimiser, which also drops the momentum buffer.
             lr *= 0.1;

@@ -13,6 +13,7 @@
 
 namespace distillery::core {
 
+class Dsa;
 class RunControl;
 
 /// A training set on the data set's device: normalised images and hard (int64 N) or soft (float N×K
@@ -34,6 +35,14 @@ struct TrainingProgress
     long batches = 0;
 };
 using TrainingProgressFn = std::function<void(const TrainingProgress&)>;
+
+/// One pass over `images` in a fresh random order (torch's generator of their device): batches of `batchSize`,
+/// non-Siamese DSA per batch when `dsa` is given, one optimiser step each, then `afterBatch` (may be empty) with
+/// that batch's loss (0-d, on the device). A stop request ends it within one batch (Cancelled). The loop of
+/// trainNetwork and of MTT's expert training.
+void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
+    const torch::Tensor& labels, std::int64_t batchSize, Dsa* dsa,
+    const std::function<void(const torch::Tensor& loss)>& afterBatch, const RunControl* control);
 
 /// Trains one fresh network (initialised from `initSeed`, batches drawn from `trainingSeed`) on `train` with the
 /// evaluation protocol's optimiser and schedule (docs/methods.md §1.4): SGD with momentum and weight decay,

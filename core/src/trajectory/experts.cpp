@@ -11,7 +11,6 @@
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
-#include <distillery/runcontrol.h>
 
 #include <nlohmann/json.hpp>
 
@@ -209,23 +208,14 @@ torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
     trajectory[0].copy_(functional.flatten(*net).cpu());
     long done = 0;
     for (int epoch = 0; epoch < key.epochs; ++epoch) {
-        const torch::Tensor order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(data.device()));
         torch::Tensor lossSum = torch::zeros({}, images.options());
-        for (std::int64_t start = 0; start < n; start += key.batchSize) {
-            if (control && control->stopRequested())
-                throw Cancelled();
-            const torch::Tensor batch = order.slice(0, start, std::min(n, start + key.batchSize));
-            torch::Tensor x = images.index_select(0, batch);
-            if (dsa)
-                x = (*dsa)(x);
-            const torch::Tensor loss = classificationLoss(net->forward(x), labels.index_select(0, batch));
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            lossSum += loss.detach();
-            if (progress)
-                progress(++done, batches * key.epochs);
-        }
+        trainOnePass(*net, optimizer, images, labels, key.batchSize, dsa ? &*dsa : nullptr,
+            [&](const torch::Tensor& loss) {
+                lossSum += loss.detach();
+                if (progress)
+                    progress(++done, batches * key.epochs);
+            },
+            control);
         const double meanLoss = lossSum.item<double>() / static_cast<double>(batches);
         if (!std::isfinite(meanLoss))
             throw Error("expert " + std::to_string(index) + " diverged in epoch " + std::to_string(epoch + 1)
