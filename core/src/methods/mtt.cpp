@@ -211,13 +211,14 @@ torch::Tensor MttMethod::labelTargets() const
     return m_learnLabels ? torch::softmax(m_labelLogits, 1) : m_set.labels;
 }
 
-torch::Tensor MttMethod::studentLoss(const torch::Tensor& theta, const Draws& d, std::size_t step) const
+torch::Tensor MttMethod::studentLoss(const torch::Tensor& theta, const Draws& d, std::size_t step, bool constantSet) const
 {
     const torch::Tensor& index = d.batches[step];
-    torch::Tensor x = m_set.images.index_select(0, index);
+    torch::Tensor x = (constantSet ? m_set.images.detach() : m_set.images).index_select(0, index);
     if (d.augmentations[step])
         x = Dsa::apply(x, *d.augmentations[step]);
-    return classificationLoss(m_functional->forward(theta, x), labelTargets().index_select(0, index));
+    const torch::Tensor targets = labelTargets();
+    return classificationLoss(m_functional->forward(theta, x), (constantSet ? targets.detach() : targets).index_select(0, index));
 }
 
 void MttMethod::fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
@@ -248,7 +249,7 @@ void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const
         torch::Tensor g;
         {
             // The step's gradient with respect to θ only: the set enters as a constant here.
-            const torch::Tensor l = studentLoss(theta, d, s);
+            const torch::Tensor l = studentLoss(theta, d, s, true);
             g = torch::autograd::grad({l}, {theta})[0].detach();
         }
         gradientSum += g;

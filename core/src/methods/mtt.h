@@ -60,8 +60,9 @@ private:
         std::vector<std::optional<DsaDraw>> augmentations;
     };
     Draws draw(int iteration);
-    /// The student's loss on one batch under parameters `theta`.
-    torch::Tensor studentLoss(const torch::Tensor& theta, const Draws& d, std::size_t step) const;
+    /// The student's loss on one batch under parameters `theta`; `constantSet` leaves the images and labels out of
+    /// the graph (a gradient with respect to θ only).
+    torch::Tensor studentLoss(const torch::Tensor& theta, const Draws& d, std::size_t step, bool constantSet = false) const;
     torch::Tensor labelTargets() const;
     void fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
     void constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
