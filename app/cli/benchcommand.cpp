@@ -33,6 +33,7 @@ namespace {
         bool noFused = false;
         bool noCudaGraphs = false;
         bool bf16 = false;
+        std::string tracePath;
         int forwardImages = 0;
         bool testSplit = false;
         bool json = false;
@@ -90,6 +91,8 @@ namespace {
         config.performance.fusedKernels = !o.noFused;
         config.performance.cudaGraphs = !o.noCudaGraphs;
         config.performance.bf16 = o.bf16;
+        if (given("--cpu-piece-mib"))
+            config.performance.cpuPieceMiB = v.performance.cpuPieceMiB;
         config.outDir.clear();
 
         // Where the fused kernels run, the same benchmark follows with them switched off, for the ratio.
@@ -101,8 +104,8 @@ namespace {
                     progress.update(done, total);
             };
             const core::BenchResult r = o.forwardImages > 0
-                ? core::benchmarkForward(c, o.forwardImages, o.testSplit, o.warmup, o.iterations, report)
-                : core::benchmarkMethod(c, o.warmup, o.iterations, report);
+                ? core::benchmarkForward(c, o.forwardImages, o.testSplit, o.warmup, o.iterations, report, o.tracePath)
+                : core::benchmarkMethod(c, o.warmup, o.iterations, report, o.tracePath);
             progress.finish();
             return r;
         };
@@ -163,10 +166,16 @@ void addBenchCommand(CLI::App& app)
         "CUDA: stock kernels only (by default, where Distillery's fused ConvNet kernels run, both are timed)");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs, "CUDA: DC/DSA's inner loop without CUDA graphs");
     cmd->add_flag("--bf16", o->bf16, "bfloat16 autocast for the real-image passes (with --forward: the forward)");
+    cmd->add_option("--cpu-piece-mib", v.performance.cpuPieceMiB,
+           "CPU: real-image passes in pieces whose largest activation fits this many MiB (0 = one batch)")
+        ->default_str("32")
+        ->check(CLI::Range(0, 1024 * 1024));
     cmd->add_option("--forward", o->forwardImages,
            "Time the no-grad forward of this many images through the model instead of a method's iteration")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--test-split", o->testSplit, "With --forward: images from the test split");
+    cmd->add_option("--trace", o->tracePath,
+        "Write LibTorch's op-by-op profile of the timed iterations to this Chrome-trace JSON file (slows them down)");
     cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
     cmd->callback([o, cmd] { runBench(*o, *cmd); });
 }

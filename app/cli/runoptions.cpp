@@ -66,6 +66,10 @@ void addRunOptions(CLI::App* cmd, RunOptions& o)
     cmd->add_flag("--no-tf32", o.noTf32, "CUDA: full fp32 convolutions and matrix products (no TensorFloat-32)");
     cmd->add_flag("--bf16", o.bf16,
         "bfloat16 autocast for the real-image passes (DM's real embeddings, DC/DSA's real gradients); for GPUs");
+    cmd->add_option("--cpu-piece-mib", v.performance.cpuPieceMiB,
+           "CPU: passes over real images run in pieces whose largest activation fits this many MiB (0 = one batch)")
+        ->default_str("32")
+        ->check(CLI::Range(0, 1024 * 1024));
 }
 
 core::RunConfig buildRunConfig(const RunOptions& o, const CLI::App& cmd)
@@ -117,6 +121,8 @@ core::RunConfig buildRunConfig(const RunOptions& o, const CLI::App& cmd)
         config.performance.bf16 = true;
     if (given("--no-tf32"))
         config.performance.tf32 = false;
+    if (given("--cpu-piece-mib"))
+        config.performance.cpuPieceMiB = v.performance.cpuPieceMiB;
     if (given("--threads"))
         config.threads = v.threads;
     if (given("--out"))

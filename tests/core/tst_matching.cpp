@@ -148,6 +148,89 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, checkGradientMatchingBatched(batch));
     }
 
+    // nn/pieces: the CPU runs passes over many real images in pieces sized to a memory budget. A piece's result must
+    // be the one-batch result, and the budget must decide the piece size (a small budget gives several pieces).
+    void piecesEqualOneBatch_data()
+    {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<QString>("norm");
+        QTest::newRow("convnet, instance norm") << QStringLiteral("convnet") << QStringLiteral("instance");
+        QTest::newRow("convnet, batch norm") << QStringLiteral("convnet") << QStringLiteral("batch");
+        QTest::newRow("lenet") << QStringLiteral("lenet") << QStringLiteral("instance");
+        QTest::newRow("mlp") << QStringLiteral("mlp") << QStringLiteral("instance");
+    }
+
+    void piecesEqualOneBatch()
+    {
+        QFETCH(QString, arch);
+        QFETCH(QString, norm);
+        ModelConfig model;
+        model.arch = arch.toStdString();
+        model.width = 8;
+        model.depth = 2;
+        model.norm = norm.toStdString();
+        const int size = 28; // the ConvNet pads 28×28 to 32×32: its largest activation is width × 32 × 32 floats
+        const std::int64_t expectedBytes = arch == QLatin1String("convnet") ? 8 * 32 * 32 * 4
+            : arch == QLatin1String("lenet")                               ? 6 * 28 * 28 * 4
+                                                                            : 28 * 28 * 4;
+        const std::int64_t budget = 5 * expectedBytes + expectedBytes / 2; // room for 5 images, not 6
+        if (norm == QLatin1String("batch")) {
+            // Batch norm in train mode mixes the images of a batch, so pieces differ: the methods only use pieces
+            // where it is frozen (DC/DSA) or absent. Pieces must not hide that: the check shows the difference.
+            const PiecesCheck mixed = checkPieces(model, 1, size, 4, 13, budget, 3);
+            QVERIFY2(mixed.embeddingError > 1e-3, qPrintable(QString::number(mixed.embeddingError)));
+            return;
+        }
+        const PiecesCheck check = checkPieces(model, 1, size, 4, 13, budget, 3);
+        QCOMPARE(check.largestActivationBytes, expectedBytes);
+        QCOMPARE(check.rowsPerPiece, std::int64_t(5));
+        QCOMPARE(check.embeddingPieces, 3); // 5 + 5 + 3
+        QCOMPARE(check.gradientPieces, 3);
+        QVERIFY2(check.embeddingError <= 1e-5, qPrintable(QString::number(check.embeddingError)));
+        QVERIFY2(check.gradientError <= 1e-4, qPrintable(QString::number(check.gradientError)));
+
+        const PiecesCheck roomy = checkPieces(model, 1, size, 4, 13, 100 * expectedBytes, 3);
+        QCOMPARE(roomy.embeddingPieces, 1); // everything fits: one call, the one-batch path itself
+        QCOMPARE(roomy.gradientPieces, 1);
+        QCOMPARE(checkPieces(model, 1, size, 4, 3, 1, 3).rowsPerPiece, std::int64_t(1)); // never below one image
+    }
+
+    // The methods' own passes in pieces: DM's real embeddings and DC/DSA's real gradients give the loss of one batch.
+    void methodsInPiecesEqualOneBatch_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("dm") << QStringLiteral("dm");
+        QTest::newRow("dc") << QStringLiteral("dc");
+        QTest::newRow("dsa") << QStringLiteral("dsa");
+    }
+
+    void methodsInPiecesEqualOneBatch()
+    {
+        QFETCH(QString, method);
+        RunConfig whole = config(method.toStdString(), 1);
+        whole.params.unset("augment"); // the data set's strategy (DC: none, DM/DSA: DSA)
+        if (method == QLatin1String("dc"))
+            whole.params.set("augment", std::string("none"));
+        whole.model.width = 256; // 16×16 toy images: 256 kB per image at the first layer, so 1 MiB holds 4
+        whole.ipc = 3;
+        whole.seed = 5;
+        whole.performance.cpuPieceMiB = 0;
+        RunConfig pieces = whole;
+        pieces.performance.cpuPieceMiB = 1; // real batch 8 per class: pieces of 4
+        std::vector<double> a, b;
+        if (method == QLatin1String("dm")) {
+            a = checkDmBatchedLoss(whole).batchedTerms;
+            b = checkDmBatchedLoss(pieces).batchedTerms;
+        } else {
+            a = checkGradientMatchingBatched(whole).perClass;
+            b = checkGradientMatchingBatched(pieces).perClass;
+        }
+        QCOMPARE(a.size(), b.size());
+        for (std::size_t k = 0; k < a.size(); ++k)
+            QVERIFY2(std::abs(a[k] - b[k]) <= 1e-4 * std::max(1e-3, std::abs(a[k])),
+                qPrintable(QStringLiteral("class %1: one batch %2, pieces %3").arg(k).arg(a[k]).arg(b[k])));
+    }
+
     // performance.bf16: the real-image passes (DM's embeddings, DC/DSA's gradients) run in bfloat16, so the loss
     // moves by bf16 rounding — not at all would mean the switch does nothing — and the batched and per-class
     // forms still agree with each other.

@@ -33,14 +33,15 @@ struct BenchResult
 
 /// Times a method's outer iterations: prepares data and method exactly as a run does, runs `warmup` iterations
 /// (cuDNN autotuning, allocator growth), then `iterations` timed ones, each ended by a device synchronisation.
-/// `progress(done, total)` is called after every iteration, warm-up included.
+/// `progress(done, total)` is called after every iteration, warm-up included. With `tracePath`, LibTorch's profiler
+/// records the timed iterations (op by op, times inflated by the recording) into that Chrome-trace JSON file.
 BenchResult benchmarkMethod(const RunConfig& config, int warmup, int iterations,
-    const std::function<void(int, int)>& progress = {});
+    const std::function<void(int, int)>& progress = {}, const std::string& tracePath = {});
 
 /// Times one no-grad forward (logits) of `images` images through the configured model: DM's real-data side, and
 /// test-set evaluation. Training images, or the test split with `testSplit` (`images` ≤ its size). `method` in
 /// the result is "forward".
 BenchResult benchmarkForward(const RunConfig& config, int images, bool testSplit, int warmup, int iterations,
-    const std::function<void(int, int)>& progress = {});
+    const std::function<void(int, int)>& progress = {}, const std::string& tracePath = {});
 
 } // namespace distillery::core

@@ -65,6 +65,10 @@ struct PerformanceConfig
     /// embeddings, DC/DSA's real gradients); everything differentiated with respect to the synthetic images stays
     /// fp32. Meant for tensor-core GPUs; off by default until its accuracy is measured (BENCHMARKS.md).
     bool bf16 = false;
+    /// CPU only: the passes over real images (DM's embeddings, DC/DSA's real gradients, the test split) run in
+    /// pieces whose largest activation stays within this many MiB; 0 = one batch as on a GPU. The default is
+    /// measured (BENCHMARKS.md, "CPU against the reference"); results equal the one-batch pass up to rounding.
+    int cpuPieceMiB = 32;
 };
 
 /// Everything that defines one run. Saved as config.json in the run folder; the same config (with its seed)

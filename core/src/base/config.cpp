@@ -55,7 +55,8 @@ namespace {
             {"performance",
                 {{"tf32", c.performance.tf32}, {"cudnnBenchmark", c.performance.cudnnBenchmark},
                     {"channelsLast", c.performance.channelsLast}, {"fusedKernels", c.performance.fusedKernels},
-                    {"cudaGraphs", c.performance.cudaGraphs}, {"bf16", c.performance.bf16}}},
+                    {"cudaGraphs", c.performance.cudaGraphs}, {"bf16", c.performance.bf16},
+                    {"cpuPieceMiB", c.performance.cpuPieceMiB}}},
             {"snapshotEvery", c.snapshotEvery},
             {"evalEvery", c.evalEvery},
             {"finalEval", c.finalEval},
@@ -171,6 +172,9 @@ void checkRunSettings(const RunConfig& c)
         throw Error("checkpointSeconds: must not be negative (0 = by iteration count only)");
     if (c.threads < 0)
         throw Error("threads: must not be negative");
+    if (c.performance.cpuPieceMiB < 0 || c.performance.cpuPieceMiB > 1024 * 1024)
+        throw Error("performance.cpuPieceMiB: " + std::to_string(c.performance.cpuPieceMiB)
+            + " is outside 0 … 1048576 (MiB per activation of a piece; 0 = one batch)");
     if (c.data.source.empty())
         throw Error("data.source: empty (use fashion-mnist, idx:<dir>, cifar10:<dir>, folder:<dir> or medmnist:<file>)");
 }

@@ -69,7 +69,7 @@ EvalResult runProtocol(const TrainingSet& train, const Dataset& data, const Mode
             };
         Network net = trainNetwork(train, data, model, used, deriveSeed(seed, kStreamModelInit, m),
             deriveSeed(seed, kStreamTraining, m), perBatch, control);
-        const double accuracy = testAccuracy(*net, data);
+        const double accuracy = testAccuracy(*net, model, data);
         checkFinite(accuracy, "evaluation accuracy");
         result.accuracies.push_back(accuracy);
     }

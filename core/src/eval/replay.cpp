@@ -61,7 +61,7 @@ EvalResult replayLearnedSteps(const TrainingSet& set, const LearnedSchedule& sch
                 if (p.grad().defined())
                     p.add_(p.grad(), -eta[t]);
         }
-        const double accuracy = testAccuracy(*net, data);
+        const double accuracy = testAccuracy(*net, model, data);
         checkFinite(accuracy, "replay accuracy");
         result.accuracies.push_back(accuracy);
     }

@@ -4,6 +4,7 @@
 
 #include "methods/commonparams.h"
 #include "methods/matchingtools.h"
+#include "nn/pieces.h"
 #include "util/autocast.h"
 #include "util/torchutil.h"
 
@@ -71,8 +72,10 @@ void DmMethod::init(const MethodContext& context)
 
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.text("init"));
     m_optimizer = std::make_unique<ImageSgd>(m_set.images, config.params.real("lrImage"), 0.5);
-    m_net = makeNetwork(config.model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
+    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
+    m_net = makeNetwork(config.model, shape);
     m_net->to(m_data->device());
+    m_pieceRows = rowsPerPiece(config.model, shape, m_data->device(), pieceBudgetBytes(config.performance));
     for (auto& p : m_net->parameters())
         p.set_requires_grad(false); // the network is a random feature map, never trained
     m_channelsLast = config.performance.channelsLast && !m_data->device().is_cpu();
@@ -101,7 +104,7 @@ torch::Tensor DmMethod::realEmbedding(const torch::Tensor& x)
     torch::NoGradGuard noGrad;
     const Bf16Autocast autocast(x.device(), m_bf16);
     const torch::Tensor input = withLayout(m_bf16 ? x.to(torch::kBFloat16) : x, m_channelsLast);
-    return m_net->embed(input).to(torch::kFloat);
+    return mapInPieces(input, m_pieceRows, [this](const torch::Tensor& piece) { return m_net->embed(piece).to(torch::kFloat); });
 }
 
 std::pair<torch::Tensor, torch::Tensor> DmMethod::loss(const Draws& draws, bool perClassLoop)

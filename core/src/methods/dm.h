@@ -47,7 +47,7 @@ private:
     Draws prepareIteration(int iteration);
     /// (total, per-class terms) for the drawn real batch; `perClassLoop` follows the reference's loop.
     std::pair<torch::Tensor, torch::Tensor> loss(const Draws& draws, bool perClassLoop);
-    /// The network's fp32 embedding of real images, without gradient.
+    /// The network's fp32 embedding of real images, without gradient; on the CPU in pieces of m_pieceRows images.
     torch::Tensor realEmbedding(const torch::Tensor& x);
 
     const Dataset* m_data = nullptr;
@@ -60,6 +60,7 @@ private:
     std::uint64_t m_seed = 0;
     bool m_channelsLast = false;
     bool m_bf16 = false; ///< real embeddings under bf16 autocast (performance.bf16)
+    std::int64_t m_pieceRows = 0; ///< real images per embedding pass (nn/pieces.h)
 };
 
 } // namespace distillery::core

@@ -4,6 +4,7 @@
 
 #include "methods/commonparams.h"
 #include "methods/matchingtools.h"
+#include "nn/pieces.h"
 #include "util/autocast.h"
 #include "util/torchutil.h"
 
@@ -113,6 +114,12 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_bf16 = m_config->performance.bf16;
     if (ClassParallelConvNet::supports(m_config->model))
         m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
+    // On a GPU the classes run side by side as one grouped pass; on the CPU the loop over classes, with each real
+    // batch in pieces, is twice as fast (grouped convolutions gain nothing there; BENCHMARKS.md, "CPU against the
+    // reference").
+    m_useParallel = m_parallel.has_value() && !m_data->device().is_cpu();
+    m_pieceRows = rowsPerPiece(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()},
+        m_data->device(), pieceBudgetBytes(m_config->performance));
     const bool graphs = m_config->performance.cudaGraphs && !m_data->device().is_cpu();
     m_inner = std::make_unique<InnerLoop>(*m_net, m_set.images, m_set.labels, m_dsa ? &*m_dsa : nullptr,
         m_config->params.real("lrNet"), m_channelsLast, graphs ? InnerLoopMode::Graphed : InnerLoopMode::Reference, kInnerBatch);
@@ -165,13 +172,17 @@ torch::Tensor GradientMatchingMethod::matchDistances(
         }
         std::vector<torch::Tensor> realGrads;
         {
+            // Pieces are exact here: batch norm, where the model has it, is frozen during matching.
             const Bf16Autocast autocast(r.device(), m_bf16);
-            const torch::Tensor realLoss = torch::nn::functional::cross_entropy(
-                m_net->forward(withLayout(r, m_channelsLast)), labelsOf(c, realBatch, device));
-            realGrads = torch::autograd::grad({realLoss}, parameters);
+            realGrads = meanGradientInPieces(r, m_pieceRows, [&](const torch::Tensor& piece) {
+                const torch::Tensor realLoss = torch::nn::functional::cross_entropy(
+                    m_net->forward(withLayout(piece, m_channelsLast)), labelsOf(c, piece.size(0), device));
+                std::vector<torch::Tensor> grads = torch::autograd::grad({realLoss}, parameters);
+                for (auto& g : grads)
+                    g = g.detach();
+                return grads;
+            });
         }
-        for (auto& g : realGrads)
-            g = g.detach();
         const torch::Tensor synLoss
             = torch::nn::functional::cross_entropy(m_net->forward(withLayout(s, m_channelsLast)), labelsOf(c, m_ipc, device));
         const std::vector<torch::Tensor> synGrads
@@ -224,7 +235,7 @@ torch::Tensor GradientMatchingMethod::matchAndUpdateImages()
     std::optional<DsaDraw> draw;
     if (m_dsaMode)
         draw = m_dsa->draw(m_data->numClasses(), m_data->height(), m_data->width(), m_data->device());
-    const torch::Tensor terms = matchDistances(real, draw, m_parallel.has_value());
+    const torch::Tensor terms = matchDistances(real, draw, m_useParallel);
     // Only the images need this gradient: asking for it alone skips the network's parameter gradients.
     const torch::Tensor imageGrad = torch::autograd::grad({terms.sum()}, {m_set.images})[0];
     // Overwrite rather than zero_grad(): the returned gradient may be a view, which zero_grad cannot detach.

@@ -16,16 +16,44 @@ namespace {
 
 } // namespace
 
+namespace {
+
+    /// The forward as two strided additions; the backward spreads each output gradient over its 2×2 window with
+    /// nearest-neighbour upsampling (twice as fast as an expand and a copy). Autograd's own backward of the additions (SelectBackward: a zero tensor of the input's size per
+    /// select, then a copy) took a fifth of a CPU DSA iteration (BENCHMARKS.md, "CPU against the reference").
+    /// The backward is built from differentiable operations, so gradients of gradients (DC/DSA's create_graph,
+    /// MTT's unroll) flow through it.
+    struct CpuAvgPool2x2 : public torch::autograd::Function<CpuAvgPool2x2>
+    {
+        static torch::Tensor pool(const torch::Tensor& x)
+        {
+            const auto n = x.size(0), c = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
+            const torch::Tensor pairs = x.reshape({n, c, h, 2, 2 * w});
+            const torch::Tensor rows = (pairs.select(3, 0) + pairs.select(3, 1)).view({n, c, h, w, 2});
+            return (rows.select(4, 0) + rows.select(4, 1)).mul(0.25);
+        }
+
+        static torch::Tensor forward(torch::autograd::AutogradContext*, const torch::Tensor& x) { return pool(x); }
+
+        static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list grads)
+        {
+            const torch::Tensor& g = grads[0];
+            return {torch::upsample_nearest2d(g.mul(0.25), {2 * g.size(2), 2 * g.size(3)})};
+        }
+    };
+
+} // namespace
+
 torch::Tensor avgPool2x2(torch::Tensor x)
 {
     if (!x.device().is_cpu())
         return torch::avg_pool2d(x, 2, 2);
-    const auto n = x.size(0), c = x.size(1), h = x.size(2) / 2, w = x.size(3) / 2;
+    const auto h = x.size(2) / 2, w = x.size(3) / 2;
     if (x.size(2) % 2 != 0 || x.size(3) % 2 != 0)
         x = x.slice(2, 0, 2 * h).slice(3, 0, 2 * w);
-    const torch::Tensor pairs = x.reshape({n, c, h, 2, 2 * w});
-    const torch::Tensor rows = (pairs.select(3, 0) + pairs.select(3, 1)).view({n, c, h, w, 2});
-    return (rows.select(4, 0) + rows.select(4, 1)).mul(0.25);
+    if (torch::GradMode::is_enabled() && x.requires_grad())
+        return CpuAvgPool2x2::apply(x);
+    return CpuAvgPool2x2::pool(x);
 }
 
 torch::Tensor activate(const torch::Tensor& x, const std::string& activation)
@@ -81,8 +109,8 @@ torch::nn::AnyModule makeNorm(const std::string& norm, std::int64_t channels)
 torch::nn::AnyModule makeActivation(const std::string& activation)
 {
     namespace nn = torch::nn;
-    if (activation == "relu")
-        return nn::AnyModule(nn::ReLU());
+    if (activation == "relu") // in place, as the reference: one activation-sized tensor less per layer
+        return nn::AnyModule(nn::ReLU(nn::ReLUOptions().inplace(true)));
     if (activation == "leakyrelu")
         return nn::AnyModule(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.01)));
     if (activation == "sigmoid")

@@ -52,8 +52,9 @@ void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const to
 Network trainNetwork(const TrainingSet& train, const Dataset& data, const ModelConfig& model, const EvalConfig& eval,
     std::uint64_t initSeed, std::uint64_t trainingSeed, const TrainingProgressFn& progress, const RunControl* control);
 
-/// Test-split accuracy of a trained network (eval mode, no augmentation, no gradients).
-double testAccuracy(NetworkImpl& net, const Dataset& data);
+/// Test-split accuracy of a trained network of architecture `model` (eval mode, no augmentation, no gradients); on the
+/// CPU in pieces of the default budget (PerformanceConfig::cpuPieceMiB).
+double testAccuracy(NetworkImpl& net, const ModelConfig& model, const Dataset& data);
 
 /// Loss for hard (int64) or soft (float N×K) labels: mean cross-entropy, or soft-target cross-entropy.
 torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tensor& labels);

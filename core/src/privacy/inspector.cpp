@@ -380,7 +380,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
                     report("membership inference: training on the " + what, s, options.membershipSeeds);
                     const std::uint64_t seed = deriveSeed(options.seed, stream, static_cast<std::uint64_t>(s));
                     models.push_back(trainNetwork(ts, d, options.model, protocol, seed, seed + 1, {}, control));
-                    accuracy += testAccuracy(*models.back(), d);
+                    accuracy += testAccuracy(*models.back(), options.model, d);
                 }
                 return std::make_pair(std::move(models), accuracy / options.membershipSeeds);
             };

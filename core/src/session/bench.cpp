@@ -13,6 +13,8 @@
 #include <distillery/performance.h>
 #include <distillery/session.h>
 
+#include <torch/csrc/autograd/profiler_legacy.h>
+
 #include <algorithm>
 #include <chrono>
 #include <numeric>
@@ -26,11 +28,14 @@ namespace {
     /// Warm-up, then `iterations` timed calls of `once`, each ended by a device synchronisation; fills the
     /// timing fields of `r`.
     void timeIterations(BenchResult& r, const std::string& device, int warmup, int iterations,
-        const std::function<void(int)>& once, const std::function<void(int, int)>& progress)
+        const std::function<void(int)>& once, const std::function<void(int, int)>& progress, const std::string& tracePath)
     {
         resetPeakDeviceMemory(device);
         const int total = warmup + iterations;
+        std::unique_ptr<torch::autograd::profiler::RecordProfile> trace; // written when it goes out of scope
         for (int i = 1; i <= total; ++i) {
+            if (i == warmup + 1 && !tracePath.empty())
+                trace = std::make_unique<torch::autograd::profiler::RecordProfile>(tracePath);
             const auto start = Clock::now();
             once(i);
             synchronizeDevice(device);
@@ -90,7 +95,7 @@ namespace {
 } // namespace
 
 BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iterations,
-    const std::function<void(int, int)>& progress)
+    const std::function<void(int, int)>& progress, const std::string& tracePath)
 {
     BenchSetup setup = prepareBench(runConfig, warmup, iterations);
     const std::string& device = setup.device;
@@ -107,13 +112,13 @@ BenchResult benchmarkMethod(const RunConfig& runConfig, int warmup, int iteratio
     synchronizeDevice(device);
 
     BenchResult r = describeBench(setup, setup.config.method, warmup);
-    timeIterations(r, device, warmup, iterations, [&](int i) { session.benchmarkStep(i); }, progress);
+    timeIterations(r, device, warmup, iterations, [&](int i) { session.benchmarkStep(i); }, progress, tracePath);
     r.notes = std::move(notes);
     return r;
 }
 
 BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSplit, int warmup, int iterations,
-    const std::function<void(int, int)>& progress)
+    const std::function<void(int, int)>& progress, const std::string& tracePath)
 {
     const BenchSetup setup = prepareBench(runConfig, warmup, iterations);
     const RunConfig& config = setup.config;
@@ -144,7 +149,7 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
         torch::NoGradGuard noGrad;
         const Bf16Autocast autocast(data->device(), bf16);
         torch::Tensor logits;
-        timeIterations(r, device, warmup, iterations, [&](int) { logits = net->forward(x); }, progress);
+        timeIterations(r, device, warmup, iterations, [&](int) { logits = net->forward(x); }, progress, tracePath);
         checkFinite(logits.abs().max().item<double>(), "the forward's logits");
         return r;
     });

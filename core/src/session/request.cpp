@@ -182,6 +182,7 @@ RunConfig runConfigFromJson(const std::string& text)
         p.read("fusedKernels", c.performance.fusedKernels);
         p.read("cudaGraphs", c.performance.cudaGraphs);
         p.read("bf16", c.performance.bf16);
+        p.read("cpuPieceMiB", c.performance.cpuPieceMiB);
     });
     r.read("snapshotEvery", c.snapshotEvery);
     r.read("evalEvery", c.evalEvery);

@@ -152,4 +152,19 @@ struct MttGradientCheck
 };
 MttGradientCheck checkMttGradients(const RunConfig& config);
 
+/// The CPU's passes in pieces (nn/pieces.h) on a seeded network of `model` and `images` random images: the
+/// embedding and the gradient of the mean cross-entropy with respect to the parameters, in one batch and in the
+/// pieces a budget of `budgetBytes` allows.
+struct PiecesCheck
+{
+    std::int64_t rowsPerPiece = 0; ///< what the budget allows
+    std::int64_t largestActivationBytes = 0; ///< per image, what the budget is divided by
+    int embeddingPieces = 0; ///< calls the embedding took
+    int gradientPieces = 0; ///< calls the gradient took
+    double embeddingError = 0; ///< max |pieces − one batch| / max |one batch|
+    double gradientError = 0; ///< max |pieces − one batch| over every parameter's gradient / the largest gradient
+};
+PiecesCheck checkPieces(const ModelConfig& model, int channels, int size, int classes, int images, std::int64_t budgetBytes,
+    std::uint64_t seed);
+
 } // namespace distillery::core
