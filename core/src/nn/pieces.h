@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Passes over many real images in pieces sized to a memory budget (docs/performance.md, "The CPU works in pieces").
+// Passes over many real images in pieces sized to a memory budget (docs/architecture.md, "Performance design").
 // On a CPU one batch of thousands of images makes activations of a gigabyte and more: far beyond the caches, and so
 // large that the allocator maps and unmaps them every iteration. Pieces whose largest activation fits the budget
 // are several times faster there (BENCHMARKS.md, "CPU against the reference"). A GPU wants the one big batch, so
