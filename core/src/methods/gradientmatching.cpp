@@ -114,12 +114,17 @@ void GradientMatchingMethod::init(const MethodContext& context)
     m_bf16 = m_config->performance.bf16;
     if (ClassParallelConvNet::supports(m_config->model))
         m_parallel.emplace(dynamic_cast<ConvNetImpl&>(*m_net), m_data->numClasses());
-    // On a GPU the classes run side by side as one grouped pass; on the CPU the loop over classes, with each real
-    // batch in pieces, is twice as fast (grouped convolutions gain nothing there; BENCHMARKS.md, "CPU against the
-    // reference").
-    m_useParallel = m_parallel.has_value() && !m_data->device().is_cpu();
-    m_pieceRows = rowsPerPiece(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()},
-        m_data->device(), pieceBudgetBytes(m_config->performance));
+    // On a GPU the classes run side by side as one grouped pass. On the CPU that pass is a win only while it is
+    // small: at the classroom size (10 classes × 32 real images of ConvNet-32, 42 MB per activation) it took 118 ms
+    // per DSA iteration against 161 ms for the loop over classes, at the paper size (1.3 GB) 12.9 s against 6.1 s
+    // for the loop with each class's real batch in pieces (BENCHMARKS.md, "CPU against the reference"). The line
+    // is drawn at four piece budgets; sizes between the two measured ones are untested.
+    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
+    const std::int64_t budget = pieceBudgetBytes(m_config->performance);
+    const std::int64_t groupedBytes
+        = largestActivationBytes(m_config->model, shape) * m_data->numClasses() * static_cast<std::int64_t>(m_realBatch);
+    m_useParallel = m_parallel.has_value() && (!m_data->device().is_cpu() || budget == 0 || groupedBytes <= 4 * budget);
+    m_pieceRows = rowsPerPiece(m_config->model, shape, m_data->device(), budget);
     const bool graphs = m_config->performance.cudaGraphs && !m_data->device().is_cpu();
     m_inner = std::make_unique<InnerLoop>(*m_net, m_set.images, m_set.labels, m_dsa ? &*m_dsa : nullptr,
         m_config->params.real("lrNet"), m_channelsLast, graphs ? InnerLoopMode::Graphed : InnerLoopMode::Reference, kInnerBatch);

@@ -18,9 +18,9 @@ namespace distillery::core {
 /// One iteration: a fresh network; `outer` times: for every class, match the gradient of the loss on the
 /// synthetic images of the class to that on a real batch of the class (layer-wise distance), update the images,
 /// then train the network `inner` epochs on the (detached) synthetic set.
-/// On a GPU, with a ConvNet without batch norm, all classes' gradients come from one class-parallel pass
-/// (ClassParallelConvNet) instead of the reference's loop; a test checks both give the same distances. On the CPU
-/// the loop runs, each class's real batch in pieces (nn/pieces.h). Augmentation, as in DM: Siamese
+/// With a ConvNet without batch norm, all classes' gradients come from one class-parallel pass (ClassParallelConvNet)
+/// instead of the reference's loop, on a GPU always, on the CPU while that pass is small; a test checks both give
+/// the same distances. Otherwise the loop runs, each class's real batch in pieces on the CPU (nn/pieces.h). Augmentation, as in DM: Siamese
 /// per class with one DSA group per matching step for all classes (the reference draws a group per class).
 /// The inner loop (InnerLoop) runs as CUDA graphs on CUDA unless PerformanceConfig::cudaGraphs is off.
 class GradientMatchingMethod final : public Method
@@ -66,7 +66,7 @@ private:
     bool m_channelsLast = false;
     bool m_bf16 = false; ///< real gradients under bf16 autocast (performance.bf16)
     std::optional<ClassParallelConvNet> m_parallel;
-    bool m_useParallel = false; ///< m_parallel in the iterations (not on the CPU); the tests compare both ways
+    bool m_useParallel = false; ///< m_parallel in the iterations (see init()); the tests compare both ways
     std::int64_t m_pieceRows = 0; ///< real images per gradient pass in the loop over classes (nn/pieces.h)
     std::unique_ptr<InnerLoop> m_inner;
     std::function<void(const std::string&)> m_log;
