@@ -199,15 +199,20 @@ private Q_SLOTS:
     void methodsInPiecesEqualOneBatch_data()
     {
         QTest::addColumn<QString>("method");
-        QTest::newRow("dm") << QStringLiteral("dm");
-        QTest::newRow("dc") << QStringLiteral("dc");
-        QTest::newRow("dsa") << QStringLiteral("dsa");
+        QTest::addColumn<QString>("norm");
+        QTest::newRow("dm") << QStringLiteral("dm") << QStringLiteral("instance");
+        // Batch norm in train mode: pieces would change its batch statistics, so DM must not cut the batch.
+        QTest::newRow("dm, batch norm") << QStringLiteral("dm") << QStringLiteral("batch");
+        QTest::newRow("dc") << QStringLiteral("dc") << QStringLiteral("instance");
+        QTest::newRow("dsa") << QStringLiteral("dsa") << QStringLiteral("instance");
     }
 
     void methodsInPiecesEqualOneBatch()
     {
         QFETCH(QString, method);
+        QFETCH(QString, norm);
         RunConfig whole = config(method.toStdString(), 1);
+        whole.model.norm = norm.toStdString();
         whole.params.unset("augment"); // the data set's strategy (DC: none, DM/DSA: DSA)
         if (method == QLatin1String("dc"))
             whole.params.set("augment", std::string("none"));

@@ -10,6 +10,8 @@
 
 #include <distillery/error.h>
 
+#include <limits>
+
 namespace distillery::core {
 namespace {
 
@@ -75,7 +77,10 @@ void DmMethod::init(const MethodContext& context)
     const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
     m_net = makeNetwork(config.model, shape);
     m_net->to(m_data->device());
-    m_pieceRows = rowsPerPiece(config.model, shape, m_data->device(), pieceBudgetBytes(config.performance));
+    // Batch norm in train mode normalises over the batch it is given, as the reference's one forward of all classes
+    // does: pieces would change that, so it gets one batch.
+    m_pieceRows = config.model.norm == "batch" ? std::numeric_limits<std::int64_t>::max()
+                                               : rowsPerPiece(config.model, shape, m_data->device(), pieceBudgetBytes(config.performance));
     for (auto& p : m_net->parameters())
         p.set_requires_grad(false); // the network is a random feature map, never trained
     m_channelsLast = config.performance.channelsLast && !m_data->device().is_cpu();
