@@ -49,6 +49,7 @@ for f in "$fm"/*.gz; do gunzip -c "$f" > "$work/data/FashionMNIST/raw/$(basename
 
 export OMP_NUM_THREADS=$threads # Debian's torch starts with one thread otherwise
 now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; } # arithmetic on seconds
 # Wall seconds of one reference run (its output kept in the work folder for a look when a run fails).
 ref_seconds() {
     local log=$work/ref-$RANDOM.log start end
@@ -56,7 +57,7 @@ ref_seconds() {
     (cd "$work/ref" && "$py" "$@" --data_path "$work/data" --save_path "$work/result" --num_exp 1 > "$log" 2>&1) \
         || { echo "reference run failed: $*" >&2; tail -20 "$log" >&2; exit 1; }
     end=$(now)
-    echo "$end - $start" | bc -l
+    calc "$end - $start"
 }
 # Per-iteration seconds from two run lengths.
 ref_per_iteration() {
@@ -64,7 +65,7 @@ ref_per_iteration() {
     shift 2
     t1=$(ref_seconds "$@" --Iteration "$short")
     t2=$(ref_seconds "$@" --Iteration "$long")
-    echo "($t2 - $t1) / ($long - $short)" | bc -l
+    calc "($t2 - $t1) / ($long - $short)"
 }
 # Mean seconds per iteration from distillery-cli bench.
 ours_per_iteration() {
@@ -75,13 +76,13 @@ ours_eval_seconds() {
     start=$(now)
     "$cli" eval --random 10 --models 1 --augment dsa --preset paper --device cpu --threads "$threads" --quiet --epochs "$1" > /dev/null
     end=$(now)
-    echo "$end - $start" | bc -l
+    calc "$end - $start"
 }
 
 if [ $quick = 1 ]; then dm_long=4; cls_long=40; dsa_long=2; ev_long=90; bench_n=3; else dm_long=10; cls_long=410; dsa_long=6; ev_long=330; bench_n=8; fi
 
 rows=()
-row() { rows+=("$(printf '| %s | %.4g s | %.4g s | %.2f× |' "$1" "$2" "$3" "$(echo "$2 / $3" | bc -l)")"); echo "${rows[-1]}" >&2; }
+row() { rows+=("$(printf '| %s | %.4g s | %.4g s | %.2f× |' "$1" "$2" "$3" "$(calc "$2 / $3")")"); echo "${rows[-1]}" >&2; }
 
 echo "DM paper (ConvNet-128, IPC 10, 256 real per class)…" >&2
 r=$(ref_per_iteration 2 $dm_long main_DM.py --dataset FashionMNIST --ipc 10 --num_eval 0)
@@ -101,10 +102,10 @@ row "DSA, paper (ConvNet-128, IPC 1)" "$r" "$o"
 echo "Evaluation loop (ConvNet-128 on an IPC 10 set, DSA, $((ev_long - 30)) epochs)…" >&2
 e1=$(ref_seconds main_DM.py --dataset FashionMNIST --ipc 10 --Iteration 0 --num_eval 1 --epoch_eval_train 30)
 e2=$(ref_seconds main_DM.py --dataset FashionMNIST --ipc 10 --Iteration 0 --num_eval 1 --epoch_eval_train $ev_long)
-r=$(echo "$e2 - $e1" | bc -l)
+r=$(calc "$e2 - $e1")
 o1=$(ours_eval_seconds 30)
 o2=$(ours_eval_seconds $ev_long)
-o=$(echo "$o2 - $o1" | bc -l)
+o=$(calc "$o2 - $o1")
 row "Evaluation, $((ev_long - 30)) epochs of ConvNet-128 on IPC 10 (DSA)" "$r" "$o"
 
 echo
