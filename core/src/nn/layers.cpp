@@ -4,6 +4,8 @@
 
 #include <distillery/error.h>
 
+#include <array>
+
 namespace distillery::core {
 namespace {
 
@@ -38,7 +40,8 @@ namespace {
         static torch::autograd::variable_list backward(torch::autograd::AutogradContext*, torch::autograd::variable_list grads)
         {
             const torch::Tensor& g = grads[0];
-            return {torch::upsample_nearest2d(g.mul(0.25), {2 * g.size(2), 2 * g.size(3)})};
+            const std::array<std::int64_t, 2> size{2 * g.size(2), 2 * g.size(3)};
+            return {torch::upsample_nearest2d(g.mul(0.25), torch::IntArrayRef(size))};
         }
     };
 
