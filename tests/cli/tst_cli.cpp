@@ -224,7 +224,7 @@ private Q_SLOTS:
         const Result r = cli(tinyRun(QStringLiteral("dm"))
             << QStringLiteral("--iterations") << QStringLiteral("3") << QStringLiteral("--no-eval") << QStringLiteral("--bf16")
             << QStringLiteral("--no-tf32") << QStringLiteral("--no-cuda-graphs") << QStringLiteral("--no-fused-kernels")
-            << QStringLiteral("--json"));
+            << QStringLiteral("--cpu-piece-mib") << QStringLiteral("8") << QStringLiteral("--json"));
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QFile file(QJsonDocument::fromJson(r.out).object()[QStringLiteral("run_dir")].toString() + QStringLiteral("/config.json"));
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -234,6 +234,12 @@ private Q_SLOTS:
         QCOMPARE(performance[QStringLiteral("cudaGraphs")].toBool(true), false);
         QCOMPARE(performance[QStringLiteral("fusedKernels")].toBool(true), false);
         QCOMPARE(performance[QStringLiteral("channelsLast")].toBool(true), false);
+        QCOMPARE(performance[QStringLiteral("cpuPieceMiB")].toInt(-1), 8);
+
+        // An absurd budget is refused by name, before anything runs.
+        const Result negative = cli(tinyRun(QStringLiteral("dm")) << QStringLiteral("--cpu-piece-mib") << QStringLiteral("-1"));
+        QVERIFY(negative.exitCode != 0);
+        QVERIFY2(negative.err.contains("cpu-piece-mib"), negative.err.constData());
     }
 
     void timeLimitThenResume()

@@ -276,6 +276,11 @@ private Q_SLOTS:
         QVERIFY(errorFor([](RunConfig& c) { c.data.testFraction = 1.5; }).startsWith(QLatin1String("data.testFraction")));
         QVERIFY(errorFor([](RunConfig& c) { c.checkpointSeconds = -1; }).startsWith(QLatin1String("checkpointSeconds")));
         QVERIFY(errorFor([](RunConfig& c) { c.eval.momentum = 1.5; }).startsWith(QLatin1String("eval.momentum")));
+        QVERIFY(errorFor([](RunConfig& c) { c.performance.cpuPieceMiB = -5; })
+                    .startsWith(QLatin1String("performance.cpuPieceMiB: -5")));
+        QVERIFY(errorFor([](RunConfig& c) { c.performance.cpuPieceMiB = 0; }).isEmpty()); // 0: one batch
+        QCOMPARE(runConfigFromJson(R"({"performance": {"cpuPieceMiB": 8}})").performance.cpuPieceMiB, 8);
+        QCOMPARE(runConfigFromJson(R"({"performance": {}})").performance.cpuPieceMiB, PerformanceConfig{}.cpuPieceMiB);
     }
 
     // Issue 16, defect 8: config numbers were converted silently: ipc 2^40 became 0 ("got 0"), ipc 1.5 became 1.
