@@ -20,8 +20,9 @@ namespace distillery::core {
 /// then train the network `inner` epochs on the (detached) synthetic set.
 /// With a ConvNet without batch norm, all classes' gradients come from one class-parallel pass (ClassParallelConvNet)
 /// instead of the reference's loop, on a GPU always, on the CPU while that pass is small; a test checks both give
-/// the same distances. Otherwise the loop runs, each class's real batch in pieces on the CPU (nn/pieces.h). Augmentation, as in DM: Siamese
-/// per class with one DSA group per matching step for all classes (the reference draws a group per class).
+/// the same distances. Otherwise the loop runs, each class's real batch in pieces on the CPU (nn/pieces.h).
+/// Augmentation, as in DM: Siamese per class with one DSA group per matching step for all classes (the reference
+/// draws a group per class).
 /// The inner loop (InnerLoop) runs as CUDA graphs on CUDA unless PerformanceConfig::cudaGraphs is off.
 class GradientMatchingMethod final : public Method
 {

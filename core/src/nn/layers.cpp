@@ -16,13 +16,10 @@ namespace {
     };
     TORCH_MODULE(AvgPool2x2);
 
-} // namespace
-
-namespace {
-
     /// The forward as two strided additions; the backward spreads each output gradient over its 2×2 window with
-    /// nearest-neighbour upsampling (twice as fast as an expand and a copy). Autograd's own backward of the additions (SelectBackward: a zero tensor of the input's size per
-    /// select, then a copy) took a fifth of a CPU DSA iteration (BENCHMARKS.md, "CPU against the reference").
+    /// nearest-neighbour upsampling (twice as fast as an expand and a copy). Autograd's own backward of the
+    /// additions (SelectBackward: a zero tensor of the input's size per select, then a copy) took a fifth of a CPU
+    /// DSA iteration (BENCHMARKS.md, "CPU against the reference").
     /// The backward is built from differentiable operations, so gradients of gradients (DC/DSA's create_graph,
     /// MTT's unroll) flow through it.
     struct CpuAvgPool2x2 : public torch::autograd::Function<CpuAvgPool2x2>

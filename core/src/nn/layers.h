@@ -25,8 +25,8 @@ public:
 };
 
 /// 2×2 average pooling, stride 2 (floor for odd sizes). On the CPU, LibTorch 1.13's avg_pool2d took 5 ms for a
-/// 100×32×32×32 batch that two strided additions pool in 0.45 ms, and their gradient is one expand; other devices
-/// use the library op.
+/// 100×32×32×32 batch that two strided additions pool in 0.45 ms, and their gradient is one nearest-neighbour
+/// upsampling; other devices use the library op.
 torch::Tensor avgPool2x2(torch::Tensor x);
 
 /// The functional forms of makeActivation() and makePool(), for networks run with explicit parameters

@@ -38,42 +38,54 @@ std::int64_t pieceBudgetBytes(const PerformanceConfig& performance)
     return static_cast<std::int64_t>(performance.cpuPieceMiB) * 1024 * 1024;
 }
 
+namespace {
+
+    void requireRows(std::int64_t rows)
+    {
+        if (rows < 1)
+            throw Error("pieces: at least one row per piece");
+    }
+
+    /// `f` on consecutive row slices of `x` of at most `rows` rows, in order.
+    void forEachPiece(const torch::Tensor& x, std::int64_t rows, const std::function<void(const torch::Tensor&)>& f)
+    {
+        const std::int64_t n = x.size(0);
+        for (std::int64_t start = 0; start < n; start += rows)
+            f(x.slice(0, start, std::min(n, start + rows)));
+    }
+
+} // namespace
+
 torch::Tensor mapInPieces(const torch::Tensor& x, std::int64_t rows, const std::function<torch::Tensor(const torch::Tensor&)>& f)
 {
-    if (rows < 1)
-        throw Error("pieces: at least one row per piece");
-    const std::int64_t n = x.size(0);
-    if (n <= rows)
+    requireRows(rows);
+    if (x.size(0) <= rows)
         return f(x);
     std::vector<torch::Tensor> parts;
-    for (std::int64_t start = 0; start < n; start += rows)
-        parts.push_back(f(x.slice(0, start, std::min(n, start + rows))));
+    forEachPiece(x, rows, [&](const torch::Tensor& piece) { parts.push_back(f(piece)); });
     return torch::cat(parts);
 }
 
 std::vector<torch::Tensor> meanGradientInPieces(const torch::Tensor& x, std::int64_t rows,
     const std::function<std::vector<torch::Tensor>(const torch::Tensor&)>& meanGradient)
 {
-    if (rows < 1)
-        throw Error("pieces: at least one row per piece");
-    const std::int64_t n = x.size(0);
-    if (n <= rows)
+    requireRows(rows);
+    if (x.size(0) <= rows)
         return meanGradient(x);
     std::vector<torch::Tensor> sum;
-    for (std::int64_t start = 0; start < n; start += rows) {
-        const std::int64_t end = std::min(n, start + rows);
-        const double share = static_cast<double>(end - start) / static_cast<double>(n);
-        std::vector<torch::Tensor> part = meanGradient(x.slice(0, start, end));
+    forEachPiece(x, rows, [&](const torch::Tensor& piece) {
+        const double share = static_cast<double>(piece.size(0)) / static_cast<double>(x.size(0));
+        std::vector<torch::Tensor> part = meanGradient(piece);
         if (sum.empty()) {
             for (auto& g : part)
                 sum.push_back(g * share);
-        } else {
-            if (part.size() != sum.size())
-                throw Error("pieces: a piece returned a different number of gradients");
-            for (std::size_t i = 0; i < sum.size(); ++i)
-                sum[i].add_(part[i], share);
+            return;
         }
-    }
+        if (part.size() != sum.size())
+            throw Error("pieces: a piece returned a different number of gradients");
+        for (std::size_t i = 0; i < sum.size(); ++i)
+            sum[i].add_(part[i], share);
+    });
     return sum;
 }
 
