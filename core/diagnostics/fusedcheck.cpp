@@ -77,7 +77,7 @@ FusedForwardCheck checkFusedConvNetForward(const FusedForwardCase& c)
             dataConfig.source = c.source;
             const auto data = loadDataset(dataConfig, device);
             x = data->trainImages().slice(0, 0, c.batch).contiguous();
-            shape = {data->channels(), data->height(), data->width(), data->numClasses()};
+            shape = networkShape(*data);
         } else {
             x = torch::randn({c.batch, c.channels, c.height, c.width}, torch::TensorOptions(device));
         }

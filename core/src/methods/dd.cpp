@@ -109,7 +109,7 @@ void DdMethod::init(const MethodContext& context)
     if (const std::string why = FunctionalNet::unsupportedReason(config.model); !why.empty())
         throw Error(why);
 
-    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
+    const NetworkShape shape = networkShape(*m_data);
     m_net = makeNetwork(config.model, shape);
     m_net->to(m_data->device());
     m_functional = std::make_unique<FunctionalNet>(*m_net, config.model);

@@ -74,7 +74,7 @@ void DmMethod::init(const MethodContext& context)
 
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.text("init"));
     m_optimizer = std::make_unique<ImageSgd>(m_set.images, config.params.real("lrImage"), 0.5);
-    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
+    const NetworkShape shape = networkShape(*m_data);
     m_net = makeNetwork(config.model, shape);
     m_net->to(m_data->device());
     // Batch norm in train mode normalises over the batch it is given, as the reference's one forward of all classes

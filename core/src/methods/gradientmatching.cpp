@@ -105,7 +105,8 @@ void GradientMatchingMethod::init(const MethodContext& context)
         m_dsa.emplace(augment, deriveSeed(m_config->seed, kStreamDsa));
     m_set = initialSyntheticSet(*m_data, m_ipc, m_config->params.text("init"));
     m_optimizer = std::make_unique<ImageSgd>(m_set.images, m_config->params.real("lrImage"), 0.5);
-    m_net = makeNetwork(m_config->model, {m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()});
+    const NetworkShape shape = networkShape(*m_data);
+    m_net = makeNetwork(m_config->model, shape);
     m_net->to(m_data->device());
     m_batchNorm = m_config->model.norm == "batch";
     m_channelsLast = m_config->performance.channelsLast && !m_data->device().is_cpu();
@@ -119,7 +120,6 @@ void GradientMatchingMethod::init(const MethodContext& context)
     // per DSA iteration against 161 ms for the loop over classes, at the paper size (1.3 GB) 12.9 s against 6.1 s
     // for the loop with each class's real batch in pieces (BENCHMARKS.md, "CPU against the reference"). The line
     // is drawn at four piece budgets; sizes between the two measured ones are untested.
-    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
     const std::int64_t budget = pieceBudgetBytes(m_config->performance);
     const std::int64_t groupedBytes
         = largestActivationBytes(m_config->model, shape) * m_data->numClasses() * static_cast<std::int64_t>(m_realBatch);

@@ -135,7 +135,7 @@ void MttMethod::init(const MethodContext& context)
 
     if (const std::string why = FunctionalNet::unsupportedReason(config.model); !why.empty())
         throw Error(why);
-    const NetworkShape shape{m_data->channels(), m_data->height(), m_data->width(), m_data->numClasses()};
+    const NetworkShape shape = networkShape(*m_data);
     if (!m_constantMemory)
         checkUnrollFits(config.model, shape, m_synSteps, m_batchSyn, m_data->device(), "params.synSteps × params.batchSyn");
     m_net = makeNetwork(config.model, shape);

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nn/network.h"
 
+#include "data/dataset.h"
+
 #include "nn/convnet.h"
 #include "nn/smallnets.h"
 #include "util/torchutil.h"
@@ -10,6 +12,11 @@
 #include <distillery/models.h>
 
 namespace distillery::core {
+
+NetworkShape networkShape(const Dataset& data)
+{
+    return {data.channels(), data.height(), data.width(), data.numClasses()};
+}
 
 Network makeNetwork(const ModelConfig& config, const NetworkShape& shape)
 {

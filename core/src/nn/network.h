@@ -32,6 +32,11 @@ struct NetworkShape
     int numClasses = 10;
 };
 
+class Dataset;
+
+/// The shape of the images and classes of `data`.
+NetworkShape networkShape(const Dataset& data);
+
 /// Builds a network with torch's default initialisation from the current global seed (callers seed first).
 /// Throws Error for an unknown architecture or setting.
 Network makeNetwork(const ModelConfig& config, const NetworkShape& shape);

@@ -35,7 +35,7 @@ torch::Tensor classificationLoss(const torch::Tensor& logits, const torch::Tenso
 
 double testAccuracy(NetworkImpl& net, const ModelConfig& model, const Dataset& data)
 {
-    const NetworkShape shape{data.channels(), data.height(), data.width(), data.numClasses()};
+    const NetworkShape shape = networkShape(data);
     const std::int64_t batch
         = std::min(kTestBatch, rowsPerPiece(model, shape, data.device(), pieceBudgetBytes(PerformanceConfig{})));
     torch::NoGradGuard noGrad;
@@ -82,7 +82,7 @@ Network trainNetwork(const TrainingSet& train, const Dataset& data, const ModelC
     std::uint64_t initSeed, std::uint64_t trainingSeed, const TrainingProgressFn& progress, const RunControl* control)
 {
     const auto n = train.images.size(0);
-    const NetworkShape shape{data.channels(), data.height(), data.width(), data.numClasses()};
+    const NetworkShape shape = networkShape(data);
     const int passes = eval.epochs + 1; // the reference loops `for ep in range(Epoch + 1)`
     const int decayAfter = eval.epochs / 2 + 1;
     const torch::Tensor images = train.images.detach().to(data.device());

@@ -138,7 +138,7 @@ BenchResult benchmarkForward(const RunConfig& runConfig, int images, bool testSp
             x = x.to(torch::kBFloat16);
         x = withLayout(x, channelsLast);
         const Network net = makeSeededNetwork(config.model,
-            {data->channels(), data->height(), data->width(), data->numClasses()}, config.seed, data->device());
+            networkShape(*data), config.seed, data->device());
         if (channelsLast)
             useChannelsLast(*net);
         net->eval();

@@ -189,7 +189,7 @@ void ExpertStore::save(int index, const torch::Tensor& trajectory) const
 torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
     const std::function<void(long done, long total)>& progress, const RunControl* control)
 {
-    const NetworkShape shape{data.channels(), data.height(), data.width(), data.numClasses()};
+    const NetworkShape shape = networkShape(data);
     const auto i = static_cast<std::uint64_t>(index);
     Network net = makeSeededNetwork(key.model, shape, deriveSeed(0, kExpertStream, i), data.device());
     const FunctionalNet functional(*net, key.model);
