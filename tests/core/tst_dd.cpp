@@ -48,8 +48,13 @@ private Q_SLOTS:
         c.iterations = 60;
         c.params.set("lrImage", 0.05);
         std::vector<double> losses;
+        std::vector<std::vector<double>> schedules;
         SessionCallbacks callbacks;
-        callbacks.onStep = [&](const StepStats& s) { losses.push_back(s.loss); };
+        callbacks.onStep = [&](const StepStats& s) {
+            losses.push_back(s.loss);
+            schedules.push_back(s.stepSizes);
+            QVERIFY(s.unrollCurve.empty());
+        };
         Session session(c);
         RunControl control;
         session.run(control, callbacks);
@@ -65,6 +70,11 @@ private Q_SLOTS:
             moved = moved || std::abs(eta - 0.02f) > 1e-4f;
         }
         QVERIFY(moved);
+        // Every step reports the schedule after it (the window's step-size plot); the last one is the set's.
+        QCOMPARE(schedules.back().size(), set.learnedLr.size());
+        for (std::size_t t = 0; t < set.learnedLr.size(); ++t)
+            QCOMPARE(static_cast<float>(schedules.back()[t]), set.learnedLr[t]);
+        QVERIFY(schedules.front() != schedules.back());
     }
 
     void stepBatchesMustDivideTheIpc()

@@ -58,7 +58,8 @@ class TestMtt : public QObject
     }
 
     /// Runs to the end, collecting the log and the losses.
-    RunResult runCollecting(Session& session, QStringList* log = nullptr, std::vector<double>* losses = nullptr)
+    RunResult runCollecting(Session& session, QStringList* log = nullptr, std::vector<double>* losses = nullptr,
+        std::vector<StepStats>* steps = nullptr)
     {
         SessionCallbacks callbacks;
         callbacks.onMessage = [&](const std::string& line) {
@@ -68,6 +69,8 @@ class TestMtt : public QObject
         callbacks.onStep = [&](const StepStats& s) {
             if (losses)
                 losses->push_back(s.loss);
+            if (steps)
+                steps->push_back(s);
         };
         RunControl control;
         session.prepare(callbacks, &control);
@@ -170,7 +173,8 @@ private Q_SLOTS:
         c.params.set("lrLr", 1e-4);
         Session session(c);
         std::vector<double> losses;
-        runCollecting(session, nullptr, &losses);
+        std::vector<StepStats> steps;
+        const RunResult result = runCollecting(session, nullptr, &losses, &steps);
         QCOMPARE(losses.size(), std::size_t(40));
         const double first = std::accumulate(losses.begin(), losses.begin() + 8, 0.0) / 8;
         const double last = std::accumulate(losses.end() - 8, losses.end(), 0.0) / 8;
@@ -179,6 +183,25 @@ private Q_SLOTS:
         QCOMPARE(set.learnedLr.size(), std::size_t(1));
         QVERIFY(set.learnedLr[0] > 0);
         QVERIFY(set.learnedLr[0] != 0.05f); // α moved
+
+        // What the window plots: each step's distance after every student step (N + 1 values from 1 down to the
+        // loss) and α after the step; metrics.jsonl keeps both for a reopened run.
+        for (const StepStats& s : steps) {
+            QCOMPARE(s.unrollCurve.size(), std::size_t(4 + 1));
+            QCOMPARE(s.unrollCurve.front(), 1.0);
+            QVERIFY2(std::abs(s.unrollCurve.back() - s.loss) <= 1e-5 * s.loss,
+                qPrintable(QStringLiteral("%1 against %2").arg(s.unrollCurve.back()).arg(s.loss)));
+            QCOMPARE(s.stepSizes.size(), std::size_t(1));
+        }
+        QVERIFY(steps.front().unrollCurve != steps.back().unrollCurve);
+        QCOMPARE(static_cast<float>(steps.back().stepSizes[0]), set.learnedLr[0]);
+        QVERIFY(steps.front().stepSizes[0] != steps.back().stepSizes[0]);
+        const RunHistory history = loadRunHistory(result.runDir);
+        QCOMPARE(history.steps.size(), steps.size());
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            QCOMPARE(history.steps[i].unrollCurve, steps[i].unrollCurve);
+            QCOMPARE(history.steps[i].stepSizes, steps[i].stepSizes);
+        }
     }
 
     void expertsAreCachedAndKeyedByWhatMakesThem()

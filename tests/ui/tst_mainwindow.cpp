@@ -5,10 +5,13 @@
 #include "controller/runcontroller.h"
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
+#include "widgets/imagedialog.h"
+#include "widgets/labelbars.h"
 #include "widgets/mainwindow.h"
 #include "widgets/parameditor.h"
 #include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
+#include "widgets/trajectoryplots.h"
 
 #include <distillery/config.h>
 #include <distillery/session.h>
@@ -102,6 +105,95 @@ private Q_SLOTS:
             QCOMPARE(window.grid().imageAt(window.grid().imageRect(i).center()), i);
         QCOMPARE(window.grid().imageRect(4).topLeft().y(), window.grid().imageRect(3).topLeft().y()); // class 1 row
         QCOMPARE(window.grid().imageAt(QPoint(1, 1)), -1);
+        // Hard labels: no label bars, and DM's per-class terms instead of the unrolled methods' plots.
+        QVERIFY(window.grid().labelBarsRect(0).isNull());
+        QVERIFY(!window.curves().trajectory().isVisible());
+        QVERIFY(!window.curves().trajectory().hasData());
+    }
+
+    // Issue 13, item 7: MTT plots the student's distance after each unrolled step and α over iterations; learned
+    // labels show as bars under each image and in the enlarged view; reopening the run brings all of it back.
+    void mttShowsItsStudentAndItsLearnedLabels()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("mtt", 2, 6);
+        c.expertsDir = m_dir.filePath(QStringLiteral("experts")).toStdString();
+        c.finalEval = false;
+        c.params.set("experts", std::int64_t(1));
+        c.params.set("maxStartEpoch", std::int64_t(1));
+        c.params.set("expertEpochs", std::int64_t(1));
+        c.params.set("synSteps", std::int64_t(3));
+        c.params.set("labels", std::string("learned"));
+        window.setConfig(c);
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(120000));
+        const auto& plots = window.curves().trajectory();
+        QTRY_COMPARE_WITH_TIMEOUT(plots.stepSizePointCount(), 6, 5000); // α after each of the 6 iterations
+        QCOMPARE(plots.unrollPointCount(), 3 + 1); // the start and the 3 student steps
+        QVERIFY(!plots.showsSchedule());
+        QVERIFY(plots.isVisible());
+
+        distillery::ui::SyntheticGrid& grid = window.grid();
+        QTRY_COMPARE_WITH_TIMEOUT(grid.snapshot().iteration, 6, 5000);
+        QVERIFY(grid.snapshot().hasSoftLabels());
+        const int classes = static_cast<int>(grid.snapshot().classNames.size());
+        window.setZoom(4); // bars 16 pixels tall: a probability shows as several rows
+        const QImage shot = grid.grab().toImage();
+        for (int i = 0; i < 6; ++i) {
+            const QRect bars = grid.labelBarsRect(i);
+            QVERIFY(!bars.isEmpty());
+            QCOMPARE(bars.top(), grid.imageRect(i).bottom() + 1); // just under its image
+            QVERIFY(grid.rect().contains(bars));
+            QCOMPARE(grid.imageAt(bars.center()), i); // a click on the bars opens that image
+            if (i + 1 < 6 && grid.imageRect(i + 1).left() == grid.imageRect(i).left())
+                QVERIFY(grid.imageRect(i + 1).top() > bars.bottom()); // the next class row starts below them
+            // The bar of the image's own class (learned labels start at 90 % there) is drawn in that class's colour;
+            // the row above the outline's bottom edge.
+            const int own = static_cast<int>(grid.snapshot().labels[static_cast<std::size_t>(i)]);
+            const QPoint inOwnBar(bars.left() + ((2 * own + 1) * bars.width()) / (2 * classes), bars.bottom() - 2);
+            QCOMPARE(QColor(shot.pixel(inOwnBar)).rgb(), distillery::ui::classColour(own, classes).rgb());
+        }
+
+        // The enlarged view lists the same probabilities.
+        distillery::ui::ImageDialog dialog(grid.snapshot(), grid.initialSnapshot(), 4);
+        const auto* view = dialog.findChild<distillery::ui::LabelDistributionView*>(QStringLiteral("labelDistribution"));
+        QVERIFY(view);
+        double sum = 0;
+        for (int k = 0; k < classes; ++k) {
+            QCOMPARE(view->probability(k), grid.snapshot().softLabels[static_cast<std::size_t>(4 * classes + k)]);
+            sum += view->probability(k);
+        }
+        QVERIFY(std::abs(sum - 1.0) < 1e-4);
+
+        // Reopened from its folder: the same plots and bars.
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        MainWindow reopened;
+        reopened.openSyntheticSet(QDir(QString::fromStdString(result.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+        QCOMPARE(reopened.curves().trajectory().stepSizePointCount(), 6);
+        QCOMPARE(reopened.curves().trajectory().unrollPointCount(), 4);
+        QVERIFY(reopened.grid().snapshot().hasSoftLabels());
+        QVERIFY(!reopened.grid().labelBarsRect(0).isNull());
+    }
+
+    // DD: its learned step-size schedule, one value per unrolled step.
+    void ddShowsItsLearnedSchedule()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("dd", 2, 5);
+        c.finalEval = false;
+        c.params.set("stepBatches", std::int64_t(2));
+        c.params.set("stepEpochs", std::int64_t(3));
+        window.setConfig(c);
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        const auto& plots = window.curves().trajectory();
+        QTRY_VERIFY_WITH_TIMEOUT(plots.hasData(), 5000);
+        QVERIFY(plots.showsSchedule());
+        QCOMPARE(plots.stepSizePointCount(), 2 * 3);
+        QCOMPARE(plots.unrollPointCount(), 0);
     }
 
     void privacyTabInspectsTheSet()

@@ -38,6 +38,11 @@ GridCell gridCell(const core::Snapshot& snapshot, int index)
     return {static_cast<int>(label), column};
 }
 
+int labelBandHeight(const core::Snapshot& snapshot)
+{
+    return snapshot.hasSoftLabels() ? std::max(4, snapshot.images.height / 4) : 0;
+}
+
 QImage gridImage(const core::Snapshot& snapshot, int gap)
 {
     const auto& images = snapshot.images;
@@ -48,14 +53,15 @@ QImage gridImage(const core::Snapshot& snapshot, int gap)
     for (auto label : snapshot.labels)
         ++perClass[static_cast<std::size_t>(label)];
     const int columns = *std::max_element(perClass.begin(), perClass.end());
-    QImage grid(columns * (images.width + gap) - gap, rows * (images.height + gap) - gap, QImage::Format_RGB888);
+    const int rowPitch = images.height + labelBandHeight(snapshot) + gap;
+    QImage grid(columns * (images.width + gap) - gap, rows * rowPitch - gap, QImage::Format_RGB888);
     grid.fill(QColor(48, 48, 48));
     QPainter painter(&grid);
     std::vector<int> placed(static_cast<std::size_t>(rows), 0);
     for (int i = 0; i < images.count; ++i) {
         const int row = static_cast<int>(snapshot.labels[static_cast<std::size_t>(i)]);
         const int column = placed[static_cast<std::size_t>(row)]++;
-        painter.drawImage(column * (images.width + gap), row * (images.height + gap), toQImage(images, i));
+        painter.drawImage(column * (images.width + gap), row * rowPitch, toQImage(images, i));
     }
     return grid;
 }

@@ -20,8 +20,13 @@ struct GridCell
 };
 GridCell gridCell(const core::Snapshot& snapshot, int index);
 
-/// The whole grid at one pixel per pixel: one row per class, one column per image, `gap` pixels between cells.
-/// Built by the worker (a QImage may be made off the GUI thread); the widget scales it crisply.
+/// Rows of image pixels left free under each image for its learned label's bars (0 for hard labels): a quarter of
+/// the image height, at least 4.
+int labelBandHeight(const core::Snapshot& snapshot);
+
+/// The whole grid at one pixel per pixel: one row per class, one column per image, `gap` pixels between cells and,
+/// for soft labels, labelBandHeight() rows under each image (left empty: the widget draws the bars at its own
+/// resolution). Built by the worker (a QImage may be made off the GUI thread); the widget scales it crisply.
 QImage gridImage(const core::Snapshot& snapshot, int gap = 1);
 
 } // namespace distillery::ui

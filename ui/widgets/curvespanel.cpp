@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/curvespanel.h"
 
+#include "widgets/labelbars.h"
+#include "widgets/plotstyle.h"
 #include "widgets/qcustomplot_include.h"
+#include "widgets/trajectoryplots.h"
 
 #include <cmath>
 
@@ -17,29 +20,6 @@ namespace {
     // 1 − (1 − a)^t, so the first points are not pulled towards the (high) starting loss.
     constexpr double kSmoothing = 0.05;
 
-    QCustomPlot* makePlot(QWidget* parent, const QString& yLabel, bool logScale)
-    {
-        auto* plot = new QCustomPlot(parent);
-        plot->xAxis->setLabel(QObject::tr("iteration"));
-        plot->yAxis->setLabel(yLabel);
-        if (logScale) {
-            plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-            plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        }
-        plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
-        // Antialiased curves cost most of a replot's time; on a two-core laptop that time is taken from
-        // distillation. Fast polylines draw thousands of points in one call.
-        plot->setNotAntialiasedElements(QCP::aeAll);
-        plot->setPlottingHint(QCP::phFastPolylines, true);
-        plot->setMinimumHeight(140);
-        return plot;
-    }
-
-    QColor classColour(int c, int classes)
-    {
-        return QColor::fromHsv((360 * c) / std::max(1, classes), 200, 210);
-    }
-
 } // namespace
 
 CurvesPanel::CurvesPanel(QWidget* parent)
@@ -48,7 +28,7 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
 
-    m_lossPlot = makePlot(this, tr("loss"), true);
+    m_lossPlot = makePlot(this, tr("iteration"), tr("loss"), true);
     m_lossPlot->setToolTip(tr("The method's own loss per iteration (light: raw, dark: smoothed). Log scale."));
     m_lossPlot->addGraph();
     m_lossPlot->graph(0)->setPen(QPen(QColor(120, 160, 220, 110)));
@@ -59,11 +39,11 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     m_lossPlot->legend->setVisible(true);
     m_lossPlot->legend->setBrush(QColor(255, 255, 255, 170));
 
-    m_classPlot = makePlot(this, tr("per-class term"), true);
+    m_classPlot = makePlot(this, tr("iteration"), tr("per-class term"), true);
     m_classPlot->setToolTip(tr("What is being matched, class by class (DM: embedding distance; DC/DSA: gradient "
                                "distance; coresets: the selection objective)"));
 
-    m_accuracyPlot = makePlot(this, tr("test accuracy (%)"), false);
+    m_accuracyPlot = makePlot(this, tr("iteration"), tr("test accuracy (%)"), false);
     m_accuracyPlot->setToolTip(tr("Fresh networks trained on the synthetic set only, tested on the real test split: "
                                   "mean ± std over the models. Dashed: the same protocol on a random real subset "
                                   "of the same size, and on the full training set."));
@@ -96,9 +76,12 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     footer->addWidget(m_protocol, 1);
     footer->addWidget(m_fullButton);
 
+    m_trajectory = new TrajectoryPlots(this);
+
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_lossPlot);
     splitter->addWidget(m_classPlot);
+    splitter->addWidget(m_trajectory);
     splitter->addWidget(m_accuracyPlot);
     layout->addWidget(splitter, 1);
     layout->addLayout(footer);
@@ -133,6 +116,8 @@ void CurvesPanel::clear()
     m_lossPlot->graph(1)->data()->clear();
     for (int g = 0; g < m_classPlot->graphCount(); ++g)
         m_classPlot->graph(g)->data()->clear();
+    m_classPlot->setVisible(true);
+    m_trajectory->clear();
     m_accuracyPlot->graph(0)->data()->clear();
     m_errorBars->data()->clear();
     m_randomLine->setVisible(false);
@@ -161,6 +146,10 @@ void CurvesPanel::appendSteps(const QList<core::StepStats>& steps)
         if (!s.lossName.empty())
             m_lossPlot->yAxis->setLabel(QString::fromStdString(s.lossName));
     }
+    m_trajectory->appendSteps(steps);
+    // MTT and DD match no per-class terms: their plots take that place.
+    if (!steps.isEmpty())
+        m_classPlot->setVisible(!steps.back().classTerms.empty() || !m_trajectory->hasData());
     scheduleReplot();
 }
 
@@ -230,6 +219,7 @@ void CurvesPanel::replotNow()
     // Drawn now (the timer already merged the requests), so the cost below is the real one.
     for (QCustomPlot* plot : {m_lossPlot, m_classPlot, m_accuracyPlot})
         plot->replot(QCustomPlot::rpRefreshHint);
+    m_trajectory->replot();
     const auto ms = cost.nsecsElapsed() / 1e6;
     m_replotMs += ms;
     m_replotTimer.setInterval(std::max<int>(kReplotIntervalMs, static_cast<int>(kReplotCostFactor * ms)));

@@ -20,10 +20,14 @@ class QPushButton;
 
 namespace distillery::ui {
 
+class TrajectoryPlots;
+
 /// Three live plots: the method's loss per iteration (log scale, raw and smoothed), its per-class terms, and test
 /// accuracy at evaluation points with mean ± std error bars next to two dashed references — the random-real
 /// baseline at the same IPC and the full-data accuracy. Points are appended as they come; replots are merged by a
 /// single-shot timer of at least 50 ms (longer when replots get slow), so they stay at or below 20 per second.
+/// Methods that unroll training steps (MTT, DD) show their own plots (TrajectoryPlots) in place of the per-class
+/// terms they do not have.
 class CurvesPanel final : public QWidget
 {
     Q_OBJECT
@@ -41,6 +45,8 @@ public:
     void setClassNames(const std::vector<std::string>& names);
 
     int lossPointCount() const;
+    /// MTT's and DD's own plots (hidden for other methods).
+    const TrajectoryPlots& trajectory() const { return *m_trajectory; }
     int accuracyPointCount() const;
     int replotCount() const { return m_replots; }
     double replotMilliseconds() const { return m_replotMs; }
@@ -56,6 +62,7 @@ private:
     QCustomPlot* m_lossPlot = nullptr;
     QCustomPlot* m_classPlot = nullptr;
     QCustomPlot* m_accuracyPlot = nullptr;
+    TrajectoryPlots* m_trajectory = nullptr;
     QCPErrorBars* m_errorBars = nullptr;
     QCPItemStraightLine* m_randomLine = nullptr;
     QCPItemText* m_randomText = nullptr;

@@ -3,6 +3,7 @@
 #include "widgets/imagedialog.h"
 
 #include "controller/snapshotimage.h"
+#include "widgets/labelbars.h"
 
 #include <QDialogButtonBox>
 #include <QGridLayout>
@@ -42,9 +43,18 @@ ImageDialog::ImageDialog(const core::Snapshot& current, const core::Snapshot& in
         layout->addWidget(new QLabel(startText, this), 0, 1, Qt::AlignCenter);
         layout->addWidget(largeImage(toQImage(initial.images, index), this), 1, 1);
     }
+    int row = 2;
+    if (current.hasSoftLabels()) {
+        const auto classes = current.classNames.size();
+        const float* probabilities = current.softLabels.data() + static_cast<std::size_t>(index) * classes;
+        layout->addWidget(new QLabel(tr("Learned label (what training on this image teaches):"), this), row++, 0, 1, 2);
+        auto* view = new LabelDistributionView(probabilities, current.classNames, static_cast<int>(label), this);
+        view->setObjectName(QStringLiteral("labelDistribution"));
+        layout->addWidget(view, row++, 0, 1, 2);
+    }
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    layout->addWidget(buttons, 2, 0, 1, 2);
+    layout->addWidget(buttons, row, 0, 1, 2);
 }
 
 } // namespace distillery::ui

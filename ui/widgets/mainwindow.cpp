@@ -78,6 +78,8 @@ namespace {
         s.labels = set.labels;
         s.classNames = set.classNames;
         s.initIndices = set.initIndices;
+        s.softLabels = set.softLabels;
+        s.learnedLr = set.learnedLr;
         s.ipc = set.ipc();
         if (const auto it = set.metadata.find("iteration"); it != set.metadata.end())
             s.iteration = std::atoi(it->second.c_str());

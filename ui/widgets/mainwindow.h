@@ -73,6 +73,8 @@ public Q_SLOTS:
     void startRun();
     /// Continues a stopped (or, for more iterations, a finished) run from its checkpoint, in its own folder.
     void continueRun(const QString& runDir);
+    /// Shows a saved set (.safetensors or .npz); one inside a run folder brings that run's curves along.
+    void openSyntheticSet(const QString& path);
     void togglePause();
     void stepRun();
     void stopRun();
@@ -96,7 +98,6 @@ private:
     void showSet(const distillery::core::SyntheticSet& set);
     void openDataSource(const QString& kind);
     void openSyntheticSet();
-    void openSyntheticSet(const QString& path);
     void chooseRunToContinue();
     /// A run folder's earlier loss and accuracy points into the curves.
     void showHistory(const distillery::core::RunHistory& history);

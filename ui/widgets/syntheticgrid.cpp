@@ -3,9 +3,12 @@
 #include "widgets/syntheticgrid.h"
 
 #include "controller/snapshotimage.h"
+#include "widgets/labelbars.h"
 
+#include <QHelpEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -104,13 +107,53 @@ void SyntheticGrid::paintEvent(QPaintEvent*)
     const int left = labelWidth();
     const auto& im = m_snapshot.images;
     for (int row = 0; row < rows(); ++row) {
-        const int top = row * (im.height + kGap) * m_zoom;
+        const int top = row * rowPitch() * m_zoom;
         painter.drawText(QRect(0, top, left - kLabelPadding, im.height * m_zoom), Qt::AlignRight | Qt::AlignVCenter,
             QString::fromStdString(m_snapshot.classNames[static_cast<std::size_t>(row)]));
     }
     // No smoothing: every synthetic pixel stays a crisp square at any zoom.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter.drawPixmap(QRect(left, 0, m_pixmap.width() * m_zoom, m_pixmap.height() * m_zoom), m_pixmap);
+    if (m_snapshot.hasSoftLabels()) {
+        const int classes = static_cast<int>(m_snapshot.classNames.size());
+        for (int i = 0; i < im.count; ++i) {
+            const QRect image = imageRect(i);
+            const QRect band(image.left(), image.bottom() + 1, image.width(), labelBandHeight(m_snapshot) * m_zoom);
+            paintLabelBars(painter, band, m_snapshot.softLabels.data() + static_cast<std::size_t>(i) * classes, classes,
+                static_cast<int>(m_snapshot.labels[static_cast<std::size_t>(i)]));
+        }
+    }
+}
+
+int SyntheticGrid::rowPitch() const
+{
+    return m_snapshot.images.height + labelBandHeight(m_snapshot) + kGap;
+}
+
+QRect SyntheticGrid::labelBarsRect(int index) const
+{
+    const QRect image = imageRect(index);
+    if (image.isNull() || !m_snapshot.hasSoftLabels())
+        return {};
+    return {image.left(), image.bottom() + 1, image.width(), labelBandHeight(m_snapshot) * m_zoom};
+}
+
+bool SyntheticGrid::event(QEvent* event)
+{
+    // With learned labels, hovering an image says in words what its bars show.
+    if (event->type() == QEvent::ToolTip && m_snapshot.hasSoftLabels()) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        const int index = imageAt(help->pos());
+        if (index >= 0) {
+            const auto classes = m_snapshot.classNames.size();
+            QToolTip::showText(help->globalPos(),
+                tr("Learned label: %1").arg(labelSummary(m_snapshot.softLabels.data() + static_cast<std::size_t>(index) * classes,
+                    m_snapshot.classNames)),
+                this);
+            return true;
+        }
+    }
+    return QWidget::event(event);
 }
 
 int SyntheticGrid::imageAt(const QPoint& position) const
@@ -122,10 +165,10 @@ int SyntheticGrid::imageAt(const QPoint& position) const
     const int y = position.y();
     if (x < 0 || y < 0)
         return -1;
-    const int cellW = (im.width + kGap) * m_zoom, cellH = (im.height + kGap) * m_zoom;
+    const int cellW = (im.width + kGap) * m_zoom, cellH = rowPitch() * m_zoom;
     const int column = x / cellW, row = y / cellH;
-    if (x % cellW >= im.width * m_zoom || y % cellH >= im.height * m_zoom)
-        return -1; // on a gap
+    if (x % cellW >= im.width * m_zoom || y % cellH >= (rowPitch() - kGap) * m_zoom)
+        return -1; // on a gap (an image's label bars count as the image)
     for (int i = 0; i < im.count; ++i) {
         const GridCell cell = gridCell(m_snapshot, i);
         if (cell.row == row && cell.column == column)
@@ -140,8 +183,8 @@ QRect SyntheticGrid::imageRect(int index) const
     if (index < 0 || index >= im.count)
         return {};
     const GridCell cell = gridCell(m_snapshot, index);
-    return {labelWidth() + cell.column * (im.width + kGap) * m_zoom, cell.row * (im.height + kGap) * m_zoom,
-        im.width * m_zoom, im.height * m_zoom};
+    return {labelWidth() + cell.column * (im.width + kGap) * m_zoom, cell.row * rowPitch() * m_zoom, im.width * m_zoom,
+        im.height * m_zoom};
 }
 
 void SyntheticGrid::mousePressEvent(QMouseEvent* event)

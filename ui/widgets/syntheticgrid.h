@@ -11,7 +11,7 @@
 namespace distillery::ui {
 
 /// The synthetic set as one row per class (with its name) and one column per image, scaled with crisp
-/// nearest-neighbour pixels. Ctrl + wheel zooms; a click on an image asks to open it large.
+/// nearest-neighbour pixels; with learned labels, each image has its label distribution as bars underneath. Ctrl + wheel zooms; a click on an image asks to open it large.
 class SyntheticGrid final : public QWidget
 {
     Q_OBJECT
@@ -37,6 +37,8 @@ public:
     int imageAt(const QPoint& position) const;
     /// Where image `index` is drawn, in widget coordinates.
     QRect imageRect(int index) const;
+    /// Where its learned label's bars are drawn (just under the image); empty for hard labels.
+    QRect labelBarsRect(int index) const;
     QSize sizeHint() const override;
 
 Q_SIGNALS:
@@ -44,12 +46,15 @@ Q_SIGNALS:
     void zoomChanged(int zoom);
 
 protected:
+    bool event(QEvent* event) override;
     void paintEvent(QPaintEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
 
 private:
     int labelWidth() const;
+    /// Image rows from one class row to the next: the image, its label bars (soft labels) and the gap.
+    int rowPitch() const;
     void updateGeometryHint();
 
     distillery::core::Snapshot m_snapshot;

@@ -20,6 +20,10 @@ struct Snapshot
     std::vector<std::int64_t> labels;
     std::vector<std::string> classNames;
     std::vector<std::int64_t> initIndices; ///< see SyntheticSet::initIndices
+    std::vector<float> softLabels; ///< N×K learned label probabilities; empty for hard labels
+    std::vector<float> learnedLr; ///< the learned step size(s), if the method learns them
+
+    bool hasSoftLabels() const { return !softLabels.empty(); }
 };
 
 } // namespace distillery::core

@@ -17,6 +17,11 @@ struct StepStats
     double loss = 0;
     std::vector<double> classTerms;
     std::string lossName; ///< what `loss` measures, for axis labels
+    /// Learned step size(s) after this step: MTT's α (one value), DD's schedule (one per unrolled step); else empty.
+    std::vector<double> stepSizes;
+    /// MTT: the student's normalised distance to the expert's target after each of its unrolled steps (0…N, the
+    /// first is 1 by construction); else empty.
+    std::vector<double> unrollCurve;
     double stepSeconds = 0; ///< wall time of this step
     double elapsedSeconds = 0; ///< wall time since the run started (steps only, no evaluations)
 };

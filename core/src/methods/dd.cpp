@@ -159,7 +159,7 @@ StepResult DdMethod::step(int iteration)
     loss.backward();
     const double lr = m_decayEvery > 0 ? m_lr * std::pow(0.5, (iteration - 1) / m_decayEvery) : m_lr;
     m_optimizer->step(lr);
-    return {loss.detach(), {}};
+    return {loss.detach(), {}, torch::softplus(m_rawSteps.detach())};
 }
 
 SyntheticTensors DdMethod::synthetic() const

@@ -42,6 +42,11 @@ struct StepResult
 {
     torch::Tensor loss; ///< 0-d
     torch::Tensor classTerms; ///< K values, or undefined when the method has none
+    /// The learned step size(s) after this step (MTT: α, one value; DD: the schedule, one per unrolled step), or
+    /// undefined. A copy: the method may change its own tensors before the session reads this.
+    torch::Tensor stepSizes{};
+    /// MTT: the student's normalised distance to the expert's target after each unrolled step (0…N), or undefined.
+    torch::Tensor unrollCurve{};
 };
 
 /// How a set with a learned step-size schedule (DD) is meant to be used: its step batches replayed in order with

@@ -318,7 +318,7 @@ StepResult MttMethod::step(int iteration)
         torch::NoGradGuard noGrad;
         m_alpha.clamp_min_(kMinAlpha);
     }
-    return {g.loss, {}};
+    return {g.loss, {}, m_alpha.detach().reshape({1}).clone(), m_lastDistances};
 }
 
 SyntheticTensors MttMethod::synthetic() const

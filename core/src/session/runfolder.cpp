@@ -220,6 +220,8 @@ RunHistory RunFolder::readHistory(const std::string& path)
                 s.loss = required<double>(e, "loss");
                 s.elapsedSeconds = field(e, "seconds", 0.0);
                 s.classTerms = field(e, "class_terms", std::vector<double>{});
+                s.stepSizes = field(e, "step_sizes", std::vector<double>{});
+                s.unrollCurve = field(e, "unroll_curve", std::vector<double>{});
                 s.stepSeconds = history.steps.empty() || s.iteration <= 1
                     ? s.elapsedSeconds / std::max(1, s.iteration)
                     : (s.elapsedSeconds - history.steps.back().elapsedSeconds)
@@ -265,6 +267,10 @@ void RunFolder::appendStep(const StepStats& stats)
         {"seconds", stats.elapsedSeconds}};
     if (!stats.classTerms.empty())
         line["class_terms"] = stats.classTerms;
+    if (!stats.stepSizes.empty())
+        line["step_sizes"] = stats.stepSizes;
+    if (!stats.unrollCurve.empty())
+        line["unroll_curve"] = stats.unrollCurve;
     m_metrics << line.dump() << '\n';
 }
 

@@ -126,6 +126,10 @@ struct Session::Impl
             s.initIndices = toInt64Vector(tensors.initIndices);
             s.ipc = static_cast<int>(s.images.count / data->numClasses());
         }
+        if (tensors.softLabels.defined())
+            s.softLabels = toFloatVector(tensors.softLabels);
+        if (tensors.learnedLr.defined())
+            s.learnedLr = toFloatVector(tensors.learnedLr);
         return s;
     }
 
@@ -181,6 +185,13 @@ struct Session::Impl
                 stats.classTerms.assign(hostTerms.begin() + static_cast<std::ptrdiff_t>(i * classes),
                     hostTerms.begin() + static_cast<std::ptrdiff_t>((i + 1) * classes));
             stats.lossName = method->lossName();
+            // A few values per step (α, DD's schedule, MTT's N + 1 distances); the device already waited above.
+            for (auto [tensor, values] : {std::pair{&pending[i].result.stepSizes, &stats.stepSizes},
+                     std::pair{&pending[i].result.unrollCurve, &stats.unrollCurve}})
+                if (tensor->defined()) {
+                    const std::vector<float> host = toFloatVector(*tensor);
+                    values->assign(host.begin(), host.end());
+                }
             stats.stepSeconds = perStep;
             stats.elapsedSeconds = stepSeconds - perStep * static_cast<double>(pending.size() - 1 - i);
             checkFinite(stats.loss, "the " + config.method + " loss at iteration " + std::to_string(stats.iteration));
