@@ -57,7 +57,9 @@ namespace {
         } catch (const core::Cancelled&) {
             if (progress)
                 progress->finish();
-            std::cerr << "stopped: the experts finished so far are kept, the one in training is discarded" << std::endl;
+            std::cerr << "stopped: the experts finished so far are kept, and the one in training continues where it "
+                         "stopped at the next build"
+                      << std::endl;
             throw CLI::RuntimeError(stopOnSignal.interrupted() ? 130 : 1);
         }
         if (progress)
@@ -72,15 +74,16 @@ namespace {
             nlohmann::json out = nlohmann::json::array();
             for (const auto& e : entries)
                 out.push_back({{"id", e.id}, {"folder", e.folder}, {"description", e.description}, {"experts", e.experts},
-                    {"epochs", e.epochs}, {"bytes", e.bytes}, {"problems", e.problems}});
+                    {"in_progress", e.inProgress}, {"epochs", e.epochs}, {"bytes", e.bytes}, {"problems", e.problems}});
             printJson(out);
             return;
         }
         std::cout << core::expertsDirOr(dir) << ": " << entries.size() << (entries.size() == 1 ? " entry" : " entries")
                   << std::endl;
         for (const auto& e : entries) {
-            std::cout << "  " << e.id << "\n    " << e.experts << " experts, " << megabytes(e.bytes) << "; "
-                      << e.description << std::endl;
+            std::cout << "  " << e.id << "\n    " << e.experts << " experts"
+                      << (e.inProgress > 0 ? " (+" + std::to_string(e.inProgress) + " in progress)" : std::string())
+                      << ", " << megabytes(e.bytes) << "; " << e.description << std::endl;
             for (const auto& p : e.problems)
                 std::cout << "    problem: " << p << std::endl;
         }

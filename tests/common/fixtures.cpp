@@ -70,6 +70,12 @@ void writeFile(const QString& path, const QByteArray& data)
         throw std::runtime_error("cannot write fixture " + path.toStdString());
 }
 
+QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 QByteArray idxBytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& payload)
 {
     QByteArray bytes;

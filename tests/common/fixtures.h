@@ -33,6 +33,8 @@ ToyImages makeToyImages(int classes, int perClass, int size, int channels, std::
 
 QByteArray gzip(const QByteArray& data);
 void writeFile(const QString& path, const QByteArray& data);
+/// The whole file, or empty when it cannot be read.
+QByteArray readFile(const QString& path);
 
 /// An IDX file: magic 00 00 08 <dims>, big-endian dimension sizes, then the payload.
 QByteArray idxBytes(const std::vector<std::uint32_t>& dims, const std::vector<std::uint8_t>& payload);

@@ -18,6 +18,7 @@ struct ExpertCacheEntry
     std::string folder;
     std::string description; ///< one line: data set, model, augmentation, epochs, lr, precision
     int experts = 0; ///< complete expert files
+    int inProgress = 0; ///< experts stopped part-way, continued by the next build
     int epochs = 0; ///< snapshots per expert − 1
     std::int64_t bytes = 0; ///< on disk, every file of the folder
     std::vector<std::string> problems; ///< files that would be refused (wrong key, damaged), by name

@@ -11,9 +11,11 @@
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
+#include <distillery/runcontrol.h>
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +32,7 @@ namespace {
 
     constexpr std::uint64_t kExpertStream = 0xE7;
     constexpr const char* kFormat = "distillery-expert-trajectory/1";
+    constexpr const char* kProgressFormat = "distillery-expert-progress/1";
     constexpr const char* kKeyFile = "key.json";
 
     std::string megabytes(std::int64_t bytes)
@@ -61,9 +64,33 @@ namespace {
         return s.str();
     }
 
+    NpyArray floatArray(const torch::Tensor& tensor)
+    {
+        const torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat).contiguous();
+        NpyArray a;
+        a.descr = "<f4";
+        a.shape = t.sizes().vec();
+        a.bytes.resize(static_cast<std::size_t>(t.numel() * t.element_size()));
+        std::memcpy(a.bytes.data(), t.data_ptr(), a.bytes.size());
+        return a;
+    }
+
+    torch::Tensor floatTensor(const NpyArray& a)
+    {
+        torch::Tensor t = torch::empty(a.shape, torch::kFloat);
+        std::memcpy(t.data_ptr(), a.bytes.data(), a.bytes.size());
+        return t;
+    }
+
     bool isExpertFile(const std::string& name)
     {
         static const std::regex pattern(R"(expert-\d{4}\.safetensors)");
+        return std::regex_match(name, pattern);
+    }
+
+    bool isProgressFile(const std::string& name)
+    {
+        static const std::regex pattern(R"(progress-\d{4}\.safetensors)");
         return std::regex_match(name, pattern);
     }
 
@@ -79,7 +106,8 @@ std::string ExpertKey::json() const
             {{"arch", model.arch}, {"width", model.width}, {"depth", model.depth}, {"norm", model.norm},
                 {"activation", model.activation}, {"pooling", model.pooling}}},
         {"augment", augment}, {"epochs", epochs}, {"lr", lr}, {"batchSize", batchSize}, {"precision", precision},
-        {"seeds", "expert n: initialisation and batches from seed n"}};
+        // Part of the key because it decides the bits: experts trained by an older rule are another entry.
+        {"seeds", "expert n: initialisation from seed n, each epoch's order and each batch's augmentation from (n, epoch, batch)"}};
     return j.dump(); // nlohmann's objects are sorted maps: the same key always gives the same text
 }
 
@@ -184,20 +212,91 @@ void ExpertStore::save(int index, const torch::Tensor& trajectory) const
     writeSafetensors(file(index), f);
 }
 
+std::string ExpertStore::progressFile(int index) const
+{
+    char name[40];
+    std::snprintf(name, sizeof name, "progress-%04d.safetensors", index);
+    return (fs::path(m_folder) / name).string();
+}
+
+void ExpertStore::saveProgress(int index, const ExpertProgress& progress) const
+{
+    std::error_code ec;
+    fs::create_directories(m_folder, ec);
+    if (ec)
+        throw Error(m_folder + ": cannot create the expert folder (" + ec.message() + ")");
+    SafetensorsFile f;
+    f.tensors["trajectory"] = floatArray(progress.trajectory);
+    f.tensors["theta"] = floatArray(progress.theta);
+    f.metadata = {{"format", kProgressFormat}, {"key", m_key.json()}, {"expert", std::to_string(index)},
+        {"epoch", std::to_string(progress.epoch)}, {"batch", std::to_string(progress.batch)}};
+    writeSafetensors(progressFile(index), f);
+}
+
+std::optional<ExpertProgress> ExpertStore::loadProgress(
+    int index, std::int64_t parameters, const std::function<void(const std::string&)>& log) const
+{
+    const std::string path = progressFile(index);
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        return std::nullopt;
+    std::string problem;
+    try {
+        const SafetensorsFile f = readSafetensors(path);
+        const auto& m = f.metadata;
+        const auto trajectory = f.tensors.find("trajectory");
+        const auto theta = f.tensors.find("theta");
+        if (m.count("format") == 0 || m.at("format") != kProgressFormat || m.count("key") == 0 || m.at("key") != m_key.json()
+            || m.count("epoch") == 0 || m.count("batch") == 0 || trajectory == f.tensors.end() || theta == f.tensors.end())
+            problem = "not progress of this key";
+        else {
+            ExpertProgress p;
+            p.epoch = std::stoi(m.at("epoch"));
+            p.batch = std::stol(m.at("batch"));
+            const auto& t = trajectory->second;
+            const auto& th = theta->second;
+            if (p.epoch < 0 || p.epoch >= m_key.epochs || p.batch < 0 || t.descr != "<f4" || th.descr != "<f4"
+                || t.shape != std::vector<std::int64_t>{p.epoch + 1, parameters} || th.shape != std::vector<std::int64_t>{parameters})
+                problem = "its shapes do not fit the network";
+            else {
+                p.trajectory = floatTensor(t);
+                p.theta = floatTensor(th);
+                if (!torch::isfinite(p.theta).all().item<bool>() || !torch::isfinite(p.trajectory).all().item<bool>())
+                    problem = "it holds NaN or infinite values";
+                else
+                    return p;
+            }
+        }
+    } catch (const std::exception& e) {
+        problem = e.what();
+    }
+    fs::remove(path, ec);
+    if (log)
+        log("expert " + std::to_string(index) + ": discarded its kept progress (" + problem + "); it starts over");
+    return std::nullopt;
+}
+
+void ExpertStore::removeProgress(int index) const
+{
+    std::error_code ec;
+    fs::remove(progressFile(index), ec);
+}
+
 // --- training -----------------------------------------------------------------------------------------------------
 
 torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
-    const std::function<void(long done, long total)>& progress, const RunControl* control)
+    const std::function<void(long done, long total)>& progress, const RunControl* control, const ExpertProgress* from,
+    const std::function<void(const ExpertProgress&)>& keep)
 {
+    using Clock = std::chrono::steady_clock;
     const NetworkShape shape = networkShape(data);
     const auto i = static_cast<std::uint64_t>(index);
     Network net = makeSeededNetwork(key.model, shape, deriveSeed(0, kExpertStream, i), data.device());
     const FunctionalNet functional(*net, key.model);
     net->train();
-    torch::manual_seed(deriveSeed(1, kExpertStream, i));
     std::optional<Dsa> dsa;
     if (key.augment != "none")
-        dsa.emplace(key.augment, deriveSeed(2, kExpertStream, i));
+        dsa.emplace(key.augment, 0);
     torch::optim::SGD optimizer(net->parameters(), torch::optim::SGDOptions(key.lr)); // no momentum, no decay
 
     const torch::Tensor& images = data.trainImages();
@@ -205,17 +304,57 @@ torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
     const std::int64_t n = images.size(0);
     const long batches = static_cast<long>((n + key.batchSize - 1) / key.batchSize);
     torch::Tensor trajectory = torch::empty({key.epochs + 1, functional.size()}, torch::kFloat);
-    trajectory[0].copy_(functional.flatten(*net).cpu());
-    long done = 0;
-    for (int epoch = 0; epoch < key.epochs; ++epoch) {
+    int firstEpoch = 0;
+    long firstBatch = 0;
+    if (from) {
+        firstEpoch = from->epoch;
+        firstBatch = from->batch;
+        trajectory.slice(0, 0, firstEpoch + 1).copy_(from->trajectory);
+        functional.load(*net, from->theta.to(data.device()));
+    } else {
+        trajectory[0].copy_(functional.flatten(*net).cpu());
+    }
+    // Each epoch's order and each batch's augmentation come from seeds of their own, so training continues from
+    // any batch exactly as if it had never stopped.
+    const std::uint64_t orderSeed = deriveSeed(1, kExpertStream, i);
+    const std::uint64_t batchSeed = deriveSeed(2, kExpertStream, i);
+    long done = static_cast<long>(firstEpoch) * batches + firstBatch;
+    auto lastKept = Clock::now();
+    for (int epoch = firstEpoch; epoch < key.epochs; ++epoch) {
+        torch::manual_seed(deriveSeed(orderSeed, static_cast<std::uint64_t>(epoch)));
+        const torch::Tensor order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(images.device()));
         torch::Tensor lossSum = torch::zeros({}, images.options());
-        trainOnePass(*net, optimizer, images, labels, key.batchSize, dsa ? &*dsa : nullptr,
-            [&](const torch::Tensor& loss) {
-                lossSum += loss.detach();
-                if (progress)
-                    progress(++done, batches * key.epochs);
-            },
-            control);
+        for (long b = epoch == firstEpoch ? firstBatch : 0; b < batches; ++b) {
+            const auto standing = [&] {
+                return ExpertProgress{trajectory.slice(0, 0, epoch + 1).clone(), functional.flatten(*net).cpu(), epoch, b};
+            };
+            if (control && control->stopRequested()) {
+                if (keep)
+                    keep(standing());
+                throw Cancelled();
+            }
+            if (keep && std::chrono::duration<double>(Clock::now() - lastKept).count() >= kKeepExpertSeconds) {
+                keep(standing());
+                lastKept = Clock::now();
+            }
+            const std::uint64_t seed = deriveSeed(batchSeed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(b));
+            torch::manual_seed(seed);
+            const std::int64_t start = b * key.batchSize;
+            const torch::Tensor batch = order.slice(0, start, std::min(n, start + key.batchSize));
+            torch::Tensor x = images.index_select(0, batch);
+            if (dsa) {
+                dsa->reseed(seed);
+                x = (*dsa)(x);
+            }
+            const torch::Tensor loss = classificationLoss(net->forward(x), labels.index_select(0, batch));
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.detach();
+            if (progress)
+                progress(++done, batches * key.epochs);
+        }
+        // A resumed epoch sums only its own batches; the check below only needs to see a NaN.
         const double meanLoss = lossSum.item<double>() / static_cast<double>(batches);
         if (!std::isfinite(meanLoss))
             throw Error("expert " + std::to_string(index) + " diverged in epoch " + std::to_string(epoch + 1)
@@ -232,6 +371,8 @@ void ensureExperts(const Dataset& data, const ExpertStore& store, int count, std
     for (int e = 0; e < count; ++e)
         if (!store.has(e))
             missing.push_back(e);
+        else
+            store.removeProgress(e); // a kill between saving an expert and removing its progress
     const std::int64_t need = store.bytesPerExpert(parameters) * static_cast<std::int64_t>(missing.size());
     if (log)
         log("expert trajectories: " + std::to_string(count - static_cast<int>(missing.size())) + " of "
@@ -257,13 +398,18 @@ void ensureExperts(const Dataset& data, const ExpertStore& store, int count, std
     const long total = perExpert * static_cast<long>(missing.size());
     long finished = 0;
     for (int e : missing) {
+        const std::optional<ExpertProgress> from = store.loadProgress(e, parameters, log);
+        if (from && log)
+            log("expert " + std::to_string(e) + ": continuing where it stopped (epoch " + std::to_string(from->epoch + 1)
+                + ", batch " + std::to_string(from->batch) + ")");
         const torch::Tensor trajectory = trainExpert(data, store.key(), e,
             [&](long done, long) {
                 if (progress)
                     progress({stage, "batches", finished + done, total});
             },
-            control);
+            control, from ? &*from : nullptr, [&](const ExpertProgress& p) { store.saveProgress(e, p); });
         store.save(e, trajectory);
+        store.removeProgress(e);
         finished += perExpert;
     }
 }
@@ -329,6 +475,8 @@ std::vector<ExpertCacheEntry> listExpertCaches(const std::string& dir)
             e.bytes += static_cast<std::int64_t>(f.file_size());
             if (isExpertFile(f.path().filename().string()))
                 ++e.experts;
+            else if (isProgressFile(f.path().filename().string()))
+                ++e.inProgress;
         }
         const fs::path keyPath = folder.path() / kKeyFile;
         try {

@@ -10,7 +10,9 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <list>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -39,8 +41,20 @@ struct ExpertKey
     std::string description() const;
 };
 
+/// How far an expert's training got, so that a stop or a kill loses little: the snapshots of the finished epochs,
+/// the parameters now, and the batches done of the epoch in training. Training resumes from it exactly (every batch
+/// draws its order and augmentation from seeds of its own, and plain SGD keeps no other state).
+struct ExpertProgress
+{
+    torch::Tensor trajectory; ///< float32 (epoch + 1) × P on the CPU: snapshots 0…epoch
+    torch::Tensor theta; ///< float32 P on the CPU: the parameters after `batch` batches of epoch `epoch`
+    int epoch = 0; ///< the epoch in training, 0-based
+    long batch = 0; ///< its batches done
+};
+
 /// One cache entry on disk: `<dir>/<key.id()>/key.json` and `expert-NNNN.safetensors`, each expert file complete
-/// or absent (written atomically once its training has finished).
+/// or absent (written atomically once its training has finished). An expert stopped part-way leaves
+/// `progress-NNNN.safetensors` beside them, never read as an expert, only to continue its training.
 class ExpertStore final
 {
 public:
@@ -59,6 +73,15 @@ public:
     /// Writes it atomically (key.json first, once); Error naming the file on a full disk.
     void save(int index, const torch::Tensor& trajectory) const;
 
+    std::string progressFile(int index) const;
+    /// Writes how far expert `index` got, atomically; Error naming the file on a full disk.
+    void saveProgress(int index, const ExpertProgress& progress) const;
+    /// The progress kept for expert `index`, or nothing. One that does not fit this key or parameter count, or
+    /// cannot be read, is removed (`log` says so): it only ever saves time, so the expert starts over instead.
+    std::optional<ExpertProgress> loadProgress(
+        int index, std::int64_t parameters, const std::function<void(const std::string&)>& log) const;
+    void removeProgress(int index) const;
+
 private:
     std::string m_folder;
     ExpertKey m_key;
@@ -66,10 +89,16 @@ private:
 
 /// Trains one expert (buffer.py): a fresh network from seed `index`, plain SGD at key.lr, batch key.batchSize over
 /// the whole training split each epoch, reshuffled, non-Siamese DSA per minibatch, and its flat parameters after
-/// every epoch (snapshot 0 = the initialisation). `progress` gets batches done of this expert; a stop request
-/// ends it within one batch (Cancelled) and nothing is kept.
+/// every epoch (snapshot 0 = the initialisation). `progress` gets batches done of this expert. `keep` (may be empty)
+/// is handed where the training stands every kKeepExpertSeconds of training and when a stop request ends it
+/// (Cancelled, within one batch); `from` continues such a state and gives the same trajectory as an uninterrupted
+/// run.
 torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
-    const std::function<void(long done, long total)>& progress, const RunControl* control);
+    const std::function<void(long done, long total)>& progress, const RunControl* control,
+    const ExpertProgress* from = nullptr, const std::function<void(const ExpertProgress&)>& keep = {});
+
+/// How much expert training a kill may lose at most (issue 16: about 30 s of work).
+constexpr double kKeepExpertSeconds = 30;
 
 /// Makes sure experts 0…count−1 exist in `store`, training the missing ones (reported as the stage "training
 /// expert trajectories" in batches, with a log line giving the disk size first).
