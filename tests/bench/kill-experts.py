@@ -5,10 +5,12 @@
 
 Each trial runs `distillery-cli experts build` into one shared cache folder and kills it with SIGKILL after a random
 delay, so kills land while data loads, inside an expert's training and inside a file's write. After each kill it
-checks every expert file a run would read (`expert-NNNN.safetensors`) is whole, counts the temporary files a killed
-write left (a run never reads them), and notes how many experts were complete. The work lost by a kill is at most the
-expert in training. At the end a build without a kill must find the finished experts, train only the missing ones,
-and `experts list` must report no problems.
+checks every expert file a run would read (`expert-NNNN.safetensors`) and every kept progress file
+(`progress-NNNN.safetensors`) is whole, counts the temporary files a killed write left (a run never reads them), and
+notes how many experts were complete. `lost_s` bounds the work the kill lost: the time from the newest expert or
+progress file this trial wrote (or from the trial's start, data loading included) to the kill. At the end a build
+without a kill must find the finished experts, continue the one in progress, train the missing ones, and
+`experts list` must report no problems.
 
     tests/bench/kill-experts.py build/app/cli/distillery-cli --dataset idx:/tmp/small --trials 20 --out /tmp/kill-experts
 """
@@ -61,29 +63,42 @@ def main():
     subprocess.run(command(1, os.path.join(args.out, "timing")), check=True, capture_output=True)
     print(f"one expert with loading: {time.time() - started:.1f} s")
 
-    print("trial  delay_s  complete  whole  torn  leftovers")
+    print("trial  delay_s  complete  in_progress  whole  torn  leftovers  lost_s")
     torn_total = 0
+    lost = []
     for trial in range(args.trials):
         delay = random.uniform(0.3, args.max_delay)
+        started = time.time()
         proc = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         finished = proc.poll() is not None
         if not finished:
             proc.send_signal(signal.SIGKILL)
+        killed = time.time()
         proc.wait()
         files = expert_files(cache)
         experts = [f for f in files if re.fullmatch(r"expert-\d{4}\.safetensors", os.path.basename(f))]
-        torn = [f for f in experts if not safetensors_whole(f)]
+        progress = [f for f in files if re.fullmatch(r"progress-\d{4}\.safetensors", os.path.basename(f))]
+        torn = [f for f in experts + progress if not safetensors_whole(f)]
         leftovers = [f for f in files if "partial" in os.path.basename(f)]
         torn_total += len(torn)
-        print(f"{trial + 1:5d}  {delay:7.2f}  {len(experts):8d}  {len(experts) - len(torn):5d}  {len(torn):4d}  "
-              f"{len(leftovers):9d}{'  (finished before the kill)' if finished else ''}")
+        written = [os.path.getmtime(f) for f in experts + progress if os.path.getmtime(f) >= started]
+        lost_s = killed - max(written + [started])
+        if not finished:
+            lost.append(lost_s)
+        print(f"{trial + 1:5d}  {delay:7.2f}  {len(experts):8d}  {len(progress):11d}  "
+              f"{len(experts) + len(progress) - len(torn):5d}  {len(torn):4d}  {len(leftovers):9d}  "
+              f"{lost_s if not finished else 0:6.1f}{'  (finished before the kill)' if finished else ''}")
 
     final = subprocess.run(build, capture_output=True, text=True)
     found = re.search(r"(\d+) of (\d+) found", final.stderr)
     listed = json.loads(subprocess.run([args.cli, "experts", "list", "--json", "--experts-dir", cache],
                                        capture_output=True, text=True, check=True).stdout)
     problems = sum(len(e["problems"]) for e in listed)
+    continued = re.search(r"expert \d+: continuing where it stopped \([^)]*\)", final.stderr)
+    if lost:
+        print(f"kills that landed: {len(lost)}, work lost: at most {max(lost):.1f} s, median {sorted(lost)[len(lost) // 2]:.1f} s")
+    print(f"final build: {continued.group(0) if continued else 'no expert continued'}")
     print(f"final build: exit {final.returncode}, {found.group(0) if found else '?'} before it; "
           f"list: {sum(e['experts'] for e in listed)} experts, {problems} problems; torn expert files seen: {torn_total}")
     return 0 if final.returncode == 0 and problems == 0 and torn_total == 0 else 1
