@@ -28,6 +28,8 @@ log "bf16 real-image passes vs fp32"
 timeout 300 build-gpu/tests/gpu/tst_bf16_gpu 2>&1 | tee "$out/bf16.txt" >&2
 tests/bench/fused-benchmarks.sh build-gpu "$out/fused" speed > "$out/fused-table.txt"
 tests/bench/matching-benchmarks.sh build-gpu/app/cli/distillery-cli "$out/matching" gm > "$out/matching-table.txt"
+log "MTT paper step (issue 13): Distillery against the eager script, and its memory"
+timeout 300 tests/bench/mtt-step.sh build-gpu/app/cli/distillery-cli "$out/mtt" > "$out/mtt-table.txt"
 
 echo "== $(head -n 1 "$out/info.txt")"
 cat build-gpu/build-note.txt 2>/dev/null
@@ -38,6 +40,8 @@ echo "== issue 6 (fused kernels)"
 cat "$out/fused-table.txt"
 echo "== issue 3 (matching methods)"
 cat "$out/matching-table.txt"
+echo "== issue 13 (MTT paper step, IPC 10, 30 student steps)"
+cat "$out/mtt-table.txt"
 
 # The minutes left go to the paper accuracy runs; later commands continue them with tests/bench/gpu-accuracy.sh.
 SESSION_START=$start GPU_BUILT=1 tests/bench/gpu-accuracy.sh "$out"
