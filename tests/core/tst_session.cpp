@@ -16,6 +16,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <atomic>
 #include <thread>
 
 #include <unistd.h>
@@ -105,6 +106,56 @@ private Q_SLOTS:
         QCOMPARE(set.metadata.at("method"), std::string("herding"));
         QCOMPARE(set.metadata.at("seed"), std::string("0"));
         QCOMPARE(set.classNames.size(), std::size_t(3));
+    }
+
+    // The window records its own evaluations in a running run's metrics.jsonl: lines from both writers stay whole.
+    void evaluationsAppendedBesideARunKeepEveryLineWhole()
+    {
+        RunConfig c = config("dm");
+        c.iterations = 300;
+        c.finalEval = false;
+        Session session(c);
+        RunControl control;
+        SessionCallbacks callbacks;
+        std::string runDir;
+        std::thread writer;
+        std::atomic<int> appended{0};
+        callbacks.onMessage = [](const std::string&) {};
+        callbacks.onStep = [&](const StepStats& s) {
+            if (s.iteration == 1) {
+                runDir = session.runDir();
+                writer = std::thread([&, dir = runDir] {
+                    EvalResult r;
+                    r.subject = "synthetic";
+                    r.accuracies.assign(50, 0.5); // long lines, so a split one would show
+                    r.mean = 0.5;
+                    r.model = std::string(200, 'm');
+                    for (int i = 0; i < 300; ++i) {
+                        r.iteration = i;
+                        appendRunEvaluation(dir, r);
+                        ++appended;
+                    }
+                });
+            }
+        };
+        session.run(control, callbacks);
+        writer.join();
+        QCOMPARE(appended.load(), 300);
+        const QList<QJsonObject> lines = metrics(runDir);
+        int steps = 0, evals = 0;
+        for (const QJsonObject& line : lines) {
+            QVERIFY(!line.isEmpty()); // every line parses
+            steps += line.value(QStringLiteral("type")).toString() == QLatin1String("step");
+            evals += line.value(QStringLiteral("type")).toString() == QLatin1String("eval");
+        }
+        QCOMPARE(steps, 300);
+        QCOMPARE(evals, 300);
+        const RunHistory history = loadRunHistory(runDir);
+        QCOMPARE(history.evaluations.size(), std::size_t(300));
+        QCOMPARE(history.evaluations.back().model, std::string(200, 'm'));
+
+        const QString error = fixtures::errorMessage([&] { appendRunEvaluation(m_dir.filePath(QStringLiteral("toy")).toStdString(), EvalResult{}); });
+        QVERIFY2(error.contains(QLatin1String("not a run folder")), qPrintable(error));
     }
 
     void sameSeedSameSet()

@@ -4,6 +4,7 @@
 
 #include "controller/runcontroller.h"
 #include "widgets/controlpanel.h"
+#include "widgets/accuracyplot.h"
 #include "widgets/curvespanel.h"
 #include "widgets/imagedialog.h"
 #include "widgets/labelbars.h"
@@ -17,6 +18,9 @@
 #include <distillery/session.h>
 
 #include <QComboBox>
+#include <QHelpEvent>
+#include <QSettings>
+#include <QToolTip>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -105,10 +109,68 @@ private Q_SLOTS:
             QCOMPARE(window.grid().imageAt(window.grid().imageRect(i).center()), i);
         QCOMPARE(window.grid().imageRect(4).topLeft().y(), window.grid().imageRect(3).topLeft().y()); // class 1 row
         QCOMPARE(window.grid().imageAt(QPoint(1, 1)), -1);
+        // The final accuracy as a number beside the plot, and its point tells its numbers when hovered.
+        const auto& accuracy = window.curves().accuracy();
+        const auto result = finished.first().at(0).value<distillery::core::RunResult>();
+        QCOMPARE(result.evaluations.size(), std::size_t(1));
+        const QString mean = QString::number(100.0 * result.evaluations[0].mean, 'f', 1);
+        QVERIFY2(accuracy.latestText().contains(mean + QStringLiteral(" ± ")), qPrintable(accuracy.latestText()));
+        QVERIFY(accuracy.latestText().contains(QLatin1String("iteration 30")));
+        QTRY_VERIFY_WITH_TIMEOUT(!window.curves().replotPending(), 5000); // the point is drawn where we hover
+        const QPoint at = accuracy.pointPosition("synthetic", 0);
+        QHelpEvent hover(QEvent::ToolTip, at, accuracy.plotWidget()->mapToGlobal(at));
+        QCoreApplication::sendEvent(accuracy.plotWidget(), &hover);
+        QVERIFY2(QToolTip::text().startsWith(QLatin1String("Iteration 30, synthetic set")), qPrintable(QToolTip::text()));
+        QVERIFY(QToolTip::text().contains(QString::fromStdString(result.evaluations[0].summary())));
+        QHelpEvent away(QEvent::ToolTip, at + QPoint(40, 40), accuracy.plotWidget()->mapToGlobal(at + QPoint(40, 40)));
+        QCoreApplication::sendEvent(accuracy.plotWidget(), &away);
+        QVERIFY(!QToolTip::text().startsWith(QLatin1String("Iteration")));
         // Hard labels: no label bars, and DM's per-class terms instead of the unrolled methods' plots.
         QVERIFY(window.grid().labelBarsRect(0).isNull());
         QVERIFY(!window.curves().trajectory().isVisible());
         QVERIFY(!window.curves().trajectory().hasData());
+    }
+
+    // Issue 15, item 4: Evaluate now and both baselines go into the run folder's metrics.jsonl as they finish, and a
+    // reopened run shows them all again.
+    void evaluationsAndBaselinesSurviveReopening()
+    {
+        QSettings().remove(QStringLiteral("baselines")); // measured here, not taken from an earlier test's cache
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 2, 10));
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        QSignalSpy evaluated(&window.controller(), &RunController::evaluated);
+        QSignalSpy baselines(&window.controller(), &RunController::baselineReady);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        QTRY_COMPARE_WITH_TIMEOUT(baselines.size(), 1, 60000); // random real, measured beside the run
+        window.evaluateNow(); // on the finished set
+        Q_EMIT window.curves().fullDataRequested();
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 2, 60000); // the run's final evaluation and Evaluate now
+        QTRY_COMPARE_WITH_TIMEOUT(baselines.size(), 2, 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().evaluationsInFlight(), 0, 60000);
+        const std::string runDir = finished.first().at(0).value<distillery::core::RunResult>().runDir;
+        const auto history = distillery::core::loadRunHistory(runDir);
+        QStringList subjects;
+        for (const auto& e : history.evaluations)
+            subjects << QString::fromStdString(e.subject);
+        subjects.sort();
+        QCOMPARE(subjects, (QStringList{QStringLiteral("full data"), QStringLiteral("random real"),
+                               QStringLiteral("synthetic"), QStringLiteral("synthetic")}));
+        const auto value = [&](const char* subject) {
+            for (const auto& e : history.evaluations)
+                if (e.subject == subject)
+                    return e.mean;
+            return -1.0;
+        };
+
+        QSettings().remove(QStringLiteral("baselines")); // the reopened window must get them from the folder
+        MainWindow reopened;
+        reopened.openSyntheticSet(QDir(QString::fromStdString(runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+        QCOMPARE(reopened.curves().accuracyPointCount(), 2);
+        QCOMPARE(reopened.curves().accuracy().randomBaseline().value_or(-1), value("random real"));
+        QCOMPARE(reopened.curves().accuracy().fullDataReference().value_or(-1), value("full data"));
     }
 
     // Issue 13, item 7: MTT plots the student's distance after each unrolled step and α over iterations; learned

@@ -22,7 +22,7 @@ core::Evaluator& EvalWorker::evaluatorFor(const core::RunConfig& config)
 }
 
 void EvalWorker::evaluate(quint64 runId, Job job, const core::RunConfig& config, const core::SyntheticSet& set,
-    std::shared_ptr<core::RunControl> control)
+    std::shared_ptr<core::RunControl> control, const QString& recordIn)
 {
     try {
         core::Evaluator& evaluator = evaluatorFor(config);
@@ -42,7 +42,15 @@ void EvalWorker::evaluate(quint64 runId, Job job, const core::RunConfig& config,
             result = evaluator.fullData(config.model, config.eval, config.seed, progress, control.get());
             break;
         }
-        Q_EMIT evaluated(runId, job, result);
+        QString recordProblem;
+        if (!recordIn.isEmpty()) {
+            try {
+                core::appendRunEvaluation(recordIn.toStdString(), result);
+            } catch (const core::Error& e) {
+                recordProblem = QString::fromStdString(e.what());
+            }
+        }
+        Q_EMIT evaluated(runId, job, result, recordProblem);
     } catch (const core::Cancelled&) {
         // A newer run or a closing window cancelled it: no message, but the job is over.
         Q_EMIT failed(runId, job, QString());

@@ -35,9 +35,11 @@ public:
     EvalWorker() = default;
     ~EvalWorker() override;
 
-    /// `config` gives the data, network, protocol, device and seed; `set` is used for Job::Synthetic only.
+    /// `config` gives the data, network, protocol, device and seed; `set` is used for Job::Synthetic only. With a
+    /// `recordIn` run folder, the result is also written to its metrics.jsonl (so a reopened run shows it).
     void evaluate(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::RunConfig& config,
-        const distillery::core::SyntheticSet& set, std::shared_ptr<distillery::core::RunControl> control);
+        const distillery::core::SyntheticSet& set, std::shared_ptr<distillery::core::RunControl> control,
+        const QString& recordIn);
 
     /// The privacy inspector on `set` (docs/privacy.md), with the data, network and protocol of `options`.
     void inspect(quint64 runId, const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options,
@@ -47,7 +49,9 @@ Q_SIGNALS:
     void inspected(quint64 runId, const distillery::core::PrivacyReport& report);
     void inspectionProgressed(quint64 runId, const QString& stage, int done, int total);
     void inspectionFailed(quint64 runId, const QString& message);
-    void evaluated(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result);
+    /// `recordProblem` is empty, or why the result could not be written to the run folder.
+    void evaluated(quint64 runId, distillery::ui::EvalWorker::Job job, const distillery::core::EvalResult& result,
+        const QString& recordProblem);
     void progressed(quint64 runId, distillery::ui::EvalWorker::Job job, int done, int total);
     /// The job ended without a result: an error (message), or cancelled (empty message).
     void failed(quint64 runId, distillery::ui::EvalWorker::Job job, const QString& message);

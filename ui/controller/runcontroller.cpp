@@ -47,9 +47,10 @@ RunController::RunController(QObject* parent, int threads)
         if (id != m_currentRunId)
             return;
         m_resolved = resolved;
+        m_runDir = dir;
         Q_EMIT prepared(resolved, dir);
         if (m_wantBaseline)
-            submitEvaluation(EvalWorker::Job::RandomReal, {}, resolved);
+            submitEvaluation(EvalWorker::Job::RandomReal, {}, resolved, m_runDir);
     });
     connect(m_runWorker, &RunWorker::dataLoaded, this, [this](quint64 id, const core::DatasetInfo& info) {
         if (id == m_currentRunId)
@@ -90,7 +91,7 @@ RunController::RunController(QObject* parent, int threads)
             return;
         if (m_copyForEvaluation && m_resolved) {
             m_copyForEvaluation = false;
-            submitEvaluation(EvalWorker::Job::Synthetic, set, *m_resolved);
+            submitEvaluation(EvalWorker::Job::Synthetic, set, *m_resolved, m_runDir);
         }
         Q_EMIT syntheticSetReady(set);
     });
@@ -115,10 +116,12 @@ RunController::RunController(QObject* parent, int threads)
         Q_EMIT runFailed(message);
     });
     connect(m_evalWorker, &EvalWorker::evaluated, this,
-        [this](quint64 id, EvalWorker::Job job, const core::EvalResult& result) {
+        [this](quint64 id, EvalWorker::Job job, const core::EvalResult& result, const QString& recordProblem) {
             --m_jobsInFlight;
             if (job == EvalWorker::Job::Synthetic)
                 --m_evaluationsInFlight;
+            if (!recordProblem.isEmpty())
+                Q_EMIT messageLogged(tr("The evaluation was not recorded in the run folder: %1").arg(recordProblem));
             if (id != m_currentRunId)
                 return;
             if (job == EvalWorker::Job::Synthetic)
@@ -250,16 +253,16 @@ void RunController::setEvaluationInterval(int iterations)
 void RunController::computeFullDataBaseline()
 {
     if (m_resolved)
-        submitEvaluation(EvalWorker::Job::FullData, {}, *m_resolved);
+        submitEvaluation(EvalWorker::Job::FullData, {}, *m_resolved, m_runDir);
 }
 
-void RunController::evaluateSet(const core::SyntheticSet& set, const core::RunConfig& config)
+void RunController::evaluateSet(const core::SyntheticSet& set, const core::RunConfig& config, const QString& recordIn)
 {
     if (!m_evalControl)
         m_evalControl = std::make_shared<core::RunControl>();
     if (!m_resolved)
         m_resolved = config;
-    submitEvaluation(EvalWorker::Job::Synthetic, set, config);
+    submitEvaluation(EvalWorker::Job::Synthetic, set, config, recordIn);
 }
 
 void RunController::inspectPrivacy(const core::SyntheticSet& set, const core::PrivacyOptions& options)
@@ -272,15 +275,16 @@ void RunController::inspectPrivacy(const core::SyntheticSet& set, const core::Pr
         Qt::QueuedConnection);
 }
 
-void RunController::submitEvaluation(EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config)
+void RunController::submitEvaluation(
+    EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config, const QString& recordIn)
 {
     if (job == EvalWorker::Job::Synthetic)
         ++m_evaluationsInFlight;
     ++m_jobsInFlight;
     QMetaObject::invokeMethod(
         m_evalWorker,
-        [w = m_evalWorker, id = m_currentRunId, job, config, set, c = m_evalControl] {
-            w->evaluate(id, job, config, set, c);
+        [w = m_evalWorker, id = m_currentRunId, job, config, set, c = m_evalControl, recordIn] {
+            w->evaluate(id, job, config, set, c, recordIn);
         },
         Qt::QueuedConnection);
 }

@@ -62,8 +62,10 @@ public:
     void inspectPrivacy(const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options);
     bool inspectionRunning() const { return m_inspecting; }
 
-    /// Evaluates a set that is not running (an opened file, a finished run) with `config`'s data and protocol.
-    void evaluateSet(const distillery::core::SyntheticSet& set, const distillery::core::RunConfig& config);
+    /// Evaluates a set that is not running (an opened file, a finished run) with `config`'s data and protocol; with
+    /// a `recordIn` run folder (the set's own), the result goes into its metrics.jsonl too.
+    void evaluateSet(const distillery::core::SyntheticSet& set, const distillery::core::RunConfig& config,
+        const QString& recordIn = {});
 
     State state() const { return m_state; }
     bool isActive() const { return m_state != State::Idle; }
@@ -98,7 +100,8 @@ Q_SIGNALS:
 
 private:
     void setState(State state);
-    void submitEvaluation(EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config);
+    void submitEvaluation(
+        EvalWorker::Job job, const core::SyntheticSet& set, const core::RunConfig& config, const QString& recordIn);
 
     QThread m_runThread;
     QThread m_evalThread;
@@ -110,6 +113,7 @@ private:
     quint64 m_currentRunId = 0;
     State m_state = State::Idle;
     std::optional<core::RunConfig> m_resolved;
+    QString m_runDir; ///< the current (or last) run's folder: its evaluations and baselines are recorded there
     int m_lastIteration = 0;
     int m_evalInterval = 0;
     int m_nextEvalAt = 0;

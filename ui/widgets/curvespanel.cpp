@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/curvespanel.h"
 
+#include "widgets/accuracyplot.h"
 #include "widgets/labelbars.h"
 #include "widgets/plotstyle.h"
 #include "widgets/qcustomplot_include.h"
@@ -43,38 +44,8 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     m_classPlot->setToolTip(tr("What is being matched, class by class (DM: embedding distance; DC/DSA: gradient "
                                "distance; coresets: the selection objective)"));
 
-    m_accuracyPlot = makePlot(this, tr("iteration"), tr("test accuracy (%)"), false);
-    m_accuracyPlot->setToolTip(tr("Fresh networks trained on the synthetic set only, tested on the real test split: "
-                                  "mean ± std over the models. Dashed: the same protocol on a random real subset "
-                                  "of the same size, and on the full training set."));
-    m_accuracyPlot->addGraph();
-    m_accuracyPlot->graph(0)->setPen(QPen(QColor(200, 70, 30), 2));
-    m_accuracyPlot->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
-    m_errorBars = new QCPErrorBars(m_accuracyPlot->xAxis, m_accuracyPlot->yAxis);
-    m_errorBars->setDataPlottable(m_accuracyPlot->graph(0));
-    m_errorBars->setPen(QPen(QColor(200, 70, 30)));
-    m_accuracyPlot->yAxis->setRange(0, 100);
-    auto makeLine = [this](QCPItemStraightLine*& line, QCPItemText*& text, const QColor& colour) {
-        line = new QCPItemStraightLine(m_accuracyPlot);
-        line->setPen(QPen(colour, 1.5, Qt::DashLine));
-        line->setVisible(false);
-        text = new QCPItemText(m_accuracyPlot);
-        text->setColor(colour);
-        text->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-        text->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-        text->setVisible(false);
-    };
-    makeLine(m_randomLine, m_randomText, QColor(90, 90, 90));
-    makeLine(m_fullLine, m_fullText, QColor(30, 130, 60));
-
-    auto* footer = new QHBoxLayout;
-    m_protocol = new QLabel(this);
-    m_protocol->setWordWrap(true);
-    m_fullButton = new QPushButton(tr("Full-data accuracy"), this);
-    m_fullButton->setToolTip(tr("Train on the whole real training set with the same protocol (minutes on a CPU)"));
-    connect(m_fullButton, &QPushButton::clicked, this, &CurvesPanel::fullDataRequested);
-    footer->addWidget(m_protocol, 1);
-    footer->addWidget(m_fullButton);
+    m_accuracy = new AccuracyPlot(this);
+    connect(m_accuracy, &AccuracyPlot::fullDataRequested, this, &CurvesPanel::fullDataRequested);
 
     m_trajectory = new TrajectoryPlots(this);
 
@@ -82,9 +53,8 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     splitter->addWidget(m_lossPlot);
     splitter->addWidget(m_classPlot);
     splitter->addWidget(m_trajectory);
-    splitter->addWidget(m_accuracyPlot);
+    splitter->addWidget(m_accuracy);
     layout->addWidget(splitter, 1);
-    layout->addLayout(footer);
 
     m_replotTimer.setSingleShot(true);
     m_replotTimer.setInterval(kReplotIntervalMs);
@@ -118,13 +88,7 @@ void CurvesPanel::clear()
         m_classPlot->graph(g)->data()->clear();
     m_classPlot->setVisible(true);
     m_trajectory->clear();
-    m_accuracyPlot->graph(0)->data()->clear();
-    m_errorBars->data()->clear();
-    m_randomLine->setVisible(false);
-    m_randomText->setVisible(false);
-    m_fullLine->setVisible(false);
-    m_fullText->setVisible(false);
-    m_protocol->clear();
+    m_accuracy->clear();
     m_smoothed.reset();
     m_smoothedCount = 0;
     scheduleReplot();
@@ -155,36 +119,20 @@ void CurvesPanel::appendSteps(const QList<core::StepStats>& steps)
 
 void CurvesPanel::addEvaluation(const core::EvalResult& r)
 {
-    m_accuracyPlot->graph(0)->addData(std::max(0, r.iteration), 100.0 * r.mean);
-    m_errorBars->addData(100.0 * r.std);
-    m_protocol->setText(tr("Protocol: %1, %2 epochs, %3, n = %4 models")
-                            .arg(QString::fromStdString(r.model))
-                            .arg(r.epochs)
-                            .arg(r.augment == "dsa" ? tr("DSA augmentation") : tr("no augmentation"))
-                            .arg(r.accuracies.size()));
-    scheduleReplot();
-}
-
-void CurvesPanel::setReference(QCPItemStraightLine* line, QCPItemText* text, double accuracy, const QString& label)
-{
-    line->point1->setCoords(0, 100.0 * accuracy);
-    line->point2->setCoords(1, 100.0 * accuracy);
-    line->setVisible(true);
-    text->position->setCoords(0.01, 100.0 * accuracy);
-    text->setText(label);
-    text->setVisible(true);
+    m_accuracy->addEvaluation(r);
     scheduleReplot();
 }
 
 void CurvesPanel::setRandomBaseline(const core::EvalResult& r)
 {
-    setReference(m_randomLine, m_randomText, r.mean,
-        tr("random real, same IPC: %1 ± %2 %").arg(100.0 * r.mean, 0, 'f', 1).arg(100.0 * r.std, 0, 'f', 1));
+    m_accuracy->setRandomBaseline(r);
+    scheduleReplot();
 }
 
 void CurvesPanel::setFullDataReference(double accuracy, const QString& note)
 {
-    setReference(m_fullLine, m_fullText, accuracy, tr("full data: %1 % (%2)").arg(100.0 * accuracy, 0, 'f', 1).arg(note));
+    m_accuracy->setFullDataReference(accuracy, note);
+    scheduleReplot();
 }
 
 int CurvesPanel::lossPointCount() const
@@ -194,7 +142,7 @@ int CurvesPanel::lossPointCount() const
 
 int CurvesPanel::accuracyPointCount() const
 {
-    return m_accuracyPlot->graph(0)->dataCount();
+    return m_accuracy->pointCount();
 }
 
 void CurvesPanel::scheduleReplot()
@@ -210,15 +158,10 @@ void CurvesPanel::replotNow()
     ++m_replots;
     for (QCustomPlot* plot : {m_lossPlot, m_classPlot})
         plot->rescaleAxes();
-    // Accuracy keeps its full scale, so gains are not exaggerated, and shares the iteration axis of the loss with
-    // a margin, so the last evaluation point is not drawn on the border.
-    const double lastIteration = std::max({1.0, m_lossPlot->xAxis->range().upper,
-        m_accuracyPlot->graph(0)->dataCount() > 0 ? (m_accuracyPlot->graph(0)->data()->constEnd() - 1)->key : 0.0});
-    m_accuracyPlot->yAxis->setRange(0, 100);
-    m_accuracyPlot->xAxis->setRange(0, lastIteration * 1.04);
     // Drawn now (the timer already merged the requests), so the cost below is the real one.
-    for (QCustomPlot* plot : {m_lossPlot, m_classPlot, m_accuracyPlot})
+    for (QCustomPlot* plot : {m_lossPlot, m_classPlot})
         plot->replot(QCustomPlot::rpRefreshHint);
+    m_accuracy->replot(m_lossPlot->graph(0)->dataCount() > 0 ? m_lossPlot->xAxis->range().upper : 0.0);
     m_trajectory->replot();
     const auto ms = cost.nsecsElapsed() / 1e6;
     m_replotMs += ms;

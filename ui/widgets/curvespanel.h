@@ -12,19 +12,15 @@
 #include <vector>
 
 class QCustomPlot;
-class QCPErrorBars;
-class QCPItemStraightLine;
-class QCPItemText;
-class QLabel;
-class QPushButton;
 
 namespace distillery::ui {
 
+class AccuracyPlot;
 class TrajectoryPlots;
 
 /// Three live plots: the method's loss per iteration (log scale, raw and smoothed), its per-class terms, and test
-/// accuracy at evaluation points with mean ± std error bars next to two dashed references — the random-real
-/// baseline at the same IPC and the full-data accuracy. Points are appended as they come; replots are merged by a
+/// accuracy (AccuracyPlot: evaluation points with error bars, the random-real and full-data references, the latest
+/// numbers). Points are appended as they come; replots are merged by a
 /// single-shot timer of at least 50 ms (longer when replots get slow), so they stay at or below 20 per second.
 /// Methods that unroll training steps (MTT, DD) show their own plots (TrajectoryPlots) in place of the per-class
 /// terms they do not have.
@@ -47,8 +43,12 @@ public:
     int lossPointCount() const;
     /// MTT's and DD's own plots (hidden for other methods).
     const TrajectoryPlots& trajectory() const { return *m_trajectory; }
+    /// Test accuracy: its series, references and the latest numbers.
+    const AccuracyPlot& accuracy() const { return *m_accuracy; }
     int accuracyPointCount() const;
     int replotCount() const { return m_replots; }
+    /// A replot is scheduled and not drawn yet (points added since the last one are not on screen).
+    bool replotPending() const { return m_replotTimer.isActive(); }
     double replotMilliseconds() const { return m_replotMs; }
 
 Q_SIGNALS:
@@ -57,19 +57,11 @@ Q_SIGNALS:
 private:
     void scheduleReplot();
     void replotNow();
-    void setReference(QCPItemStraightLine* line, QCPItemText* text, double accuracy, const QString& label);
 
     QCustomPlot* m_lossPlot = nullptr;
     QCustomPlot* m_classPlot = nullptr;
-    QCustomPlot* m_accuracyPlot = nullptr;
+    AccuracyPlot* m_accuracy = nullptr;
     TrajectoryPlots* m_trajectory = nullptr;
-    QCPErrorBars* m_errorBars = nullptr;
-    QCPItemStraightLine* m_randomLine = nullptr;
-    QCPItemText* m_randomText = nullptr;
-    QCPItemStraightLine* m_fullLine = nullptr;
-    QCPItemText* m_fullText = nullptr;
-    QPushButton* m_fullButton = nullptr;
-    QLabel* m_protocol = nullptr;
     QTimer m_replotTimer;
     std::optional<double> m_smoothed;
     int m_smoothedCount = 0;

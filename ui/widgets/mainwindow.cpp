@@ -317,6 +317,7 @@ void MainWindow::connectController()
     });
     connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
         m_lastSet = set;
+        m_lastSetFolder = m_lastRunDir;
         if (m_pendingInspection) {
             const bool membership = *m_pendingInspection;
             m_pendingInspection.reset();
@@ -362,6 +363,7 @@ void MainWindow::connectController()
             // Exports and later evaluations use the saved full-precision set.
             try {
                 m_lastSet = core::loadSyntheticSet(result.runDir);
+                m_lastSetFolder = fromStd(result.runDir);
             } catch (const core::Error&) {
                 m_lastSet.reset(); // a stopped coreset run before its first step has no set
             }
@@ -465,9 +467,15 @@ void MainWindow::showHistory(const core::RunHistory& history)
 {
     if (!history.steps.empty())
         m_curves->appendSteps(QList<core::StepStats>(history.steps.begin(), history.steps.end()));
-    for (const auto& e : history.evaluations)
-        if (e.subject == "synthetic")
+    // Every evaluation the run folder recorded: the run's own, the window's Evaluate now, and the baselines.
+    for (const auto& e : history.evaluations) {
+        if (e.subject == "random real")
+            m_curves->setRandomBaseline(e);
+        else if (e.subject == "full data")
+            m_curves->setFullDataReference(e.mean, tr("measured, n = %1").arg(e.accuracies.size()));
+        else
             m_curves->addEvaluation(e);
+    }
 }
 
 QString MainWindow::runsFolder() const
@@ -540,6 +548,7 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
     m_curves->clear();
     m_privacy->clear();
     m_lastSet.reset();
+    m_lastSetFolder.clear();
     m_lastConfig.reset();
     m_iterationLabel->setText(tr("Preparing…"));
     if (config.data.source == "fashion-mnist")
@@ -587,7 +596,7 @@ void MainWindow::evaluateNow()
     if (m_controller->isActive()) {
         m_controller->evaluateNow();
     } else if (m_lastSet) {
-        m_controller->evaluateSet(*m_lastSet, m_lastConfig ? *m_lastConfig : m_controls->config());
+        m_controller->evaluateSet(*m_lastSet, m_lastConfig ? *m_lastConfig : m_controls->config(), m_lastSetFolder);
     } else {
         statusBar()->showMessage(tr("Nothing to evaluate yet: start a run or open a synthetic set"), 5000);
         return;
@@ -748,11 +757,13 @@ void MainWindow::openSyntheticSet(const QString& path)
         // A set inside a run folder brings its curves along.
         const QFileInfo info(path);
         const QString runDir = info.isDir() ? path : info.absolutePath();
-        if (QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")))
-            && QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json"))))
+        const bool inRunFolder = QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")))
+            && QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json")));
+        if (inRunFolder)
             showHistory(core::loadRunHistory(runDir.toStdString()));
         showSet(set);
         m_lastSet = std::move(set);
+        m_lastSetFolder = inRunFolder ? runDir : QString(); // Evaluate now records its result there
         m_lastConfig = config;
         updateActions();
         statusBar()->showMessage(tr("Opened %1: Evaluate now trains fresh networks on it").arg(path), 10000);

@@ -149,6 +149,7 @@ private:
     std::optional<distillery::core::SyntheticSet> m_lastSet; ///< full precision: exports and evaluations
     std::optional<distillery::core::RunConfig> m_lastConfig; ///< the config that made m_lastSet
     QString m_lastRunDir;
+    QString m_lastSetFolder; ///< the run folder m_lastSet belongs to (its evaluations are recorded there), or empty
     QString m_device;
     std::optional<std::pair<QString, QString>> m_pendingExport; ///< (format, path) waiting for a copy of the set
     std::optional<bool> m_pendingInspection; ///< an inspection (with membership inference?) waiting for a copy

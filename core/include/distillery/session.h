@@ -102,8 +102,8 @@ int runFolderCheckpointIteration(const std::string& runDir);
 /// continuing it (Session with the folder, `distill --resume`) runs that evaluation without more iterations.
 bool runFolderNeedsFinalEvaluation(const std::string& runDir);
 
-/// What a run folder's metrics.jsonl recorded, in order: every step and every evaluation of the synthetic set.
-/// Lines cut short by a crash are skipped.
+/// What a run folder's metrics.jsonl recorded, in order: every step and every evaluation (of the synthetic set, and
+/// the baselines the window measured beside it: "random real", "full data"). Lines cut short by a crash are skipped.
 struct RunHistory
 {
     std::vector<StepStats> steps;
@@ -113,5 +113,10 @@ struct RunHistory
 /// Reads a run folder's metrics (with its config.json for the iteration count and the loss's name). Throws Error
 /// naming the folder when it is not a run folder.
 RunHistory loadRunHistory(const std::string& runDir);
+
+/// Records an evaluation made outside the run (the window's Evaluate now, its baselines) in the run folder's
+/// metrics.jsonl, as one line that cannot split a line the run itself is writing. Throws Error naming the folder
+/// when it is not a run folder or the disk refuses the line.
+void appendRunEvaluation(const std::string& runDir, const EvalResult& result);
 
 } // namespace distillery::core

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <vector>
 
@@ -157,9 +158,7 @@ RunFolder::RunFolder(const RunConfig& config, const std::string& datasetName)
             throw Error("outDir: cannot create a run folder in " + config.outDir + (ec ? " (" + ec.message() + ")" : ""));
     }
     saveRunConfig(config, (fs::path(m_path) / "config.json").string());
-    m_metrics.open(fs::path(m_path) / "metrics.jsonl", std::ios::trunc);
-    if (!m_metrics)
-        throw Error(m_path + ": cannot create metrics.jsonl");
+    m_metrics = MetricsLog((fs::path(m_path) / "metrics.jsonl").string(), true);
 }
 
 RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, int keepThrough)
@@ -199,9 +198,7 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
     for (const auto& line : kept)
         text += line + '\n';
     writeTextAtomically(metricsPath.string(), text);
-    folder.m_metrics.open(metricsPath, std::ios::app);
-    if (!folder.m_metrics)
-        throw Error(path + ": cannot append to metrics.jsonl");
+    folder.m_metrics = MetricsLog(metricsPath.string(), false);
     return folder;
 }
 
@@ -271,22 +268,21 @@ void RunFolder::appendStep(const StepStats& stats)
         line["step_sizes"] = stats.stepSizes;
     if (!stats.unrollCurve.empty())
         line["unroll_curve"] = stats.unrollCurve;
-    m_metrics << line.dump() << '\n';
+    m_metrics.append(line.dump());
 }
 
-void RunFolder::appendEval(const EvalResult& r)
+std::string RunFolder::evalLine(const EvalResult& r)
 {
     const nlohmann::json line = {{"type", "eval"}, {"subject", r.subject}, {"iteration", r.iteration},
         {"mean", r.mean}, {"std", r.std}, {"accuracies", r.accuracies}, {"epochs", r.epochs}, {"augment", r.augment},
         {"model", r.model}, {"labels", r.labels}, {"learned_lr", r.learnedLr}, {"train_images", r.trainImages},
         {"test_images", r.testImages}, {"seconds", r.seconds}};
-    m_metrics << line.dump() << '\n';
-    m_metrics.flush();
+    return line.dump();
 }
 
-void RunFolder::flushMetrics()
+void RunFolder::appendEval(const EvalResult& r)
 {
-    m_metrics.flush();
+    m_metrics.append(evalLine(r));
 }
 
 void RunFolder::writeCheckpoint(const SyntheticSet& set)

@@ -2,13 +2,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "session/metricslog.h"
+
 #include <distillery/config.h>
 #include <distillery/evalresult.h>
 #include <distillery/session.h>
 #include <distillery/stepstats.h>
 #include <distillery/syntheticset.h>
 
-#include <fstream>
 #include <string>
 
 namespace distillery::core {
@@ -65,7 +66,8 @@ public:
 
     void appendStep(const StepStats& stats);
     void appendEval(const EvalResult& result);
-    void flushMetrics();
+    /// The metrics.jsonl line of an evaluation (appendRunEvaluation writes the same from outside a run).
+    static std::string evalLine(const EvalResult& result);
 
     void writeCheckpoint(const SyntheticSet& set);
     /// synthetic.safetensors always; synthetic.npz and grid.png when the build can write them.
@@ -76,7 +78,7 @@ private:
 
     std::string m_path;
     FolderLock m_lock;
-    std::ofstream m_metrics;
+    MetricsLog m_metrics;
     double m_keptStepSeconds = 0;
 };
 

@@ -203,8 +203,6 @@ struct Session::Impl
         checkNotDiverged(pending.back().iteration);
         pending.clear();
         keepLastGood();
-        if (folder)
-            folder->flushMetrics();
         if (callbacks.onSnapshot)
             callbacks.onSnapshot(makeSnapshot(lastGood, done));
         lastFlush = Clock::now();
@@ -433,6 +431,15 @@ RunHistory loadRunHistory(const std::string& runDir)
     return history;
 }
 
+void appendRunEvaluation(const std::string& runDir, const EvalResult& result)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::path(runDir) / "config.json", ec))
+        throw Error(runDir + ": not a run folder (no config.json)");
+    MetricsLog((fs::path(runDir) / "metrics.jsonl").string(), false).append(RunFolder::evalLine(result));
+}
+
 RunConfig loadRunFolderConfig(const std::string& runDir)
 {
     namespace fs = std::filesystem;
@@ -573,8 +580,6 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
             result.stopped = true;
         }
     }
-    if (s.folder)
-        s.folder->flushMetrics();
     return result;
 }
 
