@@ -94,8 +94,16 @@ private Q_SLOTS:
         window.setConfig(tinyRun("dm", 3, 30));
         window.show();
         QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        QStringList duringEvaluation; // what the status bar said while the final evaluation ran
+        connect(&window.controller(), &RunController::finalEvaluationProgressed, &window,
+            [&] { duringEvaluation << window.statusLine(); });
         window.startRun();
         QVERIFY(finished.wait(60000));
+        QVERIFY(!duringEvaluation.isEmpty());
+        QVERIFY2(duringEvaluation.first().startsWith(QLatin1String("Final evaluation: model 1 of 1")),
+            qPrintable(duringEvaluation.first()));
+        QVERIFY(!duringEvaluation.first().contains(QLatin1String("it/s"))); // not the iterations' "ETA 0:00"
+        QVERIFY2(window.statusLine().startsWith(QLatin1String("Finished 30 iterations")), qPrintable(window.statusLine()));
         // IPC × classes images in a classes × IPC grid.
         QTRY_COMPARE_WITH_TIMEOUT(window.grid().displayedImages(), 3 * 3, 5000);
         QCOMPARE(window.grid().rows(), 3);
@@ -129,6 +137,25 @@ private Q_SLOTS:
         QVERIFY(window.grid().labelBarsRect(0).isNull());
         QVERIFY(!window.curves().trajectory().isVisible());
         QVERIFY(!window.curves().trajectory().hasData());
+    }
+
+    // Issue 15, item 5: no ETA while paused, and none left behind after Stop.
+    void statusHasNoEtaWhilePausedOrStopped()
+    {
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 2, 100000));
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller().lastIteration() > 2, 30000);
+        QVERIFY2(window.statusLine().contains(QLatin1String("ETA")), qPrintable(window.statusLine()));
+        window.togglePause();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().state(), RunController::State::Paused, 10000);
+        QVERIFY2(window.statusLine().startsWith(QLatin1String("Paused at iteration")), qPrintable(window.statusLine()));
+        QVERIFY(!window.statusLine().contains(QLatin1String("ETA")));
+        window.stopRun();
+        QVERIFY(finished.wait(30000));
+        QVERIFY2(window.statusLine().startsWith(QLatin1String("Stopped at iteration")), qPrintable(window.statusLine()));
+        QVERIFY(!window.statusLine().contains(QLatin1String("ETA")));
     }
 
     // Issue 15, item 4: Evaluate now and both baselines go into the run folder's metrics.jsonl as they finish, and a

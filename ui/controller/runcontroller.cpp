@@ -61,6 +61,11 @@ RunController::RunController(QObject* parent, int threads)
             if (id == m_currentRunId)
                 Q_EMIT stageProgressed(stage, unit, done, total);
         });
+    connect(m_runWorker, &RunWorker::finalEvaluationProgressed, this,
+        [this](quint64 id, int model, int models, int done, int total) {
+            if (id == m_currentRunId)
+                Q_EMIT finalEvaluationProgressed(model, models, done, total);
+        });
     connect(m_runWorker, &RunWorker::historyLoaded, this, [this](quint64 id, const core::RunHistory& history) {
         if (id != m_currentRunId)
             return;

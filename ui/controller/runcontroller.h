@@ -83,6 +83,8 @@ Q_SIGNALS:
     void dataLoaded(const distillery::core::DatasetInfo& info);
     /// A long preparation stage before the first iteration (e.g. herding's feature network).
     void stageProgressed(const QString& stage, const QString& unit, qint64 done, qint64 total);
+    /// The run's final evaluation (in the run thread, after the last iteration): `done` of `total` epochs in all.
+    void finalEvaluationProgressed(int model, int models, int done, int total);
     /// A continued run's earlier steps and evaluations, from its folder.
     void historyLoaded(const distillery::core::RunHistory& history);
     void stepsCompleted(const QList<distillery::core::StepStats>& steps);

@@ -87,6 +87,15 @@ void RunWorker::run(
         Q_EMIT stageProgressed(runId, QString::fromStdString(p.stage), QString::fromStdString(p.unit), p.done, p.total);
     };
 
+    QElapsedTimer sinceEvalProgress;
+    callbacks.onEvalProgress = [&](const core::EvalProgress& p) {
+        const int done = p.model * p.epochs + p.epoch, total = p.models * p.epochs;
+        if (sinceEvalProgress.isValid() && sinceEvalProgress.elapsed() < kStepBatchMs && done < total)
+            return;
+        sinceEvalProgress.restart();
+        Q_EMIT finalEvaluationProgressed(runId, p.model, p.models, done, total);
+    };
+
     // No exception may cross a queued call: everything ends in runFinished or runFailed.
     try {
         const auto owned = resumeDir.empty() ? std::make_unique<core::Session>(config)

@@ -48,6 +48,8 @@ Q_SIGNALS:
     void prepared(quint64 runId, const distillery::core::RunConfig& resolved, const QString& runDir);
     void dataLoaded(quint64 runId, const distillery::core::DatasetInfo& info);
     void stageProgressed(quint64 runId, const QString& stage, const QString& unit, qint64 done, qint64 total);
+    /// The run's own final evaluation: model `model` (0-based) of `models`, `done` of `total` epochs in all.
+    void finalEvaluationProgressed(quint64 runId, int model, int models, int done, int total);
     /// A continued run: what its folder recorded before this session (before any new step arrives).
     void historyLoaded(quint64 runId, const distillery::core::RunHistory& history);
     void stepsCompleted(quint64 runId, const QList<distillery::core::StepStats>& steps);

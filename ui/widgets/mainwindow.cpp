@@ -3,6 +3,7 @@
 #include "widgets/mainwindow.h"
 
 #include "controller/runcontroller.h"
+#include "controller/runstatus.h"
 #include "controller/snapshotimage.h"
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
@@ -59,15 +60,6 @@ namespace {
             return 0;
         const QList<QByteArray> fields = statm.readAll().split(' ');
         return fields.size() > 1 ? fields[1].toDouble() * 4096.0 : 0;
-    }
-
-    QString formatDuration(double seconds)
-    {
-        if (!(seconds >= 0) || seconds > 1e7)
-            return QStringLiteral("–");
-        const auto s = static_cast<qint64>(seconds + 0.5);
-        return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg((s / 60) % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
-                         : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
     }
 
     /// A snapshot of a set loaded from a file, for the grid.
@@ -280,7 +272,8 @@ void MainWindow::connectController()
         m_lastRunDir = runDir;
         m_device = fromStd(core::resolveDevice(resolved.device));
         m_deviceLabel->setText(tr("Device: %1").arg(m_device));
-        m_progress->setRange(0, resolved.iterations);
+        m_status.prepared(resolved.iterations);
+        showStatus();
         // The resolved config is shown beside the request's auto fields, never written back into it: the next
         // run starts from what the user set (docs/architecture.md, "Request and resolved").
         applyBaselineCache();
@@ -294,16 +287,15 @@ void MainWindow::connectController()
                 m_stage = stage;
                 m_stageTimer.start();
             }
-            QString eta;
-            const double elapsed = static_cast<double>(m_stageTimer.elapsed()) / 1000.0;
-            if (done > 0 && done < total && elapsed > 1.0) {
-                const auto left = static_cast<qint64>(elapsed * static_cast<double>(total - done) / static_cast<double>(done));
-                eta = tr(", ETA %1:%2").arg(left / 60).arg(left % 60, 2, 10, QLatin1Char('0'));
-            }
-            m_progress->setRange(0, static_cast<int>(std::min<qint64>(total, std::numeric_limits<int>::max())));
-            m_progress->setValue(static_cast<int>(std::min<qint64>(done, std::numeric_limits<int>::max())));
-            statusBar()->showMessage(tr("%1: %2 of %3 %4%5").arg(stage).arg(done).arg(total).arg(unit, eta));
+            m_status.stage(stage, unit, done, total, static_cast<double>(m_stageTimer.elapsed()) / 1000.0);
+            showStatus();
         });
+    connect(c, &RunController::finalEvaluationProgressed, this, [this](int model, int models, int done, int total) {
+        if (m_status.phase() != RunStatus::Phase::Evaluating)
+            m_evalTimer.start();
+        m_status.finalEvaluation(model, models, done, total, static_cast<double>(m_evalTimer.elapsed()) / 1000.0);
+        showStatus();
+    });
     connect(c, &RunController::historyLoaded, this, [this](const core::RunHistory& history) { showHistory(history); });
     connect(c, &RunController::stepsCompleted, this, [this](const QList<core::StepStats>& steps) {
         m_curves->appendSteps(steps);
@@ -368,6 +360,8 @@ void MainWindow::connectController()
                 m_lastSet.reset(); // a stopped coreset run before its first step has no set
             }
         }
+        m_status.ended(result.stopped, result.iterations);
+        showStatus();
         statusBar()->showMessage(result.stopped ? tr("Stopped after %1 iterations; saved in %2")
                                                       .arg(result.iterations)
                                                       .arg(fromStd(result.runDir))
@@ -375,6 +369,8 @@ void MainWindow::connectController()
         onRunEnded();
     });
     connect(c, &RunController::runFailed, this, [this](const QString& message) {
+        m_status.failed();
+        showStatus();
         reportProblem(tr("The run stopped"), message);
         onRunEnded();
     });
@@ -550,7 +546,8 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
     m_lastSet.reset();
     m_lastSetFolder.clear();
     m_lastConfig.reset();
-    m_iterationLabel->setText(tr("Preparing…"));
+    m_status.preparing();
+    showStatus();
     if (config.data.source == "fashion-mnist")
         m_curves->setFullDataReference(kPublishedFashionMnistFullData, tr("published, ConvNet-128"));
     const bool haveBaseline = QSettings().contains(QStringLiteral("baselines/random/") + baselineKey(config));
@@ -583,12 +580,18 @@ void MainWindow::stopRun()
 
 void MainWindow::resetRun()
 {
+    if (m_controller->isActive() && !m_automation.scripted()
+        && QMessageBox::question(this, tr("Reset"),
+               tr("Stop the run and clear the window? The run stays in its folder (%1) and can be continued from its "
+                  "last checkpoint.")
+                   .arg(m_lastRunDir))
+            != QMessageBox::Yes)
+        return;
     m_controller->stop();
     m_grid->clear();
     m_curves->clear();
-    m_progress->reset();
-    m_iterationLabel->setText(tr("Ready"));
-    m_rateLabel->clear();
+    m_status.reset();
+    showStatus();
 }
 
 void MainWindow::evaluateNow()
@@ -649,23 +652,32 @@ void MainWindow::updateActions()
     m_stopAction->setEnabled(state == RunController::State::Running || state == RunController::State::Paused);
     m_evaluateAction->setEnabled(active || m_lastSet.has_value());
     m_controls->setRunning(active);
-    if (state == RunController::State::Paused)
-        m_iterationLabel->setText(tr("Paused at iteration %1").arg(m_controller->lastIteration()));
-    else if (state == RunController::State::Stopping)
-        m_iterationLabel->setText(tr("Stopping…"));
+    if (state == RunController::State::Stopping)
+        m_status.stopping();
+    else if (active)
+        m_status.setPaused(state == RunController::State::Paused);
+    showStatus();
+}
+
+void MainWindow::showStatus()
+{
+    const RunStatus::View v = m_status.view();
+    m_iterationLabel->setText(v.label);
+    m_rateLabel->setText(v.rate);
+    m_progress->setVisible(v.progressVisible);
+    m_progress->setRange(0, v.maximum); // 0…0: busy
+    m_progress->setValue(v.value);
+}
+
+QString MainWindow::statusLine() const
+{
+    return m_rateLabel->text().isEmpty() ? m_iterationLabel->text() : m_iterationLabel->text() + QStringLiteral(" | ") + m_rateLabel->text();
 }
 
 void MainWindow::updateStatus(const core::StepStats& last)
 {
-    m_progress->setRange(0, last.totalIterations);
-    m_progress->setValue(last.iteration);
-    const double rate = last.elapsedSeconds > 0 ? last.iteration / last.elapsedSeconds : 0;
-    const double eta = rate > 0 ? (last.totalIterations - last.iteration) / rate : -1;
-    if (m_controller->state() != RunController::State::Paused)
-        m_iterationLabel->setText(tr("Iteration %1 / %2").arg(last.iteration).arg(last.totalIterations));
-    else
-        m_iterationLabel->setText(tr("Paused at iteration %1").arg(last.iteration));
-    m_rateLabel->setText(tr("%1 it/s, ETA %2").arg(rate, 0, 'f', rate < 10 ? 2 : 1).arg(formatDuration(eta)));
+    m_status.step(last);
+    showStatus();
     const long long device = m_device.startsWith(QLatin1String("cuda")) ? core::peakDeviceMemory(m_device.toStdString()) : 0;
     m_memoryLabel->setText(device > 0 ? tr("GPU %1 MiB, RAM %2 MiB").arg(device >> 20).arg(qint64(residentBytes()) >> 20)
                                       : tr("RAM %1 MiB").arg(qint64(residentBytes()) >> 20));

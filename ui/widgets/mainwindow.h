@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "controller/runstatus.h"
+
 #include <distillery/config.h>
 #include <distillery/evalresult.h>
 #include <distillery/session.h>
@@ -68,6 +70,8 @@ public:
     CurvesPanel& curves() { return *m_curves; }
     ControlPanel& controls() { return *m_controls; }
     PrivacyPanel& privacy() { return *m_privacy; }
+    /// The status bar's run status as one line: "Paused at iteration 7 / 200 | 12.3 it/s".
+    QString statusLine() const;
 
 public Q_SLOTS:
     void startRun();
@@ -89,12 +93,15 @@ protected:
 private:
     QString m_stage; // the preparation stage shown in the status bar
     QElapsedTimer m_stageTimer;
+    QElapsedTimer m_evalTimer; // since the final evaluation began
+    RunStatus m_status;
 
     void buildActions();
     void buildMenus();
     void connectController();
     void updateActions();
     void updateStatus(const distillery::core::StepStats& last);
+    void showStatus();
     void showSet(const distillery::core::SyntheticSet& set);
     void openDataSource(const QString& kind);
     void openSyntheticSet();
