@@ -230,7 +230,32 @@ private Q_SLOTS:
             const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object();
             QCOMPARE(o[QStringLiteral("footer")].toString(), QString::fromStdString(r.footer));
             QCOMPARE(o[QStringLiteral("images")].toArray().size(), 3);
+
+            // One plain headline per finding, each with its detail, and the same in privacy.json.
+            QStringList headlines;
+            for (const auto& f : r.findings) {
+                QVERIFY(!f.headline.empty() && !f.detail.empty());
+                headlines << QString::fromStdString(f.headline);
+            }
+            QCOMPARE(o[QStringLiteral("findings")].toArray().size(), static_cast<int>(r.findings.size()));
+            const QString all = headlines.join(QLatin1Char('\n'));
+            if (copies)
+                QVERIFY2(headlines.contains(QStringLiteral("3 of 3 images are copies of a training image.")), qPrintable(all));
+            else
+                QVERIFY2(all.contains(QLatin1String("None of the 3 images is a copy of")), qPrintable(all));
+            QVERIFY2(all.contains(QLatin1String("% of the images sit closer to a training image than to an unseen real one")),
+                qPrintable(all));
+            QCOMPARE(headlines.filter(QStringLiteral("Guessing which real images were used for training")).size(),
+                static_cast<int>(r.differences.size()));
         }
+    }
+
+    void aCheckThatCannotRunIsRefusedUpFront()
+    {
+        QCOMPARE(privacyCannotRun(10, 22, "idx:/data"), std::string());
+        const QString why = QString::fromStdString(privacyCannotRun(10, 21, "idx:/data"));
+        QVERIFY2(why.contains(QLatin1String("idx:/data has too few test images (21)")) && why.contains(QLatin1String("needs 22")),
+            qPrintable(why));
     }
 
     void pngsDecode()

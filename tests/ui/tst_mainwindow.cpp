@@ -302,6 +302,28 @@ private Q_SLOTS:
         const auto report = inspected.first().at(0).value<distillery::core::PrivacyReport>();
         QCOMPARE(report.images.size(), std::size_t(6));
         QVERIFY(report.membership.empty());
+        // Issue 15, item 6: plain headlines, tied to their set, marked stale once another set is shown.
+        QCOMPARE(window.privacy().findingHeadlines().size(), static_cast<int>(report.findings.size()));
+        QVERIFY(window.privacy().findingHeadlines().join(QLatin1Char(' ')).contains(QLatin1String("Membership inference was not run")));
+        QVERIFY(!window.privacy().isStale());
+        const auto run = finished.first().at(0).value<distillery::core::RunResult>();
+        window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+        QVERIFY(window.privacy().isStale());
+    }
+
+    // A check the data cannot support is refused at once, with the reason, not after a run's worth of waiting.
+    void privacyCheckThatCannotRunIsRefusedAtOnce()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("random", 10, 0); // 30 images; the toy test split holds 30, the check needs 62
+        window.setConfig(c);
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        window.inspectPrivacy(false);
+        QVERIFY2(window.privacy().summaryText().contains(QLatin1String("too few test images (30)")),
+            qPrintable(window.privacy().summaryText()));
+        QVERIFY(!window.controller().inspectionRunning());
     }
 
     // Issue 12: the resolved config of a run is never the next request. Herding resolves iterations = IPC and, as

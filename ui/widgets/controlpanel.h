@@ -53,6 +53,8 @@ public:
     /// What is known of the data set `source` (from opening it, or from a run): its augmentation strategy then
     /// shows beside an auto augmentation field.
     void setDataInfo(const distillery::core::DatasetInfo& info);
+    /// What the last loaded or inspected data set holds (its source says which), if any.
+    const std::optional<distillery::core::DatasetInfo>& dataInfo() const { return m_dataInfo; }
 
     /// Quick evaluations every N iterations while running (0 = off); not part of the run's config.
     int evaluationInterval() const;

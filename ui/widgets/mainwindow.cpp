@@ -636,6 +636,12 @@ void MainWindow::startInspection(const core::SyntheticSet& set, bool membership)
     options.seed = config.seed;
     options.membershipInference = membership;
     options.membershipSeeds = m_privacy->membershipSeeds();
+    // Refused at once when the data cannot hold the held-out references, not after waiting behind other jobs.
+    if (const auto& info = m_controls->dataInfo(); info && info->source == options.data.source)
+        if (const std::string why = core::privacyCannotRun(set.images.count, info->testCount(), info->source); !why.empty()) {
+            m_privacy->refuse(fromStd(why));
+            return;
+        }
     m_privacy->setBusy(tr("starting"), 0, 1);
     m_controller->inspectPrivacy(set, options);
 }
@@ -776,6 +782,7 @@ void MainWindow::openSyntheticSet(const QString& path)
         showSet(set);
         m_lastSet = std::move(set);
         m_lastSetFolder = inRunFolder ? runDir : QString(); // Evaluate now records its result there
+        m_privacy->markStale(tr("Another set was opened (%1).").arg(QFileInfo(path).fileName()));
         m_lastConfig = config;
         updateActions();
         statusBar()->showMessage(tr("Opened %1: Evaluate now trains fresh networks on it").arg(path), 10000);

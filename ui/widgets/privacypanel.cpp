@@ -90,10 +90,25 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     auto* thresholds = new QLabel(QString::fromStdString(core::similarityThresholds()), this);
     thresholds->setWordWrap(true);
     layout->addWidget(thresholds);
+    m_stale = new QLabel(this);
+    m_stale->setObjectName(QStringLiteral("staleBanner"));
+    m_stale->setWordWrap(true);
+    m_stale->setStyleSheet(QStringLiteral("QLabel { background: #fff3c4; color: #5a4500; padding: 4px; }"));
+    m_stale->setVisible(false);
+    layout->addWidget(m_stale);
     m_summary = new QLabel(tr("Press “Inspect current set” to measure how close the synthetic images stay to real ones."), this);
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_summary);
+    // One plain line per finding; its technical detail (test, space, n, interval, baseline) one click below.
+    m_findings = new QTreeWidget(this);
+    m_findings->setObjectName(QStringLiteral("findings"));
+    m_findings->setHeaderHidden(true);
+    m_findings->setWordWrap(true);
+    m_findings->setRootIsDecorated(true);
+    m_findings->setVisible(false);
+    m_findings->setToolTip(tr("Each line is one test's result in plain words; open it for the numbers behind it"));
+    layout->addWidget(m_findings);
 
     auto* tabs = new QTabWidget(this);
     m_gallery = new QTableWidget(0, 5, this);
@@ -184,8 +199,44 @@ void PrivacyPanel::setFailed(const QString& message)
     m_summary->setText(tr("The inspection failed: %1").arg(message));
 }
 
+void PrivacyPanel::refuse(const QString& reason)
+{
+    m_progress->setVisible(false);
+    m_inspect->setEnabled(true);
+    m_summary->setText(tr("This check cannot run on the current data: %1").arg(reason));
+}
+
+void PrivacyPanel::markStale(const QString& why)
+{
+    if (m_findings->topLevelItemCount() == 0 && m_gallery->rowCount() == 0)
+        return; // nothing shown that could be mistaken for the new set's
+    m_stale->setText(tr("These results are for %1. %2 Press “Inspect current set” to measure it.").arg(m_subject, why));
+    m_stale->setVisible(true);
+}
+
+bool PrivacyPanel::isStale() const
+{
+    return m_stale->isVisibleTo(this);
+}
+
+QString PrivacyPanel::summaryText() const
+{
+    return m_summary->text();
+}
+
+QStringList PrivacyPanel::findingHeadlines() const
+{
+    QStringList out;
+    for (int i = 0; i < m_findings->topLevelItemCount(); ++i)
+        out << m_findings->topLevelItem(i)->text(0);
+    return out;
+}
+
 void PrivacyPanel::clear()
 {
+    m_findings->clear();
+    m_findings->setVisible(false);
+    m_stale->setVisible(false);
     m_gallery->setRowCount(0);
     m_membershipTable->setRowCount(0);
     m_dcrPlot->clearGraphs();
@@ -198,7 +249,16 @@ void PrivacyPanel::setReport(const core::PrivacyReport& r)
 {
     m_progress->setVisible(false);
     m_inspect->setEnabled(true);
-    m_summary->setText(QString::fromStdString(r.summary));
+    m_stale->setVisible(false);
+    m_subject = tr("the %1 set (IPC %2) on %3").arg(QString::fromStdString(r.method)).arg(r.ipc).arg(QString::fromStdString(r.datasetName));
+    m_summary->setText(tr("Results for %1:").arg(m_subject));
+    m_findings->clear();
+    for (const auto& f : r.findings) {
+        auto* item = new QTreeWidgetItem(m_findings, {QString::fromStdString(f.headline)});
+        auto* detail = new QTreeWidgetItem(item, {QString::fromStdString(f.detail)});
+        detail->setForeground(0, palette().color(QPalette::PlaceholderText));
+    }
+    m_findings->setVisible(!r.findings.empty());
 
     m_gallery->setRowCount(static_cast<int>(r.images.size()));
     for (int i = 0; i < static_cast<int>(r.images.size()); ++i) {
@@ -221,7 +281,9 @@ void PrivacyPanel::setReport(const core::PrivacyReport& r)
             flags << tr("neighbour of another class");
         flags << tr("NNDR %1").arg(number(p.nndr));
         auto* level = new QTableWidgetItem(flags.join(u'\n'));
-        level->setBackground(p.level == "high" ? QColor(245, 183, 177) : p.level == "elevated" ? QColor(250, 215, 160) : QColor(213, 245, 227));
+        // One neutral hue, darker for closer: no green that reads as "safe", no verdict in the colour.
+        level->setBackground(p.level == "high" ? QColor(70, 90, 120) : p.level == "elevated" ? QColor(160, 175, 195) : QColor(232, 236, 242));
+        level->setForeground(p.level == "high" ? QColor(Qt::white) : QColor(Qt::black));
         m_gallery->setItem(i, 4, level);
     }
     m_gallery->resizeColumnsToContents();

@@ -17,6 +17,7 @@ class QPushButton;
 class QSlider;
 class QSpinBox;
 class QTableWidget;
+class QTreeWidget;
 
 namespace distillery::ui {
 
@@ -35,6 +36,15 @@ public:
     void setReport(const distillery::core::PrivacyReport& report);
     void setBusy(const QString& stage, int done, int total);
     void setFailed(const QString& message);
+    /// A check that cannot run on the current data, refused before it starts (`reason` says why).
+    void refuse(const QString& reason);
+    /// The results shown belong to another set than the one now in the window (`why`: what changed).
+    void markStale(const QString& why);
+    bool isStale() const;
+    /// The findings' plain headlines, as shown.
+    QStringList findingHeadlines() const;
+    /// The line above them (what the results are for, or why a check failed or was refused).
+    QString summaryText() const;
     void clear();
 
     /// Keeps (a thinned history of) the run's snapshots for the movement slider.
@@ -58,6 +68,9 @@ private:
     QCheckBox* m_live = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_summary = nullptr;
+    QLabel* m_stale = nullptr;
+    QTreeWidget* m_findings = nullptr;
+    QString m_subject; ///< which set the results shown are for
     QTableWidget* m_gallery = nullptr;
     QSlider* m_movementSlider = nullptr;
     QLabel* m_movement = nullptr;

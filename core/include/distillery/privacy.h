@@ -134,6 +134,14 @@ struct MembershipDifference
     std::string state;
 };
 
+/// One result of the report in plain words (docs/privacy.md, "Wording"): a headline anyone can read, and the
+/// technical detail under it (test, space, n, interval, baseline).
+struct PrivacyFinding
+{
+    std::string headline;
+    std::string detail;
+};
+
 struct PrivacyReport
 {
     std::string datasetName;
@@ -153,6 +161,7 @@ struct PrivacyReport
     double dcrSeconds = 0;
     double membershipSeconds = 0;
     std::string summary; ///< one paragraph, worded by docs/privacy.md §6
+    std::vector<PrivacyFinding> findings; ///< the same results, one plain headline each
     std::string footer;
 
     /// 8-bit pictures for galleries, in the order of `images`: the synthetic image, its nearest training image,
@@ -174,6 +183,11 @@ std::string privacyHtml(const PrivacyReport& report);
 
 /// The thresholds behind ImagePrivacy::level, in words, for every place that shows a colour.
 std::string similarityThresholds();
+
+/// Why the inspector cannot run on a set of `syntheticImages` images when `source` holds `testImages` held-out
+/// images (it needs two held-out references per synthetic image and two more), or "" when it can. Checked before an
+/// inspection is queued, so it is refused at once with the reason.
+std::string privacyCannotRun(std::int64_t syntheticImages, std::int64_t testImages, const std::string& source);
 
 /// SSIM of image pairs as OpenCV's QualitySSIM computes it: 11×11 Gaussian window (σ = 1.5), reflect-101 borders,
 /// C1 = (0.01·255)², C2 = (0.03·255)², mean of the full map, per channel then averaged. Inputs are pixels in

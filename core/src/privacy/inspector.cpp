@@ -6,6 +6,7 @@
 #include "data/dataset.h"
 #include "data/synthetictensors.h"
 #include "nn/training.h"
+#include "privacy/findings.h"
 #include "privacy/similarity.h"
 #include "privacy/statistics.h"
 #include "util/torchutil.h"
@@ -185,9 +186,8 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         const Dataset& d = *data;
         const auto dev = d.device();
         const auto n = static_cast<std::int64_t>(set.images.count);
-        if (d.testImages().size(0) < 2 * n + 2)
-            throw Error("privacy: " + d.info().source + " has too few test images (" + std::to_string(d.testImages().size(0))
-                + ") to serve as held-out references for " + std::to_string(n) + " synthetic images");
+        if (const std::string why = privacyCannotRun(n, d.testImages().size(0), d.info().source); !why.empty())
+            throw Error(why);
 
         PrivacyReport r;
         r.datasetName = d.info().name;
@@ -526,6 +526,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         if (!options.membershipInference)
             s << "Membership inference was not run. ";
         r.summary = s.str();
+        r.findings = plainFindings(r, options);
         r.footer = "These tests can reveal leakage; passing them does not prove privacy. Pixel similarity understates "
                    "re-identification risk for medical images.";
         return r;

@@ -190,10 +190,13 @@ std::string privacyJson(const PrivacyReport& r)
     json differences = json::array();
     for (const auto& d : r.differences)
         differences.push_back({{"pool", d.pool}, {"auc_synthetic_minus_random_real", toJson(d.aucDifference)}, {"state", d.state}});
+    json findings = json::array();
+    for (const auto& f : r.findings)
+        findings.push_back({{"headline", f.headline}, {"detail", f.detail}});
     const json out = {{"format", "distillery-privacy-report/1"},
         {"dataset", {{"name", r.datasetName}, {"source", r.datasetSource}}}, {"method", r.method}, {"ipc", r.ipc},
         {"real_images", r.realImages}, {"space", r.space}, {"similarity_levels", similarityThresholds()},
-        {"summary", r.summary}, {"footer", r.footer}, {"images", images},
+        {"summary", r.summary}, {"findings", findings}, {"footer", r.footer}, {"images", images},
         {"share_init_rank_one", r.shareInitRankOne},
         {"dcr",
             {{"test", "distance to closest record"}, {"reference_size", r.dcr.referenceSize}, {"draws", r.dcr.draws},
