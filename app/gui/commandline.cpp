@@ -38,7 +38,12 @@ GuiOptions parseGuiOptions(const QStringList& arguments)
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a picture of the window once the run has stopped"), QStringLiteral("file.png"));
     const QCommandLineOption zoom(QStringLiteral("zoom"), QCoreApplication::translate("main", "Pixel size of the images (1–32)"), QStringLiteral("n"));
-    parser.addOptions({dataset, method, ipc, preset, iterations, device, config, autostart, resume, quitAfter, screenshot, zoom});
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+        QCoreApplication::translate("main", "Start in presentation mode (large type, the lesson bar instead of the settings)"));
+    const QCommandLineOption size(QStringLiteral("window-size"),
+        QCoreApplication::translate("main", "Window size, e.g. 1280x720"), QStringLiteral("WxH"));
+    parser.addOptions(
+        {dataset, method, ipc, preset, iterations, device, config, autostart, resume, quitAfter, screenshot, zoom, presentation, size});
     parser.process(arguments); // --help and --version print and exit here
 
     GuiOptions o;
@@ -72,6 +77,18 @@ GuiOptions parseGuiOptions(const QStringList& arguments)
     std::optional<int> z;
     number(zoom, z);
     o.zoom = z.value_or(0);
+    o.presentation = parser.isSet(presentation);
+    if (parser.isSet(size)) {
+        const QStringList parts = parser.value(size).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        const int w = parts.size() == 2 ? parts[0].toInt(&okW) : 0;
+        const int h = parts.size() == 2 ? parts[1].toInt(&okH) : 0;
+        if (!okW || !okH || w < 320 || h < 240 || w > 16384 || h > 16384)
+            o.error = QCoreApplication::translate("main", "--window-size: expected WxH between 320x240 and 16384x16384, got \"%1\"")
+                          .arg(parser.value(size));
+        else
+            o.windowSize = QSize(w, h);
+    }
     return o;
 }
 

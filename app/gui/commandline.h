@@ -4,6 +4,7 @@
 
 #include <distillery/config.h>
 
+#include <QSize>
 #include <QString>
 #include <QStringList>
 
@@ -26,6 +27,8 @@ struct GuiOptions
     int quitAfterIterations = 0;
     QString screenshot;
     int zoom = 0;
+    bool presentation = false; ///< start in presentation mode
+    QSize windowSize; ///< invalid: the default size
     QString error; ///< set when the options do not parse
 };
 

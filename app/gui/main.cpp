@@ -41,8 +41,10 @@ int main(int argc, char** argv)
     window.setConfig(config);
     if (options.zoom > 0)
         window.setZoom(options.zoom);
-    window.resize(1500, 950);
+    window.resize(options.windowSize.isValid() ? options.windowSize : QSize(1500, 950));
     window.show();
+    if (options.presentation)
+        window.setPresentationMode(true);
 
     distillery::ui::MainWindow::Automation automation;
     automation.resume = options.resume;

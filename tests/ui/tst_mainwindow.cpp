@@ -18,6 +18,7 @@
 #include <distillery/session.h>
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QHelpEvent>
 #include <QSettings>
 #include <QToolTip>
@@ -137,6 +138,49 @@ private Q_SLOTS:
         QVERIFY(window.grid().labelBarsRect(0).isNull());
         QVERIFY(!window.curves().trajectory().isVisible());
         QVERIFY(!window.curves().trajectory().hasData());
+    }
+
+    // Issue 15, item 2: presentation mode enlarges the type, hides the settings behind the lesson bar (which edits
+    // the same request), and gives everything back when it ends.
+    void presentationModeEnlargesAndHidesTheSettings()
+    {
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 3, 30));
+        window.resize(1024, 768);
+        window.show();
+        auto* dock = window.findChild<QDockWidget*>(QStringLiteral("SettingsDock"));
+        auto* lesson = window.findChild<QWidget*>(QStringLiteral("LessonBar"));
+        QVERIFY(dock && lesson);
+        QVERIFY(dock->isVisible());
+        QVERIFY(!lesson->isVisible());
+        QVERIFY(window.curves().showsClassTerms());
+        const qreal normal = window.font().pointSizeF();
+
+        window.setPresentationMode(true);
+        QVERIFY(window.presentationMode());
+        QVERIFY(!dock->isVisible());
+        QVERIFY(lesson->isVisible());
+        QVERIFY(window.font().pointSizeF() >= 1.5 * normal);
+        QVERIFY(window.controls().font().pointSizeF() >= 1.5 * normal); // children follow
+        QCOMPARE(window.curves().textScale(), 1.6);
+        QVERIFY(!window.curves().showsClassTerms());
+        // The lesson bar edits the request the settings panel holds.
+        auto* method = lesson->findChild<QComboBox*>(QStringLiteral("lessonMethod"));
+        auto* ipc = lesson->findChild<QSpinBox*>(QStringLiteral("lessonIpc"));
+        QVERIFY(method && ipc);
+        QCOMPARE(method->currentData().toString(), QStringLiteral("dm"));
+        QCOMPARE(ipc->value(), 3);
+        method->setCurrentIndex(method->findData(QStringLiteral("dsa")));
+        ipc->setValue(5);
+        QCOMPARE(window.config().method, std::string("dsa"));
+        QCOMPARE(window.config().ipc, 5);
+
+        window.setPresentationMode(false);
+        QVERIFY(dock->isVisible());
+        QVERIFY(!lesson->isVisible());
+        QCOMPARE(window.font().pointSizeF(), normal);
+        QCOMPARE(window.curves().textScale(), 1.0);
+        QVERIFY(window.curves().showsClassTerms());
     }
 
     // Issue 15, item 5: no ETA while paused, and none left behind after Stop.

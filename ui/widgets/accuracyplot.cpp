@@ -65,6 +65,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     m_latest = new QLabel(this);
     m_latest->setObjectName(QStringLiteral("latestAccuracy"));
     m_latest->setTextFormat(Qt::RichText);
+    m_latest->setWordWrap(true); // never the widest thing on the right side
     QFont big = m_latest->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
     m_latest->setFont(big);
@@ -246,6 +247,23 @@ bool AccuracyPlot::eventFilter(QObject* watched, QEvent* event)
         return true;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void AccuracyPlot::setCompact(bool compact)
+{
+    m_plot->setVisible(!compact);
+    m_protocol->setVisible(!compact);
+    m_fullButton->setVisible(!compact);
+    // Compact, it takes only the height of its numbers, and the plots above get the rest.
+    setMaximumHeight(compact ? m_latest->sizeHint().height() * 3 : QWIDGETSIZE_MAX);
+}
+
+void AccuracyPlot::setTextScale(double scale)
+{
+    scalePlotFonts(m_plot, scale);
+    QFont big = QApplication::font();
+    big.setPointSizeF(big.pointSizeF() * 1.3 * scale);
+    m_latest->setFont(big);
 }
 
 } // namespace distillery::ui

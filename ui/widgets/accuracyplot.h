@@ -35,6 +35,10 @@ public:
     explicit AccuracyPlot(QWidget* parent = nullptr);
 
     void clear();
+    /// Every text of the plot(s) `scale` times the normal size (presentation mode).
+    void setTextScale(double scale);
+    /// Only the latest numbers, without the plot (presentation mode: the loss curve gets the room).
+    void setCompact(bool compact);
     void addEvaluation(const distillery::core::EvalResult& result);
     void setRandomBaseline(const distillery::core::EvalResult& result);
     /// `note` says where the number comes from ("measured, n = 2" or "published, ConvNet-128").

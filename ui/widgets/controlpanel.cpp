@@ -470,8 +470,21 @@ void ControlPanel::selectDataSource(const QString& source)
     changed();
 }
 
+void ControlPanel::selectMethod(const QString& name)
+{
+    const int index = m_method->findData(name);
+    if (index >= 0)
+        m_method->setCurrentIndex(index); // the list's own handler keeps each method's request
+}
+
+void ControlPanel::setIpc(int ipc)
+{
+    m_ipc->setValue(ipc);
+}
+
 void ControlPanel::setRunning(bool running)
 {
+    m_running = running;
     for (QWidget* w : std::as_const(m_lockedWhileRunning))
         w->setEnabled(!running);
 }

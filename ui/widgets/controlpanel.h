@@ -64,6 +64,12 @@ public:
     void selectDataSource(const QString& source);
 
     void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+
+    /// Picks the method as the method list does (its own parameter request comes back) and sets the IPC: the
+    /// presentation mode's slim bar edits the request through these.
+    void selectMethod(const QString& name);
+    void setIpc(int ipc);
 
 Q_SIGNALS:
     void methodChanged(const QString& method);
@@ -93,6 +99,7 @@ private:
     std::optional<distillery::core::RunConfig> m_resolved;
     QString m_resolveError;
     bool m_updating = false; // setConfig in progress: no change signals
+    bool m_running = false;
     QGroupBox* m_paramBox = nullptr;
     QFormLayout* m_paramForm = nullptr;
     QLabel* m_resolveStatus = nullptr;

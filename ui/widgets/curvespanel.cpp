@@ -20,6 +20,8 @@ namespace {
     // Exponential smoothing of the raw loss: heavy enough to show the trend under DM's per-step noise. Divided by
     // 1 − (1 − a)^t, so the first points are not pulled towards the (high) starting loss.
     constexpr double kSmoothing = 0.05;
+    // The per-class legend lists up to a dozen names over the curves: smaller than the rest.
+    constexpr double kClassLegendScale = 0.75;
 
 } // namespace
 
@@ -74,7 +76,7 @@ void CurvesPanel::setClassNames(const std::vector<std::string>& names)
         graph->setName(QString::fromStdString(names[static_cast<std::size_t>(c)]));
     }
     m_classPlot->legend->setVisible(classes <= 12);
-    m_classPlot->legend->setFont(QFont(font().family(), 7));
+    scalePlotFonts(m_classPlot, m_textScale, kClassLegendScale);
     m_classPlot->legend->setBrush(QColor(255, 255, 255, 170)); // the curves stay visible behind it
     m_classPlot->legend->setRowSpacing(-3);
     scheduleReplot();
@@ -86,7 +88,7 @@ void CurvesPanel::clear()
     m_lossPlot->graph(1)->data()->clear();
     for (int g = 0; g < m_classPlot->graphCount(); ++g)
         m_classPlot->graph(g)->data()->clear();
-    m_classPlot->setVisible(true);
+    m_classPlot->setVisible(!m_presenting);
     m_trajectory->clear();
     m_accuracy->clear();
     m_smoothed.reset();
@@ -113,7 +115,7 @@ void CurvesPanel::appendSteps(const QList<core::StepStats>& steps)
     m_trajectory->appendSteps(steps);
     // MTT and DD match no per-class terms: their plots take that place.
     if (!steps.isEmpty())
-        m_classPlot->setVisible(!steps.back().classTerms.empty() || !m_trajectory->hasData());
+        m_classPlot->setVisible(!m_presenting && (!steps.back().classTerms.empty() || !m_trajectory->hasData()));
     scheduleReplot();
 }
 
@@ -133,6 +135,24 @@ void CurvesPanel::setFullDataReference(double accuracy, const QString& note)
 {
     m_accuracy->setFullDataReference(accuracy, note);
     scheduleReplot();
+}
+
+void CurvesPanel::setPresentation(bool on, double scale)
+{
+    m_presenting = on;
+    m_textScale = scale;
+    scalePlotFonts(m_lossPlot, scale);
+    scalePlotFonts(m_classPlot, scale, kClassLegendScale);
+    m_accuracy->setTextScale(scale);
+    m_accuracy->setCompact(on);
+    m_trajectory->setTextScale(scale);
+    m_classPlot->setVisible(!on && (m_lossPlot->graph(0)->dataCount() == 0 || !m_trajectory->hasData()));
+    scheduleReplot();
+}
+
+bool CurvesPanel::showsClassTerms() const
+{
+    return m_classPlot->isVisibleTo(this);
 }
 
 int CurvesPanel::lossPointCount() const

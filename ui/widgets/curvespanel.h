@@ -40,6 +40,12 @@ public:
     void setFullDataReference(double accuracy, const QString& note);
     void setClassNames(const std::vector<std::string>& names);
 
+    /// Presentation mode: every plot's text `scale` times larger (1 = normal), the crowded per-class plot hidden and
+    /// the accuracy reduced to its latest numbers, so the loss curve gets the room.
+    void setPresentation(bool on, double scale);
+    double textScale() const { return m_textScale; }
+    bool showsClassTerms() const;
+
     int lossPointCount() const;
     /// MTT's and DD's own plots (hidden for other methods).
     const TrajectoryPlots& trajectory() const { return *m_trajectory; }
@@ -68,6 +74,8 @@ private:
     int m_replots = 0;
     double m_replotMs = 0;
     std::vector<std::string> m_classNames;
+    double m_textScale = 1.0;
+    bool m_presenting = false;
 };
 
 } // namespace distillery::ui

@@ -8,6 +8,7 @@
 #include "widgets/controlpanel.h"
 #include "widgets/curvespanel.h"
 #include "widgets/imagedialog.h"
+#include "widgets/lessonbar.h"
 #include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
 
@@ -44,6 +45,11 @@
 
 namespace distillery::ui {
 namespace {
+
+    /// Presentation mode's type size, relative to the desktop's: legible from the back of a classroom on a projector.
+    constexpr double kPresentationScale = 1.6;
+    constexpr int kSettingsWidth = 380;
+
 
     constexpr int kMaxRecentRuns = 10;
     // Published full-data accuracy of the reference ConvNet on Fashion-MNIST (docs/methods.md §11), shown until a
@@ -96,11 +102,12 @@ MainWindow::MainWindow(QWidget* parent)
     // Settings scroll vertically only: lists shrink to the panel (ControlPanel) instead of widening it.
     controlsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* dock = new QDockWidget(tr("Settings"), this);
+    m_settingsDock = dock;
     dock->setObjectName(QStringLiteral("SettingsDock"));
     dock->setWidget(controlsScroll);
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
-    resizeDocks({dock}, {380}, Qt::Horizontal);
+    resizeDocks({dock}, {kSettingsWidth}, Qt::Horizontal);
 
     m_grid = new SyntheticGrid;
     auto* gridScroll = new QScrollArea;
@@ -112,8 +119,15 @@ MainWindow::MainWindow(QWidget* parent)
     m_privacy = new PrivacyPanel;
     auto* tabs = new QTabWidget;
     tabs->addTab(m_curves, tr("Curves"));
-    tabs->addTab(m_privacy, tr("Privacy"));
+    // In a scroll area: its rows of controls and tables must not set a minimum width on the whole right side (in
+    // presentation mode's large type they would squeeze the images).
+    auto* privacyScroll = new QScrollArea;
+    privacyScroll->setWidget(m_privacy);
+    privacyScroll->setWidgetResizable(true);
+    privacyScroll->setFrameShape(QFrame::NoFrame);
+    tabs->addTab(privacyScroll, tr("Privacy"));
     auto* splitter = new QSplitter(Qt::Horizontal, this);
+    m_centralSplitter = splitter;
     splitter->setObjectName(QStringLiteral("CentralSplitter"));
     splitter->addWidget(gridScroll);
     splitter->addWidget(tabs);
@@ -143,6 +157,15 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addPermanentWidget(m_memoryLabel);
 
     buildActions();
+    // Under the run controls, on a row of its own: presentation mode only.
+    m_lessonBar = new LessonBar(*m_controls);
+    m_lessonToolBar = new QToolBar(tr("Lesson"), this);
+    m_lessonToolBar->setObjectName(QStringLiteral("LessonToolBar"));
+    m_lessonToolBar->setMovable(false);
+    m_lessonToolBar->addWidget(m_lessonBar);
+    addToolBarBreak(Qt::TopToolBarArea);
+    addToolBar(Qt::TopToolBarArea, m_lessonToolBar);
+    m_lessonToolBar->hide();
     buildMenus();
     connectController();
 
@@ -252,6 +275,18 @@ void MainWindow::buildMenus()
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     for (QAction* a : {m_startAction, m_pauseAction, m_stepAction, m_stopAction, m_resetAction, m_evaluateAction})
         run->addAction(a);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    m_presentationAction = view->addAction(tr("Presentation mode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(QKeySequence(Qt::Key_F11));
+    m_presentationAction->setToolTip(tr("Large type for a projector: the settings give way to a slim bar with the "
+                                        "method and images per class; the images and curves fill the window"));
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    addAction(m_presentationAction); // the shortcut works with the menu bar hidden too
+    view->addSeparator();
+    view->addAction(m_settingsDock->toggleViewAction());
+    view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("About Distillery"), this, [this] {
@@ -422,12 +457,10 @@ void MainWindow::fitZoom()
     // Until the user picks a zoom, the grid takes the largest whole-pixel zoom that fits its area.
     if (m_userZoom || m_grid->displayedImages() == 0)
         return;
-    const QSize area = m_gridArea->viewport()->size();
-    const double widthAtOne = m_grid->sizeHint().width() / static_cast<double>(m_grid->zoom());
-    const double heightAtOne = m_grid->sizeHint().height() / static_cast<double>(m_grid->zoom());
-    const int fit = static_cast<int>(std::min(area.width() / widthAtOne, area.height() / heightAtOne));
+    // The scroll area's whole size: once the grid fits, it needs no scroll bars.
+    const QSize area = m_gridArea->size() - QSize(2 * m_gridArea->frameWidth(), 2 * m_gridArea->frameWidth());
     const QSignalBlocker block(m_zoom); // not a user choice
-    m_grid->setZoom(std::max(1, fit));
+    m_grid->setZoom(m_grid->zoomToFit(area));
     m_zoom->setValue(m_grid->zoom());
 }
 
@@ -646,6 +679,54 @@ void MainWindow::startInspection(const core::SyntheticSet& set, bool membership)
     m_controller->inspectPrivacy(set, options);
 }
 
+void MainWindow::setPresentationMode(bool on)
+{
+    if (on == m_presenting)
+        return;
+    m_presenting = on;
+    const QSignalBlocker block(m_presentationAction);
+    m_presentationAction->setChecked(on);
+    if (on) {
+        m_normalState = saveState();
+        m_settingsDock->hide();
+        m_lessonBar->follow();
+        m_lessonToolBar->show();
+        QFont big = QApplication::font();
+        big.setPointSizeF(big.pointSizeF() * kPresentationScale);
+        setFont(big);
+        m_curves->setPresentation(true, kPresentationScale);
+        m_normalSplit = m_centralSplitter->sizes();
+        // Proportions: the images first. With the menu bar hidden (F11 and the View menu's shortcut still work), a
+        // 10 × 10 grid fits at zoom 2 on a 1024 × 768 projector.
+        m_centralSplitter->setSizes({3000, 1000});
+        menuBar()->hide();
+    } else {
+        setFont(QApplication::font());
+        menuBar()->show();
+        m_curves->setPresentation(false, 1.0);
+        m_lessonToolBar->hide();
+        restoreState(m_normalState);
+        m_settingsDock->show();
+        if (!m_normalSplit.isEmpty())
+            m_centralSplitter->setSizes(m_normalSplit);
+    }
+    m_userZoom = false; // the grid fits the room it has now
+    fitZoom();
+}
+
+void MainWindow::resetLayout()
+{
+    setPresentationMode(false);
+    removeDockWidget(m_settingsDock);
+    addDockWidget(Qt::LeftDockWidgetArea, m_settingsDock);
+    m_settingsDock->setFloating(false);
+    m_settingsDock->show();
+    resizeDocks({m_settingsDock}, {kSettingsWidth}, Qt::Horizontal);
+    m_centralSplitter->setSizes({700, 560});
+    m_userZoom = false;
+    fitZoom();
+}
+
 void MainWindow::updateActions()
 {
     const auto state = m_controller->state();
@@ -658,6 +739,7 @@ void MainWindow::updateActions()
     m_stopAction->setEnabled(state == RunController::State::Running || state == RunController::State::Paused);
     m_evaluateAction->setEnabled(active || m_lastSet.has_value());
     m_controls->setRunning(active);
+    m_lessonBar->follow();
     if (state == RunController::State::Stopping)
         m_status.stopping();
     else if (active)
@@ -913,7 +995,7 @@ void MainWindow::saveSettings()
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), m_presenting ? m_normalState : saveState()); // the desk layout, not the lecture one
     settings.setValue(QStringLiteral("lastConfig"), fromStd(core::toJson(m_controls->config())));
     settings.setValue(QStringLiteral("evaluationInterval"), m_controls->evaluationInterval());
     if (m_userZoom)

@@ -15,16 +15,20 @@
 #include <optional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QScrollArea;
 class QSlider;
+class QSplitter;
+class QToolBar;
 
 namespace distillery::ui {
 
 class ControlPanel;
 class CurvesPanel;
+class LessonBar;
 class PrivacyPanel;
 class RunController;
 class SyntheticGrid;
@@ -72,6 +76,7 @@ public:
     PrivacyPanel& privacy() { return *m_privacy; }
     /// The status bar's run status as one line: "Paused at iteration 7 / 200 | 12.3 it/s".
     QString statusLine() const;
+    bool presentationMode() const { return m_presenting; }
 
 public Q_SLOTS:
     void startRun();
@@ -86,6 +91,10 @@ public Q_SLOTS:
     void evaluateNow();
     /// Runs the privacy inspector on the current set (a copy of a running one, or the last finished/opened set).
     void inspectPrivacy(bool membership);
+    /// Presentation mode (F11, View menu): large type, the settings replaced by the slim lesson bar.
+    void setPresentationMode(bool on);
+    /// Settings docked on the left, the images and curves side by side, the grid fitted again.
+    void resetLayout();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -132,6 +141,13 @@ private:
     ControlPanel* m_controls = nullptr;
     SyntheticGrid* m_grid = nullptr;
     QScrollArea* m_gridArea = nullptr;
+    QDockWidget* m_settingsDock = nullptr;
+    QSplitter* m_centralSplitter = nullptr;
+    QToolBar* m_lessonToolBar = nullptr;
+    LessonBar* m_lessonBar = nullptr;
+    bool m_presenting = false;
+    QByteArray m_normalState; ///< the window's layout before presentation mode
+    QList<int> m_normalSplit; ///< … and how the images and curves shared the width
     bool m_userZoom = false; ///< once the user zooms, the grid no longer fits itself
     CurvesPanel* m_curves = nullptr;
     PrivacyPanel* m_privacy = nullptr;
@@ -144,6 +160,7 @@ private:
     QProgressBar* m_evalProgress = nullptr;
     QMenu* m_recentMenu = nullptr;
 
+    QAction* m_presentationAction = nullptr;
     QAction* m_startAction = nullptr;
     QAction* m_continueAction = nullptr;
     QAction* m_pauseAction = nullptr;

@@ -22,4 +22,21 @@ QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLa
     return plot;
 }
 
+void scalePlotFonts(QCustomPlot* plot, double scale, double legendScale)
+{
+    QFont font = QApplication::font();
+    font.setPointSizeF(font.pointSizeF() * scale);
+    for (QCPAxis* axis : {plot->xAxis, plot->yAxis}) {
+        axis->setLabelFont(font);
+        axis->setTickLabelFont(font);
+    }
+    plot->xAxis->ticker()->setTickCount(scale > 1.2 ? 3 : 5); // large tick labels need room between them
+    QFont legend = font;
+    legend.setPointSizeF(font.pointSizeF() * legendScale);
+    plot->legend->setFont(legend);
+    for (int i = 0; i < plot->itemCount(); ++i)
+        if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
+            text->setFont(font);
+}
+
 } // namespace distillery::ui

@@ -13,4 +13,9 @@ namespace distillery::ui {
 /// replot's time is taken from distillation; fast polylines draw thousands of points in one call).
 QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel, bool logScale);
 
+/// Sets every text of `plot` (axis labels and ticks, legend, text items) to the application's font times `scale`
+/// (1 = normal; the presentation mode enlarges them for the back of a room). `legendScale` sizes the legend
+/// relative to that (a crowded per-class legend stays smaller).
+void scalePlotFonts(QCustomPlot* plot, double scale, double legendScale = 1.0);
+
 } // namespace distillery::ui

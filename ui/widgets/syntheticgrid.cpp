@@ -87,7 +87,20 @@ int SyntheticGrid::labelWidth() const
 void SyntheticGrid::updateGeometryHint()
 {
     setMinimumSize(sizeHint());
+    // In a scroll area that does not resize it, the widget keeps its old size otherwise: a grid that shrank to fit
+    // would still show scroll bars.
+    resize(sizeHint());
     updateGeometry();
+}
+
+int SyntheticGrid::zoomToFit(const QSize& area) const
+{
+    if (m_pixmap.isNull())
+        return m_zoom;
+    // sizeHint(): the class names (not zoomed), the pixmap × zoom, and 8 pixels of margin.
+    const int byWidth = (area.width() - labelWidth() - 8) / m_pixmap.width();
+    const int byHeight = (area.height() - 8) / m_pixmap.height();
+    return std::clamp(std::min(byWidth, byHeight), 1, kMaxZoom);
 }
 
 QSize SyntheticGrid::sizeHint() const

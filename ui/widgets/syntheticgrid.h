@@ -32,6 +32,8 @@ public:
     int columns() const;
 
     int zoom() const { return m_zoom; }
+    /// The largest whole-pixel zoom at which the grid, with its class names, fits `area` (at least 1).
+    int zoomToFit(const QSize& area) const;
     void setZoom(int zoom);
     /// The image index under a widget position, or -1.
     int imageAt(const QPoint& position) const;

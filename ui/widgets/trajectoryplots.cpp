@@ -138,4 +138,10 @@ int TrajectoryPlots::stepSizePointCount() const
     return m_stepSizePlot->graph(m_schedule ? 1 : 0)->dataCount();
 }
 
+void TrajectoryPlots::setTextScale(double scale)
+{
+    scalePlotFonts(m_unrollPlot, scale);
+    scalePlotFonts(m_stepSizePlot, scale);
+}
+
 } // namespace distillery::ui

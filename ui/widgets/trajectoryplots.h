@@ -27,6 +27,8 @@ public:
     explicit TrajectoryPlots(QWidget* parent = nullptr);
 
     void clear();
+    /// Every text of the plot(s) `scale` times the normal size (presentation mode).
+    void setTextScale(double scale);
     void appendSteps(const QList<distillery::core::StepStats>& steps);
     void replot();
 
