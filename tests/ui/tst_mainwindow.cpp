@@ -140,6 +140,34 @@ private Q_SLOTS:
         QVERIFY(!window.curves().trajectory().hasData());
     }
 
+    // Issue 15, item 5: a normal run, with presentation mode toggled and a reopened set, prints no Qt warning (the
+    // offscreen test platform's own "does not support propagateSizeHints" aside: a real desktop never prints it).
+    void aNormalRunPrintsNoQtWarnings()
+    {
+        static QStringList warnings;
+        warnings.clear();
+        const QtMessageHandler previous = qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& text) {
+            if ((type == QtWarningMsg || type == QtCriticalMsg) && !text.contains(QLatin1String("propagateSizeHints")))
+                warnings << text;
+        });
+        {
+            MainWindow window;
+            window.setConfig(tinyRun("dm", 3, 40));
+            window.show();
+            QSignalSpy finished(&window.controller(), &RunController::runFinished);
+            window.startRun();
+            QTRY_VERIFY_WITH_TIMEOUT(window.controller().lastIteration() > 5, 30000);
+            window.setPresentationMode(true);
+            QVERIFY(finished.wait(60000));
+            window.setPresentationMode(false);
+            const auto run = finished.first().at(0).value<distillery::core::RunResult>();
+            window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+            QTRY_VERIFY_WITH_TIMEOUT(!window.curves().replotPending(), 5000);
+        }
+        qInstallMessageHandler(previous);
+        QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(QLatin1Char('\n'))));
+    }
+
     // Issue 15, item 2: presentation mode enlarges the type, hides the settings behind the lesson bar (which edits
     // the same request), and gives everything back when it ends.
     void presentationModeEnlargesAndHidesTheSettings()
