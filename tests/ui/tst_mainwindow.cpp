@@ -21,6 +21,8 @@
 #include <QDockWidget>
 #include <QHelpEvent>
 #include <QSettings>
+#include <QPushButton>
+#include <QToolButton>
 #include <QToolTip>
 #include <QDir>
 #include <QFile>
@@ -166,6 +168,48 @@ private Q_SLOTS:
         }
         qInstallMessageHandler(previous);
         QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join(QLatin1Char('\n'))));
+    }
+
+    // Issue 15, item 5: Cancel ends each long job beside the run: the evaluations (Evaluate now and the baseline queued
+    // before it) and a privacy inspection with membership inference.
+    void cancelEndsLongJobs()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("dm", 2, 5);
+        c.finalEval = false;
+        c.eval.epochs = 100000; // jobs that would take hours
+        window.setConfig(c);
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        QSignalSpy progressed(&window.controller(), &RunController::evaluationProgressed);
+        QSignalSpy evaluated(&window.controller(), &RunController::evaluated);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        window.evaluateNow();
+        QTRY_VERIFY_WITH_TIMEOUT(progressed.size() > 0, 30000);
+        auto* cancelEvaluation = window.findChild<QToolButton*>(QStringLiteral("cancelEvaluation"));
+        QVERIFY(cancelEvaluation);
+        QTRY_VERIFY_WITH_TIMEOUT(cancelEvaluation->isVisible(), 5000);
+        cancelEvaluation->click();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().evaluationsInFlight(), 0, 10000);
+        QVERIFY(!cancelEvaluation->isVisible());
+        QVERIFY(evaluated.isEmpty());
+
+        QSignalSpy inspecting(&window.controller(), &RunController::inspectionProgressed);
+        QSignalSpy cancelled(&window.controller(), &RunController::inspectionCancelled);
+        window.inspectPrivacy(true);
+        QTRY_VERIFY_WITH_TIMEOUT(inspecting.size() > 0, 30000);
+        auto* cancelInspection = window.privacy().findChild<QPushButton*>(QStringLiteral("cancelInspection"));
+        QVERIFY(cancelInspection && cancelInspection->isVisibleTo(&window.privacy()));
+        cancelInspection->click();
+        QVERIFY(cancelled.wait(10000));
+        QVERIFY(!window.controller().inspectionRunning());
+        QVERIFY2(window.privacy().summaryText().contains(QLatin1String("cancelled")), qPrintable(window.privacy().summaryText()));
+        // Later jobs run again: the cancelled control is not reused.
+        window.evaluateNow();
+        QTRY_VERIFY_WITH_TIMEOUT(window.controller().evaluationsInFlight() == 1, 5000);
+        window.controller().cancelEvaluations();
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().evaluationsInFlight(), 0, 10000);
     }
 
     // Issue 15, item 2: presentation mode enlarges the type, hides the settings behind the lesson bar (which edits

@@ -127,6 +127,8 @@ RunController::RunController(QObject* parent, int threads)
                 --m_evaluationsInFlight;
             if (!recordProblem.isEmpty())
                 Q_EMIT messageLogged(tr("The evaluation was not recorded in the run folder: %1").arg(recordProblem));
+            if (m_jobsInFlight == 0)
+                Q_EMIT evaluationsIdle();
             if (id != m_currentRunId)
                 return;
             if (job == EvalWorker::Job::Synthetic)
@@ -144,6 +146,8 @@ RunController::RunController(QObject* parent, int threads)
             --m_evaluationsInFlight;
         if (id == m_currentRunId && !message.isEmpty())
             Q_EMIT messageLogged(tr("Evaluation failed: %1").arg(message));
+        if (m_jobsInFlight == 0)
+            Q_EMIT evaluationsIdle();
     });
     // Inspections are not tied to a run (an opened file can be inspected too): every answer is delivered.
     connect(m_evalWorker, &EvalWorker::inspected, this, [this](quint64, const core::PrivacyReport& report) {
@@ -154,7 +158,9 @@ RunController::RunController(QObject* parent, int threads)
         [this](quint64, const QString& stage, int done, int total) { Q_EMIT inspectionProgressed(stage, done, total); });
     connect(m_evalWorker, &EvalWorker::inspectionFailed, this, [this](quint64, const QString& message) {
         m_inspecting = false;
-        if (!message.isEmpty())
+        if (message.isEmpty())
+            Q_EMIT inspectionCancelled();
+        else
             Q_EMIT inspectionFailed(message);
     });
     m_runThread.start();
@@ -168,6 +174,7 @@ RunController::~RunController()
         m_control->requestStop();
     if (m_evalControl)
         m_evalControl->requestStop();
+    m_inspectControl->requestStop();
     m_runThread.quit();
     m_evalThread.quit();
     m_runThread.wait();
@@ -272,12 +279,25 @@ void RunController::evaluateSet(const core::SyntheticSet& set, const core::RunCo
 
 void RunController::inspectPrivacy(const core::SyntheticSet& set, const core::PrivacyOptions& options)
 {
-    if (!m_evalControl)
-        m_evalControl = std::make_shared<core::RunControl>();
     m_inspecting = true;
     QMetaObject::invokeMethod(
-        m_evalWorker, [w = m_evalWorker, id = m_currentRunId, set, options, c = m_evalControl] { w->inspect(id, set, options, c); },
+        m_evalWorker, [w = m_evalWorker, id = m_currentRunId, set, options, c = m_inspectControl] { w->inspect(id, set, options, c); },
         Qt::QueuedConnection);
+}
+
+void RunController::cancelEvaluations()
+{
+    // The jobs hold the old control: running ones stop within a second, queued ones at their start; each still
+    // answers (failed, with no message), which keeps the in-flight counts right.
+    if (m_evalControl)
+        m_evalControl->requestStop();
+    m_evalControl = std::make_shared<core::RunControl>();
+}
+
+void RunController::cancelInspection()
+{
+    m_inspectControl->requestStop();
+    m_inspectControl = std::make_shared<core::RunControl>();
 }
 
 void RunController::submitEvaluation(

@@ -61,6 +61,10 @@ public:
     /// Runs the privacy inspector on `set` in the evaluation thread (inspected or inspectionFailed answer).
     void inspectPrivacy(const distillery::core::SyntheticSet& set, const distillery::core::PrivacyOptions& options);
     bool inspectionRunning() const { return m_inspecting; }
+    /// Ends the evaluations and baselines beside the run (running and queued) within a second; later ones run.
+    void cancelEvaluations();
+    /// Ends the privacy inspection within a second (inspectionCancelled answers).
+    void cancelInspection();
 
     /// Evaluates a set that is not running (an opened file, a finished run) with `config`'s data and protocol; with
     /// a `recordIn` run folder (the set's own), the result goes into its metrics.jsonl too.
@@ -97,6 +101,9 @@ Q_SIGNALS:
     void inspected(const distillery::core::PrivacyReport& report);
     void inspectionProgressed(const QString& stage, int done, int total);
     void inspectionFailed(const QString& message);
+    void inspectionCancelled();
+    /// No evaluation or baseline job is left (the last one answered, failed or was cancelled).
+    void evaluationsIdle();
     void runFinished(const distillery::core::RunResult& result);
     void runFailed(const QString& message);
 
@@ -111,7 +118,8 @@ private:
     EvalWorker* m_evalWorker; // lives in m_evalThread
     std::shared_ptr<core::RunControl> m_control;
     int m_stopAfter = 0;
-    std::shared_ptr<core::RunControl> m_evalControl;
+    std::shared_ptr<core::RunControl> m_evalControl; ///< evaluations and baselines
+    std::shared_ptr<core::RunControl> m_inspectControl = std::make_shared<core::RunControl>(); ///< privacy inspections
     quint64 m_currentRunId = 0;
     State m_state = State::Idle;
     std::optional<core::RunConfig> m_resolved;

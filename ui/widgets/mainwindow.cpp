@@ -27,6 +27,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -42,6 +43,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 
 namespace distillery::ui {
 namespace {
@@ -144,15 +146,29 @@ MainWindow::MainWindow(QWidget* parent)
     m_progress->setMaximumWidth(180);
     m_progress->setTextVisible(true);
     m_progress->setToolTip(tr("Iterations done"));
-    m_evalProgress = new QProgressBar;
-    m_evalProgress->setMaximumWidth(140);
+    // Evaluations beside the run (Evaluate now, baselines): their progress with its ETA, and Cancel.
+    m_evalBox = new QWidget;
+    auto* evalLayout = new QHBoxLayout(m_evalBox);
+    evalLayout->setContentsMargins(0, 0, 0, 0);
+    m_evalProgress = new QProgressBar(m_evalBox);
+    m_evalProgress->setMinimumWidth(170);
     m_evalProgress->setFormat(tr("eval %p%"));
     m_evalProgress->setToolTip(tr("Evaluation running beside distillation"));
-    m_evalProgress->setVisible(false);
+    auto* cancelEval = new QToolButton(m_evalBox);
+    cancelEval->setObjectName(QStringLiteral("cancelEvaluation"));
+    cancelEval->setText(tr("Cancel"));
+    cancelEval->setToolTip(tr("End the evaluations running beside the run (distillation goes on)"));
+    connect(cancelEval, &QToolButton::clicked, this, [this] {
+        m_controller->cancelEvaluations();
+        statusBar()->showMessage(tr("Cancelling the evaluations…"), 5000);
+    });
+    evalLayout->addWidget(m_evalProgress);
+    evalLayout->addWidget(cancelEval);
+    m_evalBox->setVisible(false);
     statusBar()->addWidget(m_iterationLabel);
     statusBar()->addWidget(m_progress);
     statusBar()->addWidget(m_rateLabel);
-    statusBar()->addPermanentWidget(m_evalProgress);
+    statusBar()->addPermanentWidget(m_evalBox);
     statusBar()->addPermanentWidget(m_deviceLabel);
     statusBar()->addPermanentWidget(m_memoryLabel);
 
@@ -358,14 +374,22 @@ void MainWindow::connectController()
     });
     connect(c, &RunController::evaluated, this, [this](const core::EvalResult& r) {
         m_curves->addEvaluation(r);
-        m_evalProgress->setVisible(false);
+        m_evalBox->setVisible(m_controller->evaluationsInFlight() > 0);
         statusBar()->showMessage(tr("Accuracy at iteration %1: %2").arg(r.iteration).arg(fromStd(r.summary())), 10000);
     });
     connect(c, &RunController::evaluationProgressed, this, [this](int done, int total) {
-        m_evalProgress->setVisible(done < total);
+        if (done <= 1 || total != m_evalProgress->maximum())
+            m_jobTimer.start(); // another job
+        const double elapsed = static_cast<double>(m_jobTimer.elapsed()) / 1000.0;
+        const QString eta = done > 0 && elapsed >= 1.0 ? formatDuration(elapsed * (total - done) / done) : QStringLiteral("–");
+        m_evalBox->setVisible(done < total && m_controller->evaluationsInFlight() > 0);
         m_evalProgress->setRange(0, total);
         m_evalProgress->setValue(done);
+        m_evalProgress->setFormat(tr("eval %p%, ETA %1").arg(eta));
     });
+    connect(c, &RunController::evaluationsIdle, this, [this] { m_evalBox->setVisible(false); });
+    connect(c, &RunController::inspectionCancelled, m_privacy, &PrivacyPanel::setCancelled);
+    connect(m_privacy, &PrivacyPanel::cancelRequested, c, &RunController::cancelInspection);
     connect(c, &RunController::baselineReady, this, [this](EvalWorker::Job job, const core::EvalResult& r) {
         QSettings settings;
         if (job == EvalWorker::Job::RandomReal) {
@@ -379,7 +403,7 @@ void MainWindow::connectController()
                 settings.setValue(QStringLiteral("baselines/full/") + baselineKey(*m_lastConfig),
                     QVariantList{r.mean, r.std, static_cast<int>(r.accuracies.size())});
         }
-        m_evalProgress->setVisible(false);
+        m_evalBox->setVisible(m_controller->evaluationsInFlight() > 0);
     });
     connect(c, &RunController::messageLogged, this, [this](const QString& line) { statusBar()->showMessage(line, 8000); });
     connect(c, &RunController::inspected, m_privacy, &PrivacyPanel::setReport);
@@ -638,7 +662,7 @@ void MainWindow::evaluateNow()
         return;
     }
     m_evalProgress->setValue(0);
-    m_evalProgress->setVisible(true);
+    m_evalBox->setVisible(true);
 }
 
 void MainWindow::inspectPrivacy(bool membership)

@@ -158,6 +158,8 @@ private:
     QLabel* m_memoryLabel = nullptr;
     QProgressBar* m_progress = nullptr;
     QProgressBar* m_evalProgress = nullptr;
+    QWidget* m_evalBox = nullptr; ///< m_evalProgress and its Cancel
+    QElapsedTimer m_jobTimer; ///< since the evaluation job shown began
     QMenu* m_recentMenu = nullptr;
 
     QAction* m_presentationAction = nullptr;

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/privacypanel.h"
 
+#include "controller/runstatus.h"
 #include "controller/snapshotimage.h"
 #include "widgets/qcustomplot_include.h"
 
@@ -83,9 +84,17 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     layout->addLayout(controls);
     connect(m_inspect, &QPushButton::clicked, this, &PrivacyPanel::inspectRequested);
 
+    auto* progressRow = new QHBoxLayout;
     m_progress = new QProgressBar(this);
     m_progress->setVisible(false);
-    layout->addWidget(m_progress);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelInspection"));
+    m_cancel->setToolTip(tr("End the inspection (membership inference takes minutes on a CPU)"));
+    m_cancel->setVisible(false);
+    connect(m_cancel, &QPushButton::clicked, this, &PrivacyPanel::cancelRequested);
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_cancel);
+    layout->addLayout(progressRow);
 
     auto* thresholds = new QLabel(QString::fromStdString(core::similarityThresholds()), this);
     thresholds->setWordWrap(true);
@@ -185,16 +194,33 @@ int PrivacyPanel::galleryRows() const
 
 void PrivacyPanel::setBusy(const QString& stage, int done, int total)
 {
+    if (done <= 0 || stage != m_stage) {
+        m_stage = stage;
+        m_stageTimer.start();
+    }
+    const double elapsed = static_cast<double>(m_stageTimer.elapsed()) / 1000.0;
+    const QString eta = done > 0 && done < total && elapsed >= 1.0 ? tr(", ETA %1").arg(formatDuration(elapsed * (total - done) / done))
+                                                                   : QString();
+    m_cancel->setVisible(true);
     m_progress->setVisible(true);
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(done);
-    m_progress->setFormat(stage + QStringLiteral(" %p%"));
+    m_progress->setFormat(stage + QStringLiteral(" %p%") + eta);
     m_inspect->setEnabled(false);
+}
+
+void PrivacyPanel::setCancelled()
+{
+    m_progress->setVisible(false);
+    m_cancel->setVisible(false);
+    m_inspect->setEnabled(true);
+    m_summary->setText(tr("The inspection was cancelled."));
 }
 
 void PrivacyPanel::setFailed(const QString& message)
 {
     m_progress->setVisible(false);
+    m_cancel->setVisible(false);
     m_inspect->setEnabled(true);
     m_summary->setText(tr("The inspection failed: %1").arg(message));
 }
@@ -202,6 +228,7 @@ void PrivacyPanel::setFailed(const QString& message)
 void PrivacyPanel::refuse(const QString& reason)
 {
     m_progress->setVisible(false);
+    m_cancel->setVisible(false);
     m_inspect->setEnabled(true);
     m_summary->setText(tr("This check cannot run on the current data: %1").arg(reason));
 }
@@ -248,6 +275,7 @@ void PrivacyPanel::clear()
 void PrivacyPanel::setReport(const core::PrivacyReport& r)
 {
     m_progress->setVisible(false);
+    m_cancel->setVisible(false);
     m_inspect->setEnabled(true);
     m_stale->setVisible(false);
     m_subject = tr("the %1 set (IPC %2) on %3").arg(QString::fromStdString(r.method)).arg(r.ipc).arg(QString::fromStdString(r.datasetName));

@@ -5,6 +5,7 @@
 #include <distillery/privacy.h>
 #include <distillery/snapshot.h>
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <vector>
@@ -36,6 +37,8 @@ public:
     void setReport(const distillery::core::PrivacyReport& report);
     void setBusy(const QString& stage, int done, int total);
     void setFailed(const QString& message);
+    /// The inspection ended by Cancel (cancelRequested): nothing new to show.
+    void setCancelled();
     /// A check that cannot run on the current data, refused before it starts (`reason` says why).
     void refuse(const QString& reason);
     /// The results shown belong to another set than the one now in the window (`why`: what changed).
@@ -58,6 +61,7 @@ public:
 
 Q_SIGNALS:
     void inspectRequested();
+    void cancelRequested();
 
 private:
     void showMovement(int historyIndex);
@@ -67,6 +71,9 @@ private:
     QSpinBox* m_seeds = nullptr;
     QCheckBox* m_live = nullptr;
     QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QString m_stage; ///< the stage in progress, for its ETA
+    QElapsedTimer m_stageTimer;
     QLabel* m_summary = nullptr;
     QLabel* m_stale = nullptr;
     QTreeWidget* m_findings = nullptr;
