@@ -212,6 +212,35 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(window.controller().evaluationsInFlight(), 0, 10000);
     }
 
+    // Issue 15, item 1: on a 1024 × 768 projector the grid fits its area and shows every image, at the desk and in
+    // presentation mode (where it is zoomed larger).
+    void theGridShowsEveryImageAt1024x768()
+    {
+        const QString data = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("toy10")), 10, 12, 4);
+        MainWindow window;
+        window.setConfig(fixtures::tinyRun(data.toStdString(), "random", 10, 0));
+        window.resize(1024, 768);
+        window.show();
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        QTRY_COMPARE_WITH_TIMEOUT(window.grid().displayedImages(), 100, 5000);
+        const auto everyImageShown = [&] {
+            const QWidget* viewport = window.grid().parentWidget();
+            for (int i = 0; i < 100; ++i) {
+                const QRect onViewport = window.grid().imageRect(i).translated(window.grid().pos());
+                if (!viewport->rect().contains(onViewport))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(everyImageShown());
+        const int deskZoom = window.grid().zoom();
+        window.setPresentationMode(true);
+        QTRY_VERIFY_WITH_TIMEOUT(everyImageShown(), 5000);
+        QVERIFY2(window.grid().zoom() > deskZoom, qPrintable(QStringLiteral("zoom %1 at the desk, %2 presenting").arg(deskZoom).arg(window.grid().zoom())));
+    }
+
     // Issue 15, item 2: presentation mode enlarges the type, hides the settings behind the lesson bar (which edits
     // the same request), and gives everything back when it ends.
     void presentationModeEnlargesAndHidesTheSettings()

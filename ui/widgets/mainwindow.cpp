@@ -117,6 +117,7 @@ MainWindow::MainWindow(QWidget* parent)
     gridScroll->setWidget(m_grid);
     gridScroll->setWidgetResizable(false);
     gridScroll->setAlignment(Qt::AlignCenter);
+    gridScroll->installEventFilter(this); // a resized area fits the grid again (fitZoom)
     m_curves = new CurvesPanel;
     m_privacy = new PrivacyPanel;
     auto* tabs = new QTabWidget;
@@ -486,6 +487,13 @@ void MainWindow::fitZoom()
     const QSignalBlocker block(m_zoom); // not a user choice
     m_grid->setZoom(m_grid->zoomToFit(area));
     m_zoom->setValue(m_grid->zoom());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_gridArea && event->type() == QEvent::Resize)
+        fitZoom();
+    return QMainWindow::eventFilter(watched, event);
 }
 
 void MainWindow::setZoom(int zoom)
