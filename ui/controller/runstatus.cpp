@@ -20,20 +20,19 @@ namespace {
         return tr("%1 it/s").arg(rate, 0, 'f', rate < 10 ? 2 : 1);
     }
 
-    /// Time left after `done` of `total` took `elapsed` seconds; unknown before there is anything to go by.
-    double timeLeft(qint64 done, qint64 total, double elapsed)
-    {
-        if (done <= 0 || done >= total || elapsed < 1.0)
-            return -1;
-        return elapsed * static_cast<double>(total - done) / static_cast<double>(done);
-    }
-
     int clampInt(qint64 v)
     {
         return static_cast<int>(std::clamp<qint64>(v, 0, std::numeric_limits<int>::max()));
     }
 
 } // namespace
+
+double timeLeft(qint64 done, qint64 total, double elapsedSeconds)
+{
+    if (done <= 0 || done >= total || elapsedSeconds < 1.0)
+        return -1;
+    return elapsedSeconds * static_cast<double>(total - done) / static_cast<double>(done);
+}
 
 QString formatDuration(double seconds)
 {

@@ -68,7 +68,11 @@ private:
     int m_models = 0;
 };
 
-/// "1:02", "1:02:03", or "–" when unknown.
+/// "1:02", "1:02:03", or "–" when unknown (negative).
 QString formatDuration(double seconds);
+
+/// Seconds left when `done` of `total` took `elapsedSeconds`, or −1 while there is too little to go by (nothing
+/// done, or under a second). Every ETA of the window comes from here.
+double timeLeft(qint64 done, qint64 total, double elapsedSeconds);
 
 } // namespace distillery::ui

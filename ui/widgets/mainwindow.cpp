@@ -382,7 +382,7 @@ void MainWindow::connectController()
         if (done <= 1 || total != m_evalProgress->maximum())
             m_jobTimer.start(); // another job
         const double elapsed = static_cast<double>(m_jobTimer.elapsed()) / 1000.0;
-        const QString eta = done > 0 && elapsed >= 1.0 ? formatDuration(elapsed * (total - done) / done) : QStringLiteral("–");
+        const QString eta = formatDuration(timeLeft(done, total, elapsed));
         m_evalBox->setVisible(done < total && m_controller->evaluationsInFlight() > 0);
         m_evalProgress->setRange(0, total);
         m_evalProgress->setValue(done);

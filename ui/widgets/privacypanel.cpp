@@ -199,8 +199,8 @@ void PrivacyPanel::setBusy(const QString& stage, int done, int total)
         m_stageTimer.start();
     }
     const double elapsed = static_cast<double>(m_stageTimer.elapsed()) / 1000.0;
-    const QString eta = done > 0 && done < total && elapsed >= 1.0 ? tr(", ETA %1").arg(formatDuration(elapsed * (total - done) / done))
-                                                                   : QString();
+    const double left = timeLeft(done, total, elapsed);
+    const QString eta = left >= 0 ? tr(", ETA %1").arg(formatDuration(left)) : QString();
     m_cancel->setVisible(true);
     m_progress->setVisible(true);
     m_progress->setRange(0, std::max(1, total));
