@@ -5,6 +5,7 @@
 //   - resident memory every 1000 iterations over a long classroom run;
 //   - iterations per second in the window, to compare with `distillery-cli distill` on the same config.
 // Usage: distillery-gui-bench [--method dm] [--ipc 10] [--iterations 2000] [--threads 0] [--evaluate-every 0]
+//        [--presentation]
 #include "controller/runcontroller.h"
 #include "widgets/curvespanel.h"
 #include "widgets/mainwindow.h"
@@ -81,7 +82,8 @@ int main(int argc, char** argv)
     const QCommandLineOption heartbeatMs(QStringLiteral("heartbeat-ms"),
         QStringLiteral("interval of the GUI-thread probe timer (0 = no probe: its 100 wake-ups/s cost the run time)"),
         QStringLiteral("ms"), QStringLiteral("10"));
-    parser.addOptions({method, ipc, iterations, threads, evalEvery, baseline, controllerOnly, heartbeatMs});
+    const QCommandLineOption presentation(QStringLiteral("presentation"), QStringLiteral("run the window in presentation mode"));
+    parser.addOptions({method, ipc, iterations, threads, evalEvery, baseline, controllerOnly, heartbeatMs, presentation});
     parser.process(app);
 
     distillery::core::RunConfig config;
@@ -100,6 +102,8 @@ int main(int argc, char** argv)
     window.resize(1500, 950);
     if (!parser.isSet(controllerOnly))
         window.show();
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
     distillery::ui::RunController& controller = parser.isSet(controllerOnly) ? bareController : window.controller();
     controller.setEvaluationInterval(parser.value(evalEvery).toInt());
 
