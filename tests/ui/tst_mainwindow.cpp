@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QToolButton>
 #include <QToolTip>
+#include <QWheelEvent>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
@@ -239,6 +240,32 @@ private Q_SLOTS:
         window.setPresentationMode(true);
         QTRY_VERIFY_WITH_TIMEOUT(everyImageShown(), 5000);
         QVERIFY2(window.grid().zoom() > deskZoom, qPrintable(QStringLiteral("zoom %1 at the desk, %2 presenting").arg(deskZoom).arg(window.grid().zoom())));
+        window.setPresentationMode(false);
+
+        // Zoom in whole steps: +, 1:1 and Ctrl + wheel are the user's choice and stay (a reopened set does not fit
+        // them away); Fit goes back to fitting.
+        const auto trigger = [&](const char* name) {
+            auto* action = window.findChild<QAction*>(QString::fromLatin1(name));
+            QVERIFY(action);
+            action->trigger();
+        };
+        trigger("zoomFit");
+        const int fitted = window.grid().zoom();
+        trigger("zoomIn");
+        QCOMPARE(window.grid().zoom(), fitted + 1);
+        const auto run = finished.first().at(0).value<distillery::core::RunResult>();
+        window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+        QCOMPARE(window.grid().zoom(), fitted + 1);
+        trigger("zoomOne");
+        QCOMPARE(window.grid().zoom(), 1);
+        trigger("zoomFit");
+        QCOMPARE(window.grid().zoom(), fitted);
+        QWheelEvent wheel(QPointF(5, 5), window.grid().mapToGlobal(QPointF(5, 5)), QPoint(), QPoint(0, 120), Qt::NoButton,
+            Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(&window.grid(), &wheel);
+        QCOMPARE(window.grid().zoom(), fitted + 1);
+        window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
+        QCOMPARE(window.grid().zoom(), fitted + 1); // before, a new snapshot fitted a Ctrl + wheel zoom away
     }
 
     // Issue 15, item 2: presentation mode enlarges the type, hides the settings behind the lesson bar (which edits

@@ -192,9 +192,10 @@ MainWindow::MainWindow(QWidget* parent)
         ImageDialog dialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
         dialog.exec();
     });
-    connect(m_grid, &SyntheticGrid::zoomChanged, this, [this](int zoom) {
-        const QSignalBlocker block(m_zoom);
-        m_zoom->setValue(zoom);
+    connect(m_grid, &SyntheticGrid::zoomChanged, this, &MainWindow::showZoom);
+    connect(m_grid, &SyntheticGrid::zoomedByWheel, this, [this] {
+        m_userZoom = true; // the user's choice: a new snapshot must not fit it away again
+        m_fitAction->setChecked(false);
     });
     connect(m_curves, &CurvesPanel::fullDataRequested, this, [this] {
         if (!m_controller->resolvedConfig()) {
@@ -248,17 +249,46 @@ void MainWindow::buildActions()
                                                    "(distillation goes on meanwhile)"),
         QKeySequence(Qt::Key_F9), &MainWindow::evaluateNow);
     toolbar->addSeparator();
-    toolbar->addWidget(new QLabel(tr(" Zoom ")));
-    m_zoom = new QSlider(Qt::Horizontal);
-    m_zoom->setRange(1, 32);
-    m_zoom->setValue(m_grid->zoom());
-    m_zoom->setMaximumWidth(160);
-    m_zoom->setToolTip(tr("Size of each synthetic pixel on screen (Ctrl + wheel over the images)"));
-    toolbar->addWidget(m_zoom);
-    connect(m_zoom, &QSlider::valueChanged, this, [this](int zoom) {
-        m_userZoom = true;
-        m_grid->setZoom(zoom);
-    });
+    // Zoom in whole steps (crisp pixels): fit to the area (the default, kept while the window changes), 1:1, ±1.
+    const auto zoomAction = [&](const QString& name, const QString& text, const QString& tip, QKeySequence key) {
+        auto* action = new QAction(text, this);
+        action->setObjectName(name);
+        action->setToolTip(tip);
+        action->setShortcut(key);
+        toolbar->addAction(action);
+        return action;
+    };
+    m_fitAction = zoomAction(QStringLiteral("zoomFit"), tr("Fit"), tr("Largest whole-pixel zoom that shows every image (Ctrl+0)"),
+        QKeySequence(Qt::CTRL | Qt::Key_0));
+    m_fitAction->setCheckable(true);
+    m_fitAction->setChecked(true);
+    connect(m_fitAction, &QAction::triggered, this, [this] { zoomToFit(); });
+    connect(zoomAction(QStringLiteral("zoomOne"), tr("1:1"), tr("One screen pixel per image pixel (Ctrl+1)"),
+                QKeySequence(Qt::CTRL | Qt::Key_1)),
+        &QAction::triggered, this, [this] { setZoom(1); });
+    connect(zoomAction(QStringLiteral("zoomOut"), tr("−"), tr("Smaller (Ctrl+minus, or Ctrl + wheel over the images)"),
+                QKeySequence::ZoomOut),
+        &QAction::triggered, this, [this] { setZoom(m_grid->zoom() - 1); });
+    m_zoomLabel = new QLabel;
+    m_zoomLabel->setToolTip(tr("Screen pixels per image pixel"));
+    toolbar->addWidget(m_zoomLabel);
+    connect(zoomAction(QStringLiteral("zoomIn"), tr("+"), tr("Larger (Ctrl+plus, or Ctrl + wheel over the images)"),
+                QKeySequence::ZoomIn),
+        &QAction::triggered, this, [this] { setZoom(m_grid->zoom() + 1); });
+    showZoom();
+}
+
+void MainWindow::zoomToFit()
+{
+    m_userZoom = false;
+    m_fitAction->setChecked(true);
+    fitZoom();
+    showZoom();
+}
+
+void MainWindow::showZoom()
+{
+    m_zoomLabel->setText(tr("×%1").arg(m_grid->zoom()));
 }
 
 void MainWindow::buildMenus()
@@ -484,9 +514,7 @@ void MainWindow::fitZoom()
         return;
     // The scroll area's whole size: once the grid fits, it needs no scroll bars.
     const QSize area = m_gridArea->size() - QSize(2 * m_gridArea->frameWidth(), 2 * m_gridArea->frameWidth());
-    const QSignalBlocker block(m_zoom); // not a user choice
     m_grid->setZoom(m_grid->zoomToFit(area));
-    m_zoom->setValue(m_grid->zoom());
 }
 
 bool MainWindow::eventFilter(QObject* watched, QEvent* event)
@@ -499,7 +527,9 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 void MainWindow::setZoom(int zoom)
 {
     m_userZoom = true;
+    m_fitAction->setChecked(false);
     m_grid->setZoom(zoom);
+    showZoom();
 }
 
 void MainWindow::setConfig(const core::RunConfig& config)
@@ -742,8 +772,7 @@ void MainWindow::setPresentationMode(bool on)
         if (!m_normalSplit.isEmpty())
             m_centralSplitter->setSizes(m_normalSplit);
     }
-    m_userZoom = false; // the grid fits the room it has now
-    fitZoom();
+    zoomToFit(); // the grid fits the room it has now
 }
 
 void MainWindow::resetLayout()
@@ -755,8 +784,7 @@ void MainWindow::resetLayout()
     m_settingsDock->show();
     resizeDocks({m_settingsDock}, {kSettingsWidth}, Qt::Horizontal);
     m_centralSplitter->setSizes({700, 560});
-    m_userZoom = false;
-    fitZoom();
+    zoomToFit();
 }
 
 void MainWindow::updateActions()
@@ -1016,10 +1044,8 @@ void MainWindow::restoreSettings()
         }
     }
     m_controls->setEvaluationInterval(settings.value(QStringLiteral("evaluationInterval"), 0).toInt());
-    if (settings.contains(QStringLiteral("zoom"))) {
-        m_grid->setZoom(settings.value(QStringLiteral("zoom")).toInt());
-        m_userZoom = true;
-    }
+    if (settings.contains(QStringLiteral("zoom")))
+        setZoom(settings.value(QStringLiteral("zoom")).toInt()); // the user's last fixed zoom; absent = fit
     rebuildRecentMenu();
 }
 
@@ -1032,6 +1058,8 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("evaluationInterval"), m_controls->evaluationInterval());
     if (m_userZoom)
         settings.setValue(QStringLiteral("zoom"), m_grid->zoom());
+    else
+        settings.remove(QStringLiteral("zoom"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

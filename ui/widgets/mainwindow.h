@@ -67,6 +67,8 @@ public:
     bool automationFailed() const { return m_automationFailed; }
     /// A fixed zoom (pixels per synthetic pixel), as if the user chose it: the grid stops fitting itself.
     void setZoom(int zoom);
+    /// Back to the default: the largest whole-pixel zoom that fits, kept as the window changes.
+    void zoomToFit();
 
     // For tests and scripts.
     RunController& controller() { return *m_controller; }
@@ -112,6 +114,7 @@ private:
     void updateActions();
     void updateStatus(const distillery::core::StepStats& last);
     void showStatus();
+    void showZoom();
     void showSet(const distillery::core::SyntheticSet& set);
     void openDataSource(const QString& kind);
     void openSyntheticSet();
@@ -152,7 +155,8 @@ private:
     bool m_userZoom = false; ///< once the user zooms, the grid no longer fits itself
     CurvesPanel* m_curves = nullptr;
     PrivacyPanel* m_privacy = nullptr;
-    QSlider* m_zoom = nullptr;
+    QAction* m_fitAction = nullptr;
+    QLabel* m_zoomLabel = nullptr; ///< "×3"
     QLabel* m_iterationLabel = nullptr;
     QLabel* m_rateLabel = nullptr;
     QLabel* m_deviceLabel = nullptr;

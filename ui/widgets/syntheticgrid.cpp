@@ -212,6 +212,7 @@ void SyntheticGrid::wheelEvent(QWheelEvent* event)
 {
     if (event->modifiers() & Qt::ControlModifier) {
         setZoom(m_zoom + (event->angleDelta().y() > 0 ? 1 : -1));
+        Q_EMIT zoomedByWheel(m_zoom);
         event->accept();
         return;
     }

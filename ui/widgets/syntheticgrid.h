@@ -46,6 +46,8 @@ public:
 Q_SIGNALS:
     void imageClicked(int index);
     void zoomChanged(int zoom);
+    /// Ctrl + wheel changed the zoom: a choice of the user's.
+    void zoomedByWheel(int zoom);
 
 protected:
     bool event(QEvent* event) override;
