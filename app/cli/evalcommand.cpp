@@ -10,11 +10,14 @@
 #include <distillery/evaluation.h>
 #include <distillery/request.h>
 #include <distillery/runcontrol.h>
+#include <distillery/scores.h>
 #include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -33,7 +36,71 @@ namespace {
         std::string preset = "paper";
         bool json = false;
         bool quiet = false;
+        bool scores = false;
+        double fullDataAccuracy = -1; ///< with --scores: the full-data accuracy, instead of training on it
     };
+
+    /// `eval FILE --scores`: the evaluations DD-Ranking's scores need, under one network and epoch count, and the
+    /// scores themselves (docs/methods.md, "Scores beside the accuracy").
+    void runScores(const EvalOptions& o, const core::SyntheticSet& set, const core::EvalRequest& request,
+        const core::RunControl* control,
+        const std::function<core::EvalResult(const std::function<core::EvalResult(const core::EvalProgressFn&)>&, const std::string&)>& step)
+    {
+        const int ipc = set.ipc();
+        core::EvalRequest other = request; // the other augmentation, same epochs
+        other.eval.augment = request.eval.augment == "dsa" ? "none" : "dsa";
+        core::SyntheticSet hard = set;
+        hard.softLabels.clear();
+        std::vector<core::EvalResult> runs;
+        const auto run = [&](const std::string& what, const std::function<core::EvalResult(const core::EvalProgressFn&)>& f) {
+            runs.push_back(step(f, what));
+            return runs.back().mean;
+        };
+        core::ScoreInputs in;
+        in.synthetic = run("the set", [&](const auto& p) { return core::evaluateSyntheticSet(set, request, p, control); });
+        in.syntheticHard = set.hasSoftLabels()
+            ? run("the set with hard labels", [&](const auto& p) { return core::evaluateSyntheticSet(hard, request, p, control); })
+            : in.synthetic;
+        in.random = run("random real", [&](const auto& p) { return core::evaluateRandomSubset(ipc, request, p, control); });
+        const double syntheticOther
+            = run("the set, augmentation " + other.eval.augment, [&](const auto& p) { return core::evaluateSyntheticSet(set, other, p, control); });
+        const double randomOther
+            = run("random real, augmentation " + other.eval.augment, [&](const auto& p) { return core::evaluateRandomSubset(ipc, other, p, control); });
+        const bool augmented = request.eval.augment == "dsa";
+        in.syntheticAugmented = augmented ? in.synthetic : syntheticOther;
+        in.syntheticPlain = augmented ? syntheticOther : in.synthetic;
+        in.randomAugmented = augmented ? in.random : randomOther;
+        in.randomPlain = augmented ? randomOther : in.random;
+        if (o.fullDataAccuracy >= 0) {
+            in.fullData = o.fullDataAccuracy;
+        } else {
+            core::EvalRequest full = request;
+            full.eval.epochs = kFullDataEpochs;
+            in.fullData = run("full data", [&](const auto& p) { return core::evaluateFullData(full, p, control); });
+        }
+        const core::Scores s = core::ddRankingScores(in);
+        if (o.json) {
+            nlohmann::json evaluations = nlohmann::json::array();
+            for (const auto& r : runs)
+                evaluations.push_back(toJson(r));
+            printJson({{"file", o.file}, {"ipc", ipc}, {"accuracies_are", "fractions"},
+                {"inputs",
+                    {{"synthetic", in.synthetic}, {"synthetic_hard", in.syntheticHard}, {"full_data", in.fullData},
+                        {"full_data_given", o.fullDataAccuracy >= 0}, {"random", in.random},
+                        {"synthetic_augmented", in.syntheticAugmented}, {"synthetic_plain", in.syntheticPlain},
+                        {"random_augmented", in.randomAugmented}, {"random_plain", in.randomPlain}}},
+                {"scores", {{"ior", s.ior}, {"hlr", s.hlr}, {"alpha", s.alpha}, {"lrs", s.lrs}, {"beta", s.beta}, {"ars", s.ars}}},
+                {"weights", {{"w", 0.5}, {"gamma", 0.5}}}, {"evaluations", evaluations}});
+            return;
+        }
+        for (const auto& r : runs)
+            std::cout << "  " << r.subject << ": " << r.summary() << std::endl;
+        if (o.fullDataAccuracy >= 0)
+            std::cout << "  full data (given): " << 100 * in.fullData << " %" << std::endl;
+        std::printf("IOR %+.4f (set − random real)   HLR %.4f (full data − set with hard labels)\n"
+                    "LRS %.4f (alpha %+.4f)   ARS %.4f (beta %+.4f); accuracies as fractions, w = gamma = 0.5\n",
+            s.ior, s.hlr, s.lrs, s.alpha, s.ars, s.beta);
+    }
 
     void runEval(EvalOptions& o, const CLI::App& cmd)
     {
@@ -91,6 +158,26 @@ namespace {
                 progress.update(static_cast<long>(p.model) * p.epochs + p.epoch, static_cast<long>(p.models) * p.epochs,
                     "model " + std::to_string(p.model + 1) + "/" + std::to_string(p.models));
         };
+
+        if (o.scores) {
+            if (o.file.empty())
+                throw core::Error("eval --scores: give the synthetic set (FILE) to score");
+            try {
+                runScores(o, set, request, &control, [&](const auto& evaluate, const std::string& what) {
+                    if (!o.quiet)
+                        std::cerr << "evaluating " << what << std::endl;
+                    progress.startAt(0);
+                    core::EvalResult r = evaluate(onProgress);
+                    progress.finish();
+                    return r;
+                });
+            } catch (const core::Cancelled&) {
+                progress.finish();
+                std::cerr << "evaluation stopped" << std::endl;
+                throw CLI::RuntimeError(130);
+            }
+            return;
+        }
 
         core::EvalResult result;
         try {
@@ -152,6 +239,12 @@ void addEvalCommand(CLI::App& app)
     cmd->add_option("--device", o->request.device, "auto, cpu, cuda or cuda:N")->default_str("auto");
     cmd->add_option("--seed", o->request.seed, "Seed of model initialisation and batch order")->default_str("0");
     cmd->add_option("--threads", o->request.threads, "CPU threads for torch (0 = every core)");
+    cmd->add_flag("--scores", o->scores,
+        "With FILE: DD-Ranking's scores (IOR, HLR, LRS, ARS) from the evaluations they need: the set (and with hard "
+        "labels), a random real subset, both with and without augmentation, and the full data");
+    cmd->add_option("--full-data-accuracy", o->fullDataAccuracy,
+           "With --scores: the full-data accuracy as a fraction (e.g. 0.935), instead of training on the whole split")
+        ->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("--json", o->json, "Print one JSON object on stdout");
     cmd->add_flag("--quiet", o->quiet, "No progress output");
     cmd->callback([o, cmd] { runEval(*o, *cmd); });

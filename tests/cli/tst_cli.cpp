@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QFile>
 #include <QProcess>
+
+#include <cmath>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -216,6 +218,37 @@ private Q_SLOTS:
         const auto second = distillery::core::loadSyntheticSet(againDir.toStdString());
         QCOMPARE(second.initIndices, first.initIndices);
         QCOMPARE(second.images.data, first.images.data);
+    }
+
+    // Issue 14, item 5: `eval --scores` runs the evaluations DD-Ranking's scores need and computes them from fractions.
+    void evalScores()
+    {
+        const Result run = cli(tinyRun(QStringLiteral("random")) << QStringLiteral("--no-eval") << QStringLiteral("--json"));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString runDir = QJsonDocument::fromJson(run.out).object()[QStringLiteral("run_dir")].toString();
+        const QStringList scores{QStringLiteral("eval"), runDir, QStringLiteral("--scores"), QStringLiteral("--models"),
+            QStringLiteral("1"), QStringLiteral("--epochs"), QStringLiteral("5"), QStringLiteral("--device"), QStringLiteral("cpu")};
+        const Result r = cli(QStringList(scores) << QStringLiteral("--full-data-accuracy") << QStringLiteral("0.9")
+                                                 << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject in = o[QStringLiteral("inputs")].toObject();
+        const QJsonObject sc = o[QStringLiteral("scores")].toObject();
+        const auto v = [](const QJsonObject& j, const char* key) { return j[QString::fromLatin1(key)].toDouble(); };
+        QCOMPARE(o[QStringLiteral("evaluations")].toArray().size(), 4); // set and random real, each with and without DSA
+        QCOMPARE(v(in, "full_data"), 0.9);
+        QCOMPARE(v(in, "synthetic_hard"), v(in, "synthetic")); // hard labels: the same evaluation
+        QVERIFY(std::abs(v(sc, "ior") - (v(in, "synthetic") - v(in, "random"))) < 1e-12);
+        QVERIFY(std::abs(v(sc, "hlr") - (0.9 - v(in, "synthetic_hard"))) < 1e-12);
+        const auto normalised = [](double a) { return (std::exp(a) - std::exp(-1.0)) / (std::exp(1.0) - std::exp(-1.0)); };
+        QVERIFY(std::abs(v(sc, "lrs") - normalised(0.5 * v(sc, "ior") - 0.5 * v(sc, "hlr"))) < 1e-12);
+        const double beta = 0.5 * (v(in, "synthetic_augmented") - v(in, "random_augmented"))
+            + 0.5 * (v(in, "synthetic_plain") - v(in, "random_plain"));
+        QVERIFY(std::abs(v(sc, "ars") - normalised(beta)) < 1e-12);
+        // A percent is refused by name.
+        const Result percent = cli(QStringList(scores) << QStringLiteral("--full-data-accuracy") << QStringLiteral("93.5"));
+        QVERIFY(percent.exitCode != 0);
+        QVERIFY2(percent.err.contains("--full-data-accuracy"), percent.err.constData());
     }
 
     // The speed switches of a run land in its config.json, so the run can be repeated with them.

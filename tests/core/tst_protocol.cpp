@@ -5,6 +5,7 @@
 #include <distillery/error.h>
 #include <distillery/evaluation.h>
 #include <distillery/runcontrol.h>
+#include <distillery/scores.h>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -40,6 +41,42 @@ private:
     }
 
 private Q_SLOTS:
+    // DD-Ranking's scores against values worked out by hand (Python's math.exp), with accuracies as fractions.
+    void ddRankingScoresByHand()
+    {
+        using distillery::core::ScoreInputs;
+        ScoreInputs in;
+        in.synthetic = 0.80;
+        in.syntheticHard = 0.75;
+        in.fullData = 0.935;
+        in.random = 0.70;
+        in.syntheticAugmented = 0.82;
+        in.randomAugmented = 0.74;
+        in.syntheticPlain = 0.78;
+        in.randomPlain = 0.72;
+        const auto s = distillery::core::ddRankingScores(in);
+        QVERIFY(std::abs(s.ior - 0.10) < 1e-12);
+        QVERIFY(std::abs(s.hlr - 0.185) < 1e-12);
+        QVERIFY(std::abs(s.alpha - -0.0425) < 1e-12);
+        QVERIFY(std::abs(s.lrs - 0.25123826777208247) < 1e-12);
+        QVERIFY(std::abs(s.beta - 0.07) < 1e-12);
+        QVERIFY(std::abs(s.ars - 0.29979068430743283) < 1e-12);
+        // The ends of the scale: α = 1 gives 1, α = −1 gives 0, and α = 0 gives 0.269, not 0.5.
+        ScoreInputs best = in;
+        best.synthetic = 1;
+        best.random = 0;
+        best.syntheticHard = 1;
+        best.fullData = 1;
+        QVERIFY(std::abs(distillery::core::ddRankingScores(best, 1.0).lrs - 1.0) < 1e-12);
+        QVERIFY(std::abs(distillery::core::ddRankingScores(in, 0.0).lrs - 0.19708320804390062) < 1e-12); // α = −HLR
+        // The reference feeds percent into the exponentials; here a percent is refused by name.
+        ScoreInputs percent = in;
+        percent.random = 70;
+        const QString error = fixtures::errorMessage([&] { distillery::core::ddRankingScores(percent); });
+        QVERIFY2(error.contains(QLatin1String("random")) && error.contains(QLatin1String("percent")), qPrintable(error));
+        QVERIFY(!fixtures::errorMessage([&] { distillery::core::ddRankingScores(in, 1.5); }).isEmpty());
+    }
+
     void initTestCase()
     {
         const QString dir = m_dir.filePath(QStringLiteral("toy"));
