@@ -141,6 +141,16 @@ private Q_SLOTS:
         QVERIFY(window.grid().labelBarsRect(0).isNull());
         QVERIFY(!window.curves().trajectory().isVisible());
         QVERIFY(!window.curves().trajectory().hasData());
+
+        // Reset (nothing running: no question) clears the images, the curves and their axes.
+        QVERIFY(window.curves().lossAxisEnd() >= 30);
+        window.resetRun();
+        QTRY_VERIFY_WITH_TIMEOUT(!window.curves().replotPending(), 5000);
+        QCOMPARE(window.curves().lossPointCount(), 0);
+        QCOMPARE(window.curves().accuracyPointCount(), 0);
+        QVERIFY2(window.curves().lossAxisEnd() <= 1.0, qPrintable(QString::number(window.curves().lossAxisEnd())));
+        QCOMPARE(window.grid().displayedImages(), 0);
+        QCOMPARE(window.statusLine(), QStringLiteral("Ready"));
     }
 
     // Issue 15, item 5: a normal run, with presentation mode toggled and a reopened set, prints no Qt warning (the
@@ -161,7 +171,7 @@ private Q_SLOTS:
             window.startRun();
             QTRY_VERIFY_WITH_TIMEOUT(window.controller().lastIteration() > 5, 30000);
             window.setPresentationMode(true);
-            QVERIFY(finished.wait(60000));
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 60000); // it may have finished already: no wait() for a second one
             window.setPresentationMode(false);
             const auto run = finished.first().at(0).value<distillery::core::RunResult>();
             window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));

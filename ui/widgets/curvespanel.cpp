@@ -86,6 +86,11 @@ void CurvesPanel::clear()
 {
     m_lossPlot->graph(0)->data()->clear();
     m_lossPlot->graph(1)->data()->clear();
+    // Empty plots keep whatever range they had: set the axes back, so a cleared window shows no trace of the last run.
+    for (QCustomPlot* plot : {m_lossPlot, m_classPlot}) {
+        plot->xAxis->setRange(0, 1);
+        plot->yAxis->setRange(1, 10);
+    }
     for (int g = 0; g < m_classPlot->graphCount(); ++g)
         m_classPlot->graph(g)->data()->clear();
     m_classPlot->setVisible(!m_presenting);
@@ -153,6 +158,11 @@ void CurvesPanel::setPresentation(bool on, double scale)
 bool CurvesPanel::showsClassTerms() const
 {
     return m_classPlot->isVisibleTo(this);
+}
+
+double CurvesPanel::lossAxisEnd() const
+{
+    return m_lossPlot->xAxis->range().upper;
 }
 
 int CurvesPanel::lossPointCount() const

@@ -47,6 +47,8 @@ public:
     bool showsClassTerms() const;
 
     int lossPointCount() const;
+    /// Where the loss plot's iteration axis ends (1 when cleared).
+    double lossAxisEnd() const;
     /// MTT's and DD's own plots (hidden for other methods).
     const TrajectoryPlots& trajectory() const { return *m_trajectory; }
     /// Test accuracy: its series, references and the latest numbers.
