@@ -201,11 +201,6 @@ MttMethod::Draws MttMethod::draw(int iteration)
     return d;
 }
 
-std::vector<float> MttMethod::lastDistances() const
-{
-    return m_lastDistances.defined() ? toFloatVector(m_lastDistances) : std::vector<float>{};
-}
-
 torch::Tensor MttMethod::labelTargets() const
 {
     return m_learnLabels ? torch::softmax(m_labelLogits, 1) : m_set.labels;
@@ -221,7 +216,7 @@ torch::Tensor MttMethod::studentLoss(const torch::Tensor& theta, const Draws& d,
     return classificationLoss(m_functional->forward(theta, x), (constantSet ? targets.detach() : targets).index_select(0, index));
 }
 
-void MttMethod::fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
+torch::Tensor MttMethod::fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
 {
     const torch::Tensor denominator = (start - target).pow(2).sum();
     torch::Tensor theta = start.detach().requires_grad_(true);
@@ -233,10 +228,10 @@ void MttMethod::fullUnroll(const Draws& d, const torch::Tensor& start, const tor
         distances.push_back(((theta.detach() - target).pow(2).sum() / denominator));
     }
     loss = (theta - target).pow(2).sum() / denominator;
-    m_lastDistances = torch::stack(distances);
+    return torch::stack(distances);
 }
 
-void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
+torch::Tensor MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss)
 {
     // Forward: the student's path without any graph beyond one step, keeping θ_n and Σ g_n.
     const torch::Tensor denominator = (start - target).pow(2).sum();
@@ -256,7 +251,7 @@ void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const
         thetas.push_back((thetas.back() - alpha * g).detach());
         distances.push_back((thetas.back() - target).pow(2).sum() / denominator);
     }
-    m_lastDistances = torch::stack(distances);
+    const torch::Tensor curve = torch::stack(distances);
     const torch::Tensor finalTheta = thetas.back();
     loss = (finalTheta - target).pow(2).sum() / denominator;
     // dL/dθ_N, then each step's share: θ_N = θ_0 − α Σ g_n(θ_n, X_n) with every θ_n held fixed (TESLA).
@@ -280,6 +275,7 @@ void MttMethod::constantMemory(const Draws& d, const torch::Tensor& start, const
     m_alpha.mutable_grad() = alphaGrad;
     if (m_learnLabels)
         m_labelLogits.mutable_grad() = sums[1].defined() ? sums[1] : torch::zeros_like(m_labelLogits);
+    return curve;
 }
 
 MttMethod::Gradients MttMethod::gradients(int iteration, bool constant)
@@ -292,14 +288,16 @@ MttMethod::Gradients MttMethod::gradients(int iteration, bool constant)
     if (m_learnLabels)
         m_labelLogits.mutable_grad() = torch::Tensor();
     torch::Tensor loss;
+    torch::Tensor distances;
     if (constant) {
-        constantMemory(d, start, target, loss);
+        distances = constantMemory(d, start, target, loss);
     } else {
-        fullUnroll(d, start, target, loss);
+        distances = fullUnroll(d, start, target, loss);
         loss.backward();
     }
     Gradients g;
     g.loss = loss.detach();
+    g.distances = distances;
     g.images = m_set.images.grad();
     g.alpha = m_alpha.grad();
     if (m_learnLabels)
@@ -318,7 +316,7 @@ StepResult MttMethod::step(int iteration)
         torch::NoGradGuard noGrad;
         m_alpha.clamp_min_(kMinAlpha);
     }
-    return {g.loss, {}, m_alpha.detach().reshape({1}).clone(), m_lastDistances};
+    return {g.loss, {}, m_alpha.detach().reshape({1}).clone(), g.distances};
 }
 
 SyntheticTensors MttMethod::synthetic() const

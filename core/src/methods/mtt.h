@@ -43,13 +43,11 @@ public:
         torch::Tensor images;
         torch::Tensor alpha;
         torch::Tensor labelLogits;
+        /// The student's normalised distance to the expert's target after each unrolled step (0…N, the first is 1
+        /// by construction), on the device: what the window plots (StepResult::unrollCurve).
+        torch::Tensor distances;
     };
     Gradients gradients(int iteration, bool constantMemory);
-
-    /// The student's normalised distance to the expert's target after each unrolled step of the last iteration
-    /// (0…N, the first is 1 by construction): what the window plots. Read to the host only when asked, so a CUDA
-    /// step never waits for it.
-    std::vector<float> lastDistances() const;
 
 private:
     struct Draws
@@ -64,8 +62,9 @@ private:
     /// the graph (a gradient with respect to θ only).
     torch::Tensor studentLoss(const torch::Tensor& theta, const Draws& d, std::size_t step, bool constantSet = false) const;
     torch::Tensor labelTargets() const;
-    void fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
-    void constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
+    /// Both return the student's distances (Gradients::distances) and set `loss`.
+    torch::Tensor fullUnroll(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
+    torch::Tensor constantMemory(const Draws& d, const torch::Tensor& start, const torch::Tensor& target, torch::Tensor& loss);
 
     const Dataset* m_data = nullptr;
     int m_ipc = 0;
@@ -88,7 +87,6 @@ private:
     std::unique_ptr<ImageSgd> m_alphaOptimizer;
     std::unique_ptr<ImageSgd> m_labelOptimizer;
     std::optional<Dsa> m_dsa;
-    torch::Tensor m_lastDistances; ///< N + 1 values on the device
 };
 
 } // namespace distillery::core

@@ -55,6 +55,19 @@ double testAccuracy(NetworkImpl& net, const ModelConfig& model, const Dataset& d
     return static_cast<double>(correct.item<std::int64_t>()) / static_cast<double>(n);
 }
 
+torch::Tensor trainStep(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
+    const torch::Tensor& labels, const torch::Tensor& index, Dsa* dsa)
+{
+    torch::Tensor x = images.index_select(0, index);
+    if (dsa)
+        x = (*dsa)(x);
+    const torch::Tensor loss = classificationLoss(net.forward(x), labels.index_select(0, index));
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    return loss;
+}
+
 void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
     const torch::Tensor& labels, std::int64_t batchSize, Dsa* dsa,
     const std::function<void(const torch::Tensor& loss)>& afterBatch, const RunControl* control)
@@ -65,14 +78,8 @@ void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const to
         // Checked every batch: an epoch over a whole training split takes many seconds on a CPU.
         if (control && control->stopRequested())
             throw Cancelled();
-        const torch::Tensor index = order.slice(0, start, std::min(n, start + batchSize));
-        torch::Tensor x = images.index_select(0, index);
-        if (dsa)
-            x = (*dsa)(x);
-        const torch::Tensor loss = classificationLoss(net.forward(x), labels.index_select(0, index));
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
+        const torch::Tensor loss
+            = trainStep(net, optimizer, images, labels, order.slice(0, start, std::min(n, start + batchSize)), dsa);
         if (afterBatch)
             afterBatch(loss);
     }

@@ -36,10 +36,16 @@ struct TrainingProgress
 };
 using TrainingProgressFn = std::function<void(const TrainingProgress&)>;
 
+/// One training step on the rows `index` of `images`: non-Siamese DSA when `dsa` is given, the classification loss,
+/// one optimiser step. Returns the loss (0-d, on the device). trainOnePass's step, and MTT's experts' (which draw
+/// their own order and seeds, so that training can continue from any batch).
+torch::Tensor trainStep(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
+    const torch::Tensor& labels, const torch::Tensor& index, Dsa* dsa);
+
 /// One pass over `images` in a fresh random order (torch's generator of their device): batches of `batchSize`,
 /// non-Siamese DSA per batch when `dsa` is given, one optimiser step each, then `afterBatch` (may be empty) with
 /// that batch's loss (0-d, on the device). A stop request ends it within one batch (Cancelled). The loop of
-/// trainNetwork and of MTT's expert training.
+/// trainNetwork.
 void trainOnePass(NetworkImpl& net, torch::optim::Optimizer& optimizer, const torch::Tensor& images,
     const torch::Tensor& labels, std::int64_t batchSize, Dsa* dsa,
     const std::function<void(const torch::Tensor& loss)>& afterBatch, const RunControl* control);

@@ -3,10 +3,9 @@
 #include "session/resumestate.h"
 
 #include "formats/safetensors.h"
+#include "formats/tensorarray.h"
 
 #include <distillery/error.h>
-
-#include <cstring>
 
 namespace distillery::core {
 namespace {
@@ -20,14 +19,7 @@ void writeResumeState(const std::string& path, const ResumeState& state)
     SafetensorsFile file;
     file.metadata = {{"format", kFormat}, {"iteration", std::to_string(state.iteration)}};
     for (const auto& [name, tensor] : state.tensors) {
-        const torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous();
-        NpyArray a;
-        a.descr = "<f4";
-        a.shape.assign(t.sizes().begin(), t.sizes().end());
-        a.bytes.resize(static_cast<std::size_t>(t.numel()) * sizeof(float));
-        if (!a.bytes.empty())
-            std::memcpy(a.bytes.data(), t.data_ptr<float>(), a.bytes.size());
-        file.tensors[name] = std::move(a);
+        file.tensors[name] = toFloatArray(tensor);
     }
     writeSafetensors(path, file);
 }
@@ -48,12 +40,11 @@ ResumeState readResumeState(const std::string& path)
     for (const auto& [name, a] : file.tensors) {
         if (a.descr != "<f4")
             throw Error(path + ": tensor " + name + " is " + a.descr + ", expected float32");
-        torch::Tensor t = torch::empty(a.shape, torch::kFloat32);
-        if (a.bytes.size() != static_cast<std::size_t>(t.numel()) * sizeof(float))
+        try {
+            state.tensors[name] = fromFloatArray(a);
+        } catch (const Error&) {
             throw Error(path + ": tensor " + name + " does not match its shape");
-        if (!a.bytes.empty())
-            std::memcpy(t.data_ptr<float>(), a.bytes.data(), a.bytes.size());
-        state.tensors[name] = t;
+        }
     }
     return state;
 }

@@ -431,23 +431,28 @@ RunHistory loadRunHistory(const std::string& runDir)
     return history;
 }
 
+namespace {
+
+    /// `runDir`/config.json, or Error when there is none: what makes a folder a run folder.
+    std::filesystem::path runFolderConfigPath(const std::string& runDir)
+    {
+        const std::filesystem::path path = std::filesystem::path(runDir) / "config.json";
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec))
+            throw Error(runDir + ": not a run folder (no config.json)");
+        return path;
+    }
+
+} // namespace
+
 void appendRunEvaluation(const std::string& runDir, const EvalResult& result)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_regular_file(fs::path(runDir) / "config.json", ec))
-        throw Error(runDir + ": not a run folder (no config.json)");
-    MetricsLog((fs::path(runDir) / "metrics.jsonl").string(), false).append(RunFolder::evalLine(result));
+    MetricsLog((runFolderConfigPath(runDir).parent_path() / "metrics.jsonl").string(), false).append(RunFolder::evalLine(result));
 }
 
 RunConfig loadRunFolderConfig(const std::string& runDir)
 {
-    namespace fs = std::filesystem;
-    const fs::path path = fs::path(runDir) / "config.json";
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-        throw Error(runDir + ": not a run folder (no config.json)");
-    return loadRunConfig(path.string());
+    return loadRunConfig(runFolderConfigPath(runDir).string());
 }
 
 void Session::prepare(const SessionCallbacks& callbacks, const RunControl* control)

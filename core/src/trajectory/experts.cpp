@@ -6,6 +6,7 @@
 #include "formats/atomicfile.h"
 #include "formats/crc32.h"
 #include "formats/safetensors.h"
+#include "formats/tensorarray.h"
 #include "nn/functionalnet.h"
 #include "nn/training.h"
 #include "util/torchutil.h"
@@ -19,7 +20,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -62,24 +62,6 @@ namespace {
         std::ostringstream s;
         s << in.rdbuf();
         return s.str();
-    }
-
-    NpyArray floatArray(const torch::Tensor& tensor)
-    {
-        const torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat).contiguous();
-        NpyArray a;
-        a.descr = "<f4";
-        a.shape = t.sizes().vec();
-        a.bytes.resize(static_cast<std::size_t>(t.numel() * t.element_size()));
-        std::memcpy(a.bytes.data(), t.data_ptr(), a.bytes.size());
-        return a;
-    }
-
-    torch::Tensor floatTensor(const NpyArray& a)
-    {
-        torch::Tensor t = torch::empty(a.shape, torch::kFloat);
-        std::memcpy(t.data_ptr(), a.bytes.data(), a.bytes.size());
-        return t;
     }
 
     bool isExpertFile(const std::string& name)
@@ -178,11 +160,7 @@ torch::Tensor ExpertStore::load(int index, std::int64_t parameters) const
         || t->second.shape[0] != m_key.epochs + 1 || t->second.shape[1] != parameters)
         throw Error(path + ": the trajectory is not " + std::to_string(m_key.epochs + 1) + " × "
             + std::to_string(parameters) + " " + m_key.precision + " values (damaged, or another network)");
-    const auto& a = t->second;
-    torch::Tensor out
-        = torch::empty({a.shape[0], a.shape[1]}, torch::TensorOptions().dtype(m_key.precision == "fp16" ? torch::kHalf : torch::kFloat));
-    std::memcpy(out.data_ptr(), a.bytes.data(), a.bytes.size());
-    out = out.to(torch::kFloat);
+    const torch::Tensor out = fromFloatArray(t->second);
     if (!torch::isfinite(out).all().item<bool>())
         throw Error(path + ": the trajectory holds NaN or infinite values (damaged); remove it");
     return out;
@@ -197,16 +175,8 @@ void ExpertStore::save(int index, const torch::Tensor& trajectory) const
     const std::string keyPath = (fs::path(m_folder) / kKeyFile).string();
     if (!fs::exists(keyPath))
         writeTextAtomically(keyPath, nlohmann::json::parse(m_key.json()).dump(2) + "\n");
-    const torch::Tensor t = trajectory.detach().to(torch::kCPU)
-                                .to(m_key.precision == "fp16" ? torch::kHalf : torch::kFloat)
-                                .contiguous();
-    NpyArray a;
-    a.descr = m_key.precision == "fp16" ? "<f2" : "<f4";
-    a.shape = t.sizes().vec();
-    a.bytes.resize(static_cast<std::size_t>(t.numel() * t.element_size()));
-    std::memcpy(a.bytes.data(), t.data_ptr(), a.bytes.size());
     SafetensorsFile f;
-    f.tensors["trajectory"] = std::move(a);
+    f.tensors["trajectory"] = toFloatArray(trajectory, m_key.precision == "fp16" ? torch::kHalf : torch::kFloat);
     f.metadata = {{"format", kFormat}, {"key", m_key.json()}, {"expert", std::to_string(index)},
         {"description", m_key.description()}};
     writeSafetensors(file(index), f);
@@ -226,8 +196,8 @@ void ExpertStore::saveProgress(int index, const ExpertProgress& progress) const
     if (ec)
         throw Error(m_folder + ": cannot create the expert folder (" + ec.message() + ")");
     SafetensorsFile f;
-    f.tensors["trajectory"] = floatArray(progress.trajectory);
-    f.tensors["theta"] = floatArray(progress.theta);
+    f.tensors["trajectory"] = toFloatArray(progress.trajectory);
+    f.tensors["theta"] = toFloatArray(progress.theta);
     f.metadata = {{"format", kProgressFormat}, {"key", m_key.json()}, {"expert", std::to_string(index)},
         {"epoch", std::to_string(progress.epoch)}, {"batch", std::to_string(progress.batch)}};
     writeSafetensors(progressFile(index), f);
@@ -259,8 +229,8 @@ std::optional<ExpertProgress> ExpertStore::loadProgress(
                 || t.shape != std::vector<std::int64_t>{p.epoch + 1, parameters} || th.shape != std::vector<std::int64_t>{parameters})
                 problem = "its shapes do not fit the network";
             else {
-                p.trajectory = floatTensor(t);
-                p.theta = floatTensor(th);
+                p.trajectory = fromFloatArray(t);
+                p.theta = fromFloatArray(th);
                 if (!torch::isfinite(p.theta).all().item<bool>() || !torch::isfinite(p.trajectory).all().item<bool>())
                     problem = "it holds NaN or infinite values";
                 else
@@ -339,17 +309,11 @@ torch::Tensor trainExpert(const Dataset& data, const ExpertKey& key, int index,
             }
             const std::uint64_t seed = deriveSeed(batchSeed, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(b));
             torch::manual_seed(seed);
-            const std::int64_t start = b * key.batchSize;
-            const torch::Tensor batch = order.slice(0, start, std::min(n, start + key.batchSize));
-            torch::Tensor x = images.index_select(0, batch);
-            if (dsa) {
+            if (dsa)
                 dsa->reseed(seed);
-                x = (*dsa)(x);
-            }
-            const torch::Tensor loss = classificationLoss(net->forward(x), labels.index_select(0, batch));
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
+            const std::int64_t start = b * key.batchSize;
+            const torch::Tensor loss = trainStep(
+                *net, optimizer, images, labels, order.slice(0, start, std::min(n, start + key.batchSize)), dsa ? &*dsa : nullptr);
             lossSum += loss.detach();
             if (progress)
                 progress(++done, batches * key.epochs);
