@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eager_reference import MEAN, STD, Param, conv_net, diff_augment, read_idx  # noqa: E402
+from eager_reference import Param, conv_net, diff_augment, load_fashion_mnist  # noqa: E402
 
 try:  # torch ≥ 2.0
     from torch.func import functional_call
@@ -46,9 +46,7 @@ def main():
     a = ap.parse_args()
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     strategy = "color_crop_cutout_flip_scale_rotate"
-    images = torch.tensor(read_idx(os.path.join(a.data, "train-images-idx3-ubyte.gz")), dtype=torch.float32)
-    labels = torch.tensor(read_idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz")).astype(np.int64))
-    images = ((images / 255.0 - MEAN) / STD).unsqueeze(1)
+    images, labels = load_fashion_mnist(a.data)
     picks = [np.random.permutation(torch.where(labels == c)[0].numpy())[:a.ipc] for c in range(10)]
     image_syn = images[np.concatenate(picks)].to(dev).requires_grad_(True)
     label_syn = torch.arange(10, device=dev).repeat_interleave(a.ipc)

@@ -31,6 +31,13 @@ def read_idx(path):
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
+def load_fashion_mnist(data_dir):
+    """The training split as the reference normalises it: float images N×1×28×28 on the CPU, int64 labels."""
+    images = torch.tensor(read_idx(os.path.join(data_dir, "train-images-idx3-ubyte.gz")), dtype=torch.float32)
+    labels = torch.tensor(read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz")).astype(np.int64))
+    return ((images / 255.0 - MEAN) / STD).unsqueeze(1), labels
+
+
 def conv_net(channels=1, classes=10, width=128, depth=3):
     layers, c = [], channels
     for d in range(depth):
@@ -183,9 +190,8 @@ def main():
     a = ap.parse_args()
     dev = "cuda" if torch.cuda.is_available() else "cpu"
     strategy = "color_crop_cutout_flip_scale_rotate"
-    images = torch.tensor(read_idx(os.path.join(a.data, "train-images-idx3-ubyte.gz")), dtype=torch.float32)
-    labels = torch.tensor(read_idx(os.path.join(a.data, "train-labels-idx1-ubyte.gz")).astype(np.int64))
-    images = ((images / 255.0 - MEAN) / STD).unsqueeze(1).to(dev)
+    images, labels = load_fashion_mnist(a.data)
+    images = images.to(dev)
     indices = [torch.where(labels == c)[0].tolist() for c in range(10)]
 
     def get_images(c, n):

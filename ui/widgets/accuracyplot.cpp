@@ -149,7 +149,7 @@ void AccuracyPlot::updateLatest()
             (entry.first == "synthetic" ? order.insert(order.begin(), &entry) : order.insert(order.end(), &entry));
     for (const auto* entry : order) {
         const core::EvalResult& r = entry->second.results.back();
-        const QString what = entry->first == "synthetic" ? tr("test accuracy") : series(entry->first).graph->name();
+        const QString what = entry->first == "synthetic" ? tr("test accuracy") : entry->second.graph->name();
         lines << tr("%1: <b>%2 ± %3 %</b> <small>(n = %4, iteration %5)</small>")
                      .arg(what, percent(r.mean), percent(r.std))
                      .arg(r.accuracies.size())

@@ -93,8 +93,8 @@ void CurvesPanel::clear()
     }
     for (int g = 0; g < m_classPlot->graphCount(); ++g)
         m_classPlot->graph(g)->data()->clear();
-    m_classPlot->setVisible(!m_presenting);
     m_trajectory->clear();
+    showClassPlotIfItFits();
     m_accuracy->clear();
     m_smoothed.reset();
     m_smoothedCount = 0;
@@ -118,9 +118,7 @@ void CurvesPanel::appendSteps(const QList<core::StepStats>& steps)
             m_lossPlot->yAxis->setLabel(QString::fromStdString(s.lossName));
     }
     m_trajectory->appendSteps(steps);
-    // MTT and DD match no per-class terms: their plots take that place.
-    if (!steps.isEmpty())
-        m_classPlot->setVisible(!m_presenting && (!steps.back().classTerms.empty() || !m_trajectory->hasData()));
+    showClassPlotIfItFits();
     scheduleReplot();
 }
 
@@ -151,8 +149,17 @@ void CurvesPanel::setPresentation(bool on, double scale)
     m_accuracy->setTextScale(scale);
     m_accuracy->setCompact(on);
     m_trajectory->setTextScale(scale);
-    m_classPlot->setVisible(!on && (m_lossPlot->graph(0)->dataCount() == 0 || !m_trajectory->hasData()));
+    showClassPlotIfItFits();
     scheduleReplot();
+}
+
+void CurvesPanel::showClassPlotIfItFits()
+{
+    // MTT and DD match no per-class terms: their own plots take that place. Presentation mode hides it too.
+    bool terms = false;
+    for (int g = 0; g < m_classPlot->graphCount(); ++g)
+        terms = terms || m_classPlot->graph(g)->dataCount() > 0;
+    m_classPlot->setVisible(!m_presenting && (terms || !m_trajectory->hasData()));
 }
 
 bool CurvesPanel::showsClassTerms() const

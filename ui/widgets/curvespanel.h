@@ -64,6 +64,8 @@ Q_SIGNALS:
 
 private:
     void scheduleReplot();
+    /// The per-class plot shows unless the method has its own plots instead (and no terms) or the window presents.
+    void showClassPlotIfItFits();
     void replotNow();
 
     QCustomPlot* m_lossPlot = nullptr;

@@ -51,6 +51,7 @@ namespace {
     /// Presentation mode's type size, relative to the desktop's: legible from the back of a classroom on a projector.
     constexpr double kPresentationScale = 1.6;
     constexpr int kSettingsWidth = 380;
+    const QList<int> kDeskSplit{700, 560}; // the images and the curves, side by side
 
 
     constexpr int kMaxRecentRuns = 10;
@@ -136,7 +137,7 @@ MainWindow::MainWindow(QWidget* parent)
     splitter->addWidget(tabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({700, 560});
+    splitter->setSizes(kDeskSplit);
     setCentralWidget(splitter);
 
     m_iterationLabel = new QLabel(tr("Ready"));
@@ -193,10 +194,8 @@ MainWindow::MainWindow(QWidget* parent)
         dialog.exec();
     });
     connect(m_grid, &SyntheticGrid::zoomChanged, this, &MainWindow::showZoom);
-    connect(m_grid, &SyntheticGrid::zoomedByWheel, this, [this] {
-        m_userZoom = true; // the user's choice: a new snapshot must not fit it away again
-        m_fitAction->setChecked(false);
-    });
+    // A Ctrl + wheel zoom is the user's choice: a new snapshot must not fit it away again.
+    connect(m_grid, &SyntheticGrid::zoomedByWheel, this, [this] { m_fitAction->setChecked(false); });
     connect(m_curves, &CurvesPanel::fullDataRequested, this, [this] {
         if (!m_controller->resolvedConfig()) {
             QMessageBox::information(this, tr("Full-data accuracy"), tr("Start a run first: the full-data accuracy uses "
@@ -280,7 +279,6 @@ void MainWindow::buildActions()
 
 void MainWindow::zoomToFit()
 {
-    m_userZoom = false;
     m_fitAction->setChecked(true);
     fitZoom();
     showZoom();
@@ -405,7 +403,6 @@ void MainWindow::connectController()
     });
     connect(c, &RunController::evaluated, this, [this](const core::EvalResult& r) {
         m_curves->addEvaluation(r);
-        m_evalBox->setVisible(m_controller->evaluationsInFlight() > 0);
         statusBar()->showMessage(tr("Accuracy at iteration %1: %2").arg(r.iteration).arg(fromStd(r.summary())), 10000);
     });
     connect(c, &RunController::evaluationProgressed, this, [this](int done, int total) {
@@ -434,7 +431,6 @@ void MainWindow::connectController()
                 settings.setValue(QStringLiteral("baselines/full/") + baselineKey(*m_lastConfig),
                     QVariantList{r.mean, r.std, static_cast<int>(r.accuracies.size())});
         }
-        m_evalBox->setVisible(m_controller->evaluationsInFlight() > 0);
     });
     connect(c, &RunController::messageLogged, this, [this](const QString& line) { statusBar()->showMessage(line, 8000); });
     connect(c, &RunController::inspected, m_privacy, &PrivacyPanel::setReport);
@@ -509,8 +505,9 @@ void MainWindow::reportProblem(const QString& title, const QString& message)
 
 void MainWindow::fitZoom()
 {
-    // Until the user picks a zoom, the grid takes the largest whole-pixel zoom that fits its area.
-    if (m_userZoom || m_grid->displayedImages() == 0)
+    // Until the user picks a zoom (Fit unchecked), the grid takes the largest whole-pixel zoom that fits its area.
+    // No Fit action yet: the window is still being built.
+    if (!m_fitAction || !m_fitAction->isChecked() || m_grid->displayedImages() == 0)
         return;
     // The scroll area's whole size: once the grid fits, it needs no scroll bars.
     const QSize area = m_gridArea->size() - QSize(2 * m_gridArea->frameWidth(), 2 * m_gridArea->frameWidth());
@@ -526,7 +523,6 @@ bool MainWindow::eventFilter(QObject* watched, QEvent* event)
 
 void MainWindow::setZoom(int zoom)
 {
-    m_userZoom = true;
     m_fitAction->setChecked(false);
     m_grid->setZoom(zoom);
     showZoom();
@@ -783,7 +779,7 @@ void MainWindow::resetLayout()
     m_settingsDock->setFloating(false);
     m_settingsDock->show();
     resizeDocks({m_settingsDock}, {kSettingsWidth}, Qt::Horizontal);
-    m_centralSplitter->setSizes({700, 560});
+    m_centralSplitter->setSizes(kDeskSplit);
     zoomToFit();
 }
 
@@ -1056,7 +1052,7 @@ void MainWindow::saveSettings()
     settings.setValue(QStringLiteral("window/state"), m_presenting ? m_normalState : saveState()); // the desk layout, not the lecture one
     settings.setValue(QStringLiteral("lastConfig"), fromStd(core::toJson(m_controls->config())));
     settings.setValue(QStringLiteral("evaluationInterval"), m_controls->evaluationInterval());
-    if (m_userZoom)
+    if (!m_fitAction->isChecked())
         settings.setValue(QStringLiteral("zoom"), m_grid->zoom());
     else
         settings.remove(QStringLiteral("zoom"));

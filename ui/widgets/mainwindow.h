@@ -152,10 +152,9 @@ private:
     bool m_presenting = false;
     QByteArray m_normalState; ///< the window's layout before presentation mode
     QList<int> m_normalSplit; ///< … and how the images and curves shared the width
-    bool m_userZoom = false; ///< once the user zooms, the grid no longer fits itself
     CurvesPanel* m_curves = nullptr;
     PrivacyPanel* m_privacy = nullptr;
-    QAction* m_fitAction = nullptr;
+    QAction* m_fitAction = nullptr; ///< checked: the grid fits itself; unchecked: the user's zoom stays
     QLabel* m_zoomLabel = nullptr; ///< "×3"
     QLabel* m_iterationLabel = nullptr;
     QLabel* m_rateLabel = nullptr;
