@@ -25,7 +25,7 @@ packages=(
     build-essential cmake ninja-build pkg-config ccache git
     libtorch-dev libopenblas0-pthread
     qt6-base-dev qt6-base-dev-tools libqcustomplot-dev
-    libopencv-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev
+    libopencv-dev libgif-dev nlohmann-json3-dev libcli11-dev libzip-dev zlib1g-dev
     dataset-fashion-mnist
     xvfb xauth desktop-file-utils appstream python3 python3-numpy
     clang libclang-rt-14-dev  # the fuzz targets (libFuzzer) of tests/fuzz; docs/testing.md

@@ -16,5 +16,6 @@ void addEvalCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addPrivacyCommand(CLI::App& app);
 void addExpertsCommand(CLI::App& app);
+void addAnimateCommand(CLI::App& app);
 
 } // namespace distillery::cli

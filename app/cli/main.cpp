@@ -24,6 +24,7 @@ int main(int argc, char** argv)
     distillery::cli::addBenchCommand(app);
     distillery::cli::addPrivacyCommand(app);
     distillery::cli::addExpertsCommand(app);
+    distillery::cli::addAnimateCommand(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

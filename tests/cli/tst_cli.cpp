@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QFile>
+#include <QImage>
 #include <QProcess>
 
 #include <cmath>
@@ -65,6 +66,7 @@ private Q_SLOTS:
         QTest::newRow("privacy") << QStringLiteral("privacy");
         QTest::newRow("experts") << QStringLiteral("experts");
         QTest::newRow("experts build") << QStringLiteral("experts build");
+        QTest::newRow("animate") << QStringLiteral("animate");
     }
 
     void helpOnEverySubcommand()
@@ -218,6 +220,33 @@ private Q_SLOTS:
         const auto second = distillery::core::loadSyntheticSet(againDir.toStdString());
         QCOMPARE(second.initIndices, first.initIndices);
         QCOMPARE(second.images.data, first.images.data);
+    }
+
+    // Issue 15, item 3: a run's formation as an animated GIF or a PNG strip, from its timeline.
+    void animateDrawsTheFormation()
+    {
+        const Result run = cli(tinyRun(QStringLiteral("dm")) << QStringLiteral("--iterations") << QStringLiteral("4")
+                                                           << QStringLiteral("--no-eval") << QStringLiteral("--json"));
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QString runDir = QJsonDocument::fromJson(run.out).object()[QStringLiteral("run_dir")].toString();
+        const QString gif = m_dir.filePath(QStringLiteral("formation.gif"));
+        const Result r = cli({QStringLiteral("animate"), runDir, QStringLiteral("--out"), gif, QStringLiteral("--fps"),
+            QStringLiteral("5")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.out.contains("5 frames"), r.out.constData()); // iterations 0 to 4
+        QVERIFY(fixtures::readFile(gif).startsWith("GIF89a"));
+        const QString strip = m_dir.filePath(QStringLiteral("formation.png"));
+        const Result s = cli({QStringLiteral("animate"), runDir, QStringLiteral("-o"), strip, QStringLiteral("--strip-frames"),
+            QStringLiteral("3"), QStringLiteral("--quiet")});
+        QVERIFY2(s.exitCode == 0, s.err.constData());
+        QVERIFY(!QImage(strip).isNull());
+
+        // Not a run: one line naming the folder, exit 1, nothing written.
+        const QString nowhere = m_dir.filePath(QStringLiteral("toy"));
+        const Result bad = cli({QStringLiteral("animate"), nowhere, QStringLiteral("--out"), m_dir.filePath(QStringLiteral("x.gif"))});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY2(bad.err.contains(nowhere.toUtf8()) && bad.err.contains("no timeline"), bad.err.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("x.gif"))));
     }
 
     // Issue 14, item 5: `eval --scores` runs the evaluations DD-Ranking's scores need and computes them from fractions.

@@ -40,6 +40,8 @@ set(header_request.h session)
 set(header_scores.h eval)
 set(header_session.h session)
 set(header_syntheticio.h io)
+set(header_timeline.h io)
+set(header_animation.h io)
 set(header_version.h base)
 # Plain types, no layer: error.h imagebatch.h runcontrol.h snapshot.h stageprogress.h stepstats.h syntheticset.h
 set(plain_headers error.h imagebatch.h runcontrol.h snapshot.h stageprogress.h stepstats.h syntheticset.h)

@@ -145,7 +145,8 @@ def main():
 
 
 def refresh_run_seeds(cli):
-    """A tiny real run: its config.json, metrics.jsonl, synthetic.npz and .safetensors, checkpoint, grid.png."""
+    """A tiny real run: its config.json, metrics.jsonl, synthetic.npz and .safetensors, checkpoint, a timeline
+    frame, grid.png."""
     shutil.rmtree(RUN_SEEDS, ignore_errors=True)
     out = RUN_SEEDS
     with tempfile.TemporaryDirectory() as tmp:
@@ -165,6 +166,7 @@ def refresh_run_seeds(cli):
         write(out, "npz", "run", read("synthetic.npz"))
         write(out, "safetensors", "run", read("synthetic.safetensors"))
         write(out, "safetensors", "checkpoint", read("checkpoint.safetensors"))
+        write(out, "timeline", "frame", read(os.path.join("timeline", "000001.safetensors")))
         write(out, "imagefile", "grid", b"\x00" + read("grid.png"))
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fixtures.h"
 
+#include "controller/formationexporter.h"
 #include "controller/runcontroller.h"
 #include "widgets/controlpanel.h"
 #include "widgets/accuracyplot.h"
@@ -12,10 +13,12 @@
 #include "widgets/parameditor.h"
 #include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
+#include "widgets/timelinebar.h"
 #include "widgets/trajectoryplots.h"
 
 #include <distillery/config.h>
 #include <distillery/session.h>
+#include <distillery/timeline.h>
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -29,6 +32,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -338,6 +342,83 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QVERIFY2(window.statusLine().startsWith(QLatin1String("Stopped at iteration")), qPrintable(window.statusLine()));
         QVERIFY(!window.statusLine().contains(QLatin1String("ETA")));
+    }
+
+    // Issue 15, item 3: the timeline scrubs the grid back to any kept frame while the run goes on, replays the
+    // formation, works on a reopened run, and exports it as an animation.
+    void timelineScrubsReplaysAndExports()
+    {
+        using distillery::ui::FormationExporter;
+        using distillery::ui::TimelineBar;
+        MainWindow window;
+        RunConfig c = tinyRun("dm", 2, 150); // 150 iterations: a frame at every one
+        c.snapshotEvery = 1;
+        c.finalEval = false;
+        c.outDir = m_dir.filePath(QStringLiteral("timeline-runs")).toStdString();
+        window.setConfig(c);
+        window.show();
+        window.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        TimelineBar& timeline = window.timeline();
+        auto* slider = timeline.findChild<QSlider*>(QStringLiteral("timelineSlider"));
+        QVERIFY(slider);
+
+        window.stepRun(); // starts paused and takes one iteration
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().lastIteration(), 1, 30000);
+        for (int i = 2; i <= 4; ++i) {
+            window.stepRun();
+            QTRY_COMPARE_WITH_TIMEOUT(window.controller().lastIteration(), i, 10000);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(timeline.iterations(), (QVector<int>{0, 1, 2, 3, 4}), 10000);
+        QVERIFY(timeline.followsLatest());
+        QTRY_COMPARE_WITH_TIMEOUT(window.grid().snapshot().iteration, 4, 5000);
+        const std::string runDir = timeline.runFolder().toStdString();
+
+        slider->setValue(1); // dragged back, as a user would
+        QVERIFY(!timeline.followsLatest());
+        QCOMPARE(window.grid().snapshot().iteration, 1);
+        QCOMPARE(window.grid().snapshot().images.data, distillery::core::loadTimelineFrame(runDir, 1).images.data);
+        QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier); // View → Earlier frame
+        QCOMPARE(window.grid().snapshot().iteration, 0);
+
+        // The run goes on; the grid stays on the chosen frame while the timeline grows.
+        window.stepRun();
+        QTRY_COMPARE_WITH_TIMEOUT(timeline.iterations().size(), 6, 10000);
+        QCOMPARE(window.grid().snapshot().iteration, 0);
+        QCOMPARE(timeline.shownFrame(), 0);
+        QTest::keyClick(&window, Qt::Key_End, Qt::AltModifier); // View → Latest set
+        QVERIFY(timeline.followsLatest());
+        QCOMPARE(window.grid().snapshot().iteration, 5);
+
+        // Replay from the start: it ends back at the latest set.
+        timeline.togglePlay();
+        QVERIFY(timeline.playing());
+        QCOMPARE(window.grid().snapshot().iteration, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!timeline.playing(), 10000);
+        QVERIFY(timeline.followsLatest());
+        QCOMPARE(window.grid().snapshot().iteration, 5);
+
+        QSignalSpy finished(&window.controller(), &RunController::runFinished);
+        window.stopRun();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+
+        // Exported in the background: every frame of the timeline.
+        QSignalSpy exported(&window.formationExporter(), &FormationExporter::finished);
+        const QString gif = m_dir.filePath(QStringLiteral("window-formation.gif"));
+        window.exportFormation(gif);
+        QTRY_COMPARE_WITH_TIMEOUT(exported.size(), 1, 30000);
+        QCOMPARE(exported.first().at(2).toString(), QString());
+        QCOMPARE(exported.first().at(1).toInt(), 6);
+        QVERIFY(fixtures::readFile(gif).startsWith("GIF89a"));
+
+        // A reopened run brings its timeline.
+        MainWindow reopened;
+        reopened.openSyntheticSet(QString::fromStdString(runDir));
+        QCOMPARE(reopened.timeline().iterations().size(), 6);
+        reopened.timeline().showFrame(2);
+        QCOMPARE(reopened.grid().snapshot().iteration, 2);
+        reopened.timeline().followLatest();
+        QCOMPARE(reopened.grid().snapshot().iteration, 5);
     }
 
     // Issue 15, item 4: Evaluate now and both baselines go into the run folder's metrics.jsonl as they finish, and a

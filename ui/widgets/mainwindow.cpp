@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "widgets/mainwindow.h"
 
+#include "controller/formationexporter.h"
 #include "controller/runcontroller.h"
 #include "controller/runstatus.h"
 #include "controller/snapshotimage.h"
@@ -11,6 +12,7 @@
 #include "widgets/lessonbar.h"
 #include "widgets/privacypanel.h"
 #include "widgets/syntheticgrid.h"
+#include "widgets/timelinebar.h"
 
 #include <distillery/datasets.h>
 #include <distillery/device.h>
@@ -33,6 +35,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QProgressDialog>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSlider>
@@ -42,6 +45,7 @@
 #include <QTextStream>
 #include <QTabWidget>
 #include <QTimer>
+#include <QVBoxLayout>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -133,7 +137,15 @@ MainWindow::MainWindow(QWidget* parent)
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     m_centralSplitter = splitter;
     splitter->setObjectName(QStringLiteral("CentralSplitter"));
-    splitter->addWidget(gridScroll);
+    // The images with their timeline underneath.
+    m_timeline = new TimelineBar;
+    auto* imagesBox = new QWidget;
+    auto* imagesLayout = new QVBoxLayout(imagesBox);
+    imagesLayout->setContentsMargins(0, 0, 0, 0);
+    imagesLayout->setSpacing(0);
+    imagesLayout->addWidget(gridScroll, 1);
+    imagesLayout->addWidget(m_timeline);
+    splitter->addWidget(imagesBox);
     splitter->addWidget(tabs);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
@@ -193,6 +205,15 @@ MainWindow::MainWindow(QWidget* parent)
         ImageDialog dialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
         dialog.exec();
     });
+    connect(m_timeline, &TimelineBar::frameChosen, this, [this](const core::Snapshot& frame) {
+        m_grid->setSnapshot(frame, gridImage(frame));
+        fitZoom();
+    });
+    connect(m_timeline, &TimelineBar::latestChosen, this, &MainWindow::showLatest);
+    connect(m_timeline, &TimelineBar::problem, this, [this](const QString& message) {
+        statusBar()->showMessage(tr("Cannot show this frame: %1").arg(message), 10000);
+    });
+    m_formationExporter = new FormationExporter(this);
     connect(m_grid, &SyntheticGrid::zoomChanged, this, &MainWindow::showZoom);
     // A Ctrl + wheel zoom is the user's choice: a new snapshot must not fit it away again.
     connect(m_grid, &SyntheticGrid::zoomedByWheel, this, [this] { m_fitAction->setChecked(false); });
@@ -310,6 +331,13 @@ void MainWindow::buildMenus()
     exportMenu->addAction(tr("npz…"), this, [this] { exportSet(QStringLiteral("npz")); });
     exportMenu->addAction(tr("PNG grid…"), this, [this] { exportSet(QStringLiteral("grid")); });
     exportMenu->addAction(tr("PNG per image, class folders…"), this, [this] { exportSet(QStringLiteral("folder")); });
+    m_formationMenu = file->addMenu(tr("Export formation"));
+    m_formationMenu->setToolTip(tr("How the set formed, from the run's timeline"));
+    m_formationMenu->setToolTipsVisible(true);
+    m_formationMenu->addAction(tr("Animated GIF…"), this, [this] { chooseFormationExport(QStringLiteral("gif")); })
+        ->setToolTip(tr("Every kept frame (up to 100), looping: for slides and web pages"));
+    m_formationMenu->addAction(tr("PNG strip…"), this, [this] { chooseFormationExport(QStringLiteral("png")); })
+        ->setToolTip(tr("Eight frames side by side, from the start to the latest: for a paper or a handout"));
     file->addSeparator();
     file->addAction(tr("Save configuration…"), QKeySequence::Save, this, &MainWindow::saveConfig);
     file->addAction(tr("Load configuration…"), this, &MainWindow::loadConfig);
@@ -329,6 +357,17 @@ void MainWindow::buildMenus()
                                         "method and images per class; the images and curves fill the window"));
     connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
     addAction(m_presentationAction); // the shortcut works with the menu bar hidden too
+    view->addSeparator();
+    // The timeline from the keyboard; on the window, so they work in presentation mode too.
+    const auto timelineAction = [&](const QString& text, QKeySequence key, void (TimelineBar::*slot)()) {
+        QAction* action = view->addAction(text, m_timeline, slot);
+        action->setShortcut(key);
+        addAction(action);
+    };
+    timelineAction(tr("Earlier frame"), QKeySequence(Qt::ALT | Qt::Key_Left), &TimelineBar::earlier);
+    timelineAction(tr("Later frame"), QKeySequence(Qt::ALT | Qt::Key_Right), &TimelineBar::later);
+    timelineAction(tr("Latest set"), QKeySequence(Qt::ALT | Qt::Key_End), &TimelineBar::followLatest);
+    timelineAction(tr("Replay the formation"), QKeySequence(Qt::ALT | Qt::Key_P), &TimelineBar::togglePlay);
     view->addSeparator();
     view->addAction(m_settingsDock->toggleViewAction());
     view->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
@@ -350,6 +389,7 @@ void MainWindow::connectController()
     connect(c, &RunController::prepared, this, [this](const core::RunConfig& resolved, const QString& runDir) {
         m_lastConfig = resolved;
         m_lastRunDir = runDir;
+        m_timeline->setRunFolder(runDir); // a continued run brings its earlier frames
         m_device = fromStd(core::resolveDevice(resolved.device));
         m_deviceLabel->setText(tr("Device: %1").arg(m_device));
         m_status.prepared(resolved.iterations);
@@ -383,9 +423,12 @@ void MainWindow::connectController()
     });
     connect(c, &RunController::snapshotReady, this, [this](const core::Snapshot& snapshot, const QImage& grid) {
         m_curves->setClassNames(snapshot.classNames);
-        m_grid->setSnapshot(snapshot, grid);
+        m_latest = snapshot;
+        m_latestGrid = grid;
+        if (snapshot.timelineFrame)
+            m_timeline->addFrame(snapshot.iteration);
+        showLatest();
         m_privacy->addSnapshot(snapshot);
-        fitZoom();
     });
     connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
         m_lastSet = set;
@@ -632,6 +675,7 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
         return;
     }
     m_grid->clear();
+    m_timeline->clear();
     m_curves->clear();
     m_privacy->clear();
     m_lastSet.reset();
@@ -680,6 +724,7 @@ void MainWindow::resetRun()
         return;
     m_controller->stop();
     m_grid->clear();
+    m_timeline->clear();
     m_curves->clear();
     m_status.reset();
     showStatus();
@@ -857,10 +902,19 @@ void MainWindow::applyBaselineCache()
 
 void MainWindow::showSet(const core::SyntheticSet& set)
 {
-    const core::Snapshot snapshot = snapshotOf(set);
+    m_latest = snapshotOf(set);
+    m_latestGrid = gridImage(m_latest);
     m_grid->clear();
-    m_grid->setSnapshot(snapshot, gridImage(snapshot));
+    m_grid->setSnapshot(m_latest, m_latestGrid);
     m_curves->setClassNames(set.classNames);
+}
+
+void MainWindow::showLatest()
+{
+    if (!m_timeline->followsLatest() || m_latest.images.count == 0)
+        return;
+    m_grid->setSnapshot(m_latest, m_latestGrid);
+    fitZoom();
 }
 
 void MainWindow::openDataSource(const QString& kind)
@@ -917,6 +971,7 @@ void MainWindow::openSyntheticSet(const QString& path)
             && QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("config.json")));
         if (inRunFolder)
             showHistory(core::loadRunHistory(runDir.toStdString()));
+        m_timeline->setRunFolder(inRunFolder ? runDir : QString());
         showSet(set);
         m_lastSet = std::move(set);
         m_lastSetFolder = inRunFolder ? runDir : QString(); // Evaluate now records its result there
@@ -955,6 +1010,65 @@ void MainWindow::exportSet(const QString& format)
         return;
     }
     writeExport(*m_lastSet, format, path);
+}
+
+void MainWindow::chooseFormationExport(const QString& format)
+{
+    if (m_timeline->iterations().isEmpty()) {
+        QMessageBox::information(this, tr("No timeline"),
+            tr("Only runs keep a timeline of how their set formed. Start a run, or open a set inside a run folder."));
+        return;
+    }
+    const bool gif = format == QLatin1String("gif");
+    const QString suggested = QDir(m_timeline->runFolder()).filePath(gif ? QStringLiteral("formation.gif") : QStringLiteral("formation.png"));
+    const QString path = QFileDialog::getSaveFileName(this, gif ? tr("Export the formation as an animated GIF")
+                                                                : tr("Export the formation as a PNG strip"),
+        suggested, gif ? tr("Animated GIF (*.gif)") : tr("PNG (*.png)"));
+    if (!path.isEmpty())
+        exportFormation(path);
+}
+
+void MainWindow::exportFormation(const QString& path)
+{
+    if (m_formationExporter->busy()) {
+        statusBar()->showMessage(tr("An export is still running"), 5000);
+        return;
+    }
+    if (m_timeline->runFolder().isEmpty()) {
+        reportProblem(tr("No timeline"), tr("%1: this set has no run folder with a timeline to export").arg(path));
+        return;
+    }
+    auto* progress = new QProgressDialog(tr("Drawing the formation into %1…").arg(QFileInfo(path).fileName()),
+        tr("Cancel"), 0, 0, this);
+    progress->setObjectName(QStringLiteral("formationProgress"));
+    progress->setWindowTitle(tr("Export formation"));
+    progress->setMinimumDuration(300); // a short export finishes before the window would appear
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    auto* timer = new QElapsedTimer;
+    timer->start();
+    FormationExporter* exporter = m_formationExporter;
+    connect(progress, &QProgressDialog::canceled, exporter, &FormationExporter::cancel);
+    const auto onProgress = connect(exporter, &FormationExporter::progressed, progress, [progress, timer](int done, int total) {
+        progress->setRange(0, total);
+        progress->setValue(done);
+        progress->setLabelText(tr("Frame %1 of %2, %3 left").arg(done).arg(total)
+                .arg(formatDuration(timeLeft(done, total, static_cast<double>(timer->elapsed()) / 1000.0))));
+    });
+    auto onFinished = std::make_shared<QMetaObject::Connection>();
+    *onFinished = connect(exporter, &FormationExporter::finished, this,
+        [this, progress, timer, onProgress, onFinished](const QString& file, int frames, const QString& error, bool cancelled) {
+            disconnect(onProgress);
+            disconnect(*onFinished);
+            delete timer;
+            progress->close();
+            if (cancelled)
+                statusBar()->showMessage(tr("Export cancelled; %1 was not written").arg(file), 8000);
+            else if (!error.isEmpty())
+                reportProblem(tr("Export failed"), error);
+            else
+                statusBar()->showMessage(tr("Exported %1 frames to %2").arg(frames).arg(file), 10000);
+        });
+    exporter->start(m_timeline->runFolder(), path);
 }
 
 void MainWindow::writeExport(const core::SyntheticSet& set, const QString& format, const QString& path)

@@ -10,6 +10,7 @@
 #include <distillery/syntheticset.h>
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QMainWindow>
 
 #include <optional>
@@ -29,9 +30,11 @@ namespace distillery::ui {
 class ControlPanel;
 class CurvesPanel;
 class LessonBar;
+class FormationExporter;
 class PrivacyPanel;
 class RunController;
 class SyntheticGrid;
+class TimelineBar;
 
 /// The Distillery window: controls on the left, the synthetic images forming in the middle, the curves on the
 /// right, run control in the tool bar and the state of the run in the status bar.
@@ -76,6 +79,8 @@ public:
     CurvesPanel& curves() { return *m_curves; }
     ControlPanel& controls() { return *m_controls; }
     PrivacyPanel& privacy() { return *m_privacy; }
+    TimelineBar& timeline() { return *m_timeline; }
+    FormationExporter& formationExporter() { return *m_formationExporter; }
     /// The status bar's run status as one line: "Paused at iteration 7 / 200 | 12.3 it/s".
     QString statusLine() const;
     bool presentationMode() const { return m_presenting; }
@@ -97,6 +102,9 @@ public Q_SLOTS:
     void setPresentationMode(bool on);
     /// Settings docked on the left, the images and curves side by side, the grid fitted again.
     void resetLayout();
+    /// Draws the shown run's formation into `path` (.gif animation or .png strip) in the background, with a progress
+    /// window and Cancel.
+    void exportFormation(const QString& path);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -125,6 +133,10 @@ private:
     void launch(const distillery::core::RunConfig& config, const QString& resumeDir);
     QString runsFolder() const;
     void exportSet(const QString& format);
+    /// Asks where to save the formation (`format`: "gif" or "png") and exports it.
+    void chooseFormationExport(const QString& format);
+    /// The latest set (live, finished or opened) into the grid, unless the timeline shows an earlier frame.
+    void showLatest();
     void writeExport(const distillery::core::SyntheticSet& set, const QString& format, const QString& path);
     void saveConfig();
     void loadConfig();
@@ -154,6 +166,11 @@ private:
     QList<int> m_normalSplit; ///< … and how the images and curves shared the width
     CurvesPanel* m_curves = nullptr;
     PrivacyPanel* m_privacy = nullptr;
+    TimelineBar* m_timeline = nullptr;
+    FormationExporter* m_formationExporter = nullptr;
+    distillery::core::Snapshot m_latest; ///< the newest set, shown when the timeline follows the latest
+    QImage m_latestGrid; ///< … and its grid image
+    QMenu* m_formationMenu = nullptr;
     QAction* m_fitAction = nullptr; ///< checked: the grid fits itself; unchecked: the user's zoom stays
     QLabel* m_zoomLabel = nullptr; ///< "×3"
     QLabel* m_iterationLabel = nullptr;

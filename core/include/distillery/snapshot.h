@@ -22,6 +22,7 @@ struct Snapshot
     std::vector<std::int64_t> initIndices; ///< see SyntheticSet::initIndices
     std::vector<float> softLabels; ///< N×K learned label probabilities; empty for hard labels
     std::vector<float> learnedLr; ///< the learned step size(s), if the method learns them
+    bool timelineFrame = false; ///< also kept in the run folder's timeline (timeline.h)
 
     bool hasSoftLabels() const { return !softLabels.empty(); }
 };

@@ -11,6 +11,9 @@
 #ifdef DISTILLERY_HAVE_OPENCV
 #include <opencv2/core/version.hpp>
 #endif
+#ifdef DISTILLERY_HAVE_GIFLIB
+#include <gif_lib.h>
+#endif
 #ifdef DISTILLERY_HAVE_LIBZIP
 #include <zip.h>
 #endif
@@ -39,6 +42,11 @@ std::string buildFeatures()
     features += std::string(", libzip ") + zip_libzip_version();
 #else
     features += ", no libzip (no .npz, no MedMNIST)";
+#endif
+#ifdef DISTILLERY_HAVE_GIFLIB
+    features += ", giflib " + std::to_string(GIFLIB_MAJOR) + "." + std::to_string(GIFLIB_MINOR);
+#else
+    features += ", no giflib (no animated GIF export)";
 #endif
 #ifdef DISTILLERY_HAVE_FUSED_KERNELS
     features += ", fused CUDA kernels";

@@ -7,6 +7,7 @@
 
 #include <distillery/error.h>
 #include <distillery/syntheticio.h>
+#include <distillery/timeline.h>
 
 #include <nlohmann/json.hpp>
 
@@ -171,9 +172,11 @@ RunFolder RunFolder::reopen(const std::string& path, const RunConfig& config, in
     folder.m_path = path;
     folder.m_lock = FolderLock(path); // before touching anything: another process may be writing here
     // A process killed while writing leaves its temporary file (formats/atomicfile.h); nothing reads it, remove it.
-    for (const auto& entry : fs::directory_iterator(path, ec))
-        if (entry.path().filename().string().find(".partial") != std::string::npos)
-            fs::remove(entry.path(), ec);
+    for (const fs::path& folderPath : {fs::path(path), fs::path(path) / "timeline"})
+        for (const auto& entry : fs::directory_iterator(folderPath, ec))
+            if (entry.path().filename().string().find(".partial") != std::string::npos)
+                fs::remove(entry.path(), ec);
+    removeTimelineFramesAfter(path, keepThrough); // those steps run again and keep their frames again
     std::vector<std::string> kept;
     {
         std::ifstream in(metricsPath);

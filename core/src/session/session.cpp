@@ -15,6 +15,7 @@
 #include <distillery/runcontrol.h>
 #include <distillery/session.h>
 #include <distillery/syntheticio.h>
+#include <distillery/timeline.h>
 #include <distillery/version.h>
 
 #include <algorithm>
@@ -101,6 +102,26 @@ struct Session::Impl
     std::map<std::string, torch::Tensor> lastGoodState; // the method's resume tensors at lastGood
     std::string resumeDir; // continue this run folder from its checkpoint
     int startIteration = 0;
+    int timelineEvery = 1; // iterations between timeline frames (timelineInterval)
+    int lastFrameIteration = -1; // the newest frame in the timeline
+
+    /// Keeps `snapshot` in the run folder's timeline when its iteration is due (or `always`: the run's last set),
+    /// and marks it so viewers know a frame of it exists.
+    void keepTimelineFrame(Snapshot& snapshot, bool always)
+    {
+        if (!folder || snapshot.images.count == 0 || snapshot.iteration == lastFrameIteration)
+            return;
+        if (!always && snapshot.iteration % timelineEvery != 0)
+            return;
+        writeTimelineFrame(folder->path(), snapshot);
+        lastFrameIteration = snapshot.iteration;
+        snapshot.timelineFrame = true;
+    }
+
+    bool timelineFrameDue(int iteration) const
+    {
+        return folder && iteration % timelineEvery == 0 && iteration != lastFrameIteration;
+    }
 
     SyntheticSet hostSet(const SyntheticTensors& tensors, int iteration) const
     {
@@ -203,8 +224,12 @@ struct Session::Impl
         checkNotDiverged(pending.back().iteration);
         pending.clear();
         keepLastGood();
-        if (callbacks.onSnapshot)
-            callbacks.onSnapshot(makeSnapshot(lastGood, done));
+        if (callbacks.onSnapshot || timelineFrameDue(done)) {
+            Snapshot snapshot = makeSnapshot(lastGood, done);
+            keepTimelineFrame(snapshot, false);
+            if (callbacks.onSnapshot)
+                callbacks.onSnapshot(snapshot);
+        }
         lastFlush = Clock::now();
     }
 
@@ -363,6 +388,17 @@ struct Session::Impl
         return config.checkpointSeconds > 0 && secondsSince(lastCheckpoint) >= config.checkpointSeconds;
     }
 
+    /// The timeline ends with the set the run kept, whatever iteration it stopped at.
+    void keepLastFrame(const SessionCallbacks& callbacks)
+    {
+        if (!folder || lastGoodIteration == lastFrameIteration)
+            return;
+        Snapshot snapshot = makeSnapshot(lastGood, lastGoodIteration);
+        keepTimelineFrame(snapshot, true);
+        if (callbacks.onSnapshot)
+            callbacks.onSnapshot(snapshot); // tells viewers about the frame
+    }
+
     void writeSet(const SyntheticTensors& tensors, int iteration, bool final)
     {
         if (!folder || !tensors.images.defined() || tensors.images.size(0) == 0)
@@ -491,8 +527,12 @@ void Session::prepare(const SessionCallbacks& callbacks, const RunControl* contr
         d->resumeFromCheckpoint(say);
     d->keepLastGood();
     d->prepared = true;
+    Snapshot start = d->makeSnapshot(d->lastGood, d->lastGoodIteration);
+    d->timelineEvery = timelineInterval(config.iterations, config.snapshotEvery, start.images.data.size());
+    if (!resuming)
+        d->keepTimelineFrame(start, true); // the starting images: where the formation begins
     if (callbacks.onSnapshot)
-        callbacks.onSnapshot(d->makeSnapshot(d->lastGood, d->lastGoodIteration));
+        callbacks.onSnapshot(start);
 }
 
 RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
@@ -569,6 +609,11 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
         // Keep the last good set (finite losses) before reporting: nothing is lost on NaN or out of memory.
         s.pending.clear();
         s.writeSet(s.lastGood, s.lastGoodIteration, true);
+        try {
+            s.keepLastFrame(callbacks);
+        } catch (const Error&) {
+            // the set is kept; a missing last frame only shortens the timeline
+        }
         std::string message = e.what();
         if (s.folder)
             message += " (the last good synthetic set, iteration " + std::to_string(s.lastGoodIteration) + ", is in "
@@ -578,6 +623,7 @@ RunResult Session::run(RunControl& control, const SessionCallbacks& callbacks)
 
     result.iterations = s.done;
     s.writeSet(s.lastGood, s.lastGoodIteration, true);
+    s.keepLastFrame(callbacks);
     if (config.finalEval && !result.stopped && !control.stopRequested()) {
         try {
             s.evaluate(s.lastGood, s.done, callbacks, &control, result.evaluations);
