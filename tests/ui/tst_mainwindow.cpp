@@ -21,6 +21,9 @@
 #include <distillery/timeline.h>
 
 #include <QComboBox>
+#include <QAbstractButton>
+#include <QScrollBar>
+#include <QAbstractSpinBox>
 #include <QDockWidget>
 #include <QHelpEvent>
 #include <QSettings>
@@ -31,6 +34,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
@@ -118,6 +122,11 @@ private Q_SLOTS:
         QCOMPARE(window.grid().columns(), 3);
         QTRY_COMPARE_WITH_TIMEOUT(window.curves().lossPointCount(), 30, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(window.curves().accuracyPointCount(), 1, 5000); // the final evaluation
+        // Images reach the window at most 10 times a second, but the timeline lists every frame the run kept.
+        const std::string runDir = finished.first().at(0).value<distillery::core::RunResult>().runDir;
+        const std::vector<int> kept = distillery::core::timelineIterations(runDir);
+        QCOMPARE(kept.size(), std::size_t(31));
+        QCOMPARE(window.timeline().iterations(), QVector<int>(kept.begin(), kept.end()));
         // Replots are merged: far fewer than the 30 iterations that arrived.
         QVERIFY(window.curves().replotCount() <= 30);
         // Every image is found where it is drawn (a click opens that one); the class-name column holds none.
@@ -342,6 +351,48 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QVERIFY2(window.statusLine().startsWith(QLatin1String("Stopped at iteration")), qPrintable(window.statusLine()));
         QVERIFY(!window.statusLine().contains(QLatin1String("ETA")));
+    }
+
+    // Issue 15, item 7: every control a user can operate says what it does (a tooltip) and can be reached from the
+    // keyboard (it takes focus with Tab, or its action has a shortcut or sits in a menu).
+    void everyControlHasATooltipAndCanBeReachedFromTheKeyboard()
+    {
+        MainWindow window;
+        window.setConfig(tinyRun("dm", 2, 3));
+        window.show();
+        QStringList silent;
+        QStringList unreachable;
+        const auto name = [](const QWidget* w) {
+            QString text;
+            if (const auto* b = qobject_cast<const QAbstractButton*>(w))
+                text = b->text();
+            return QStringLiteral("%1 '%2' (%3, in %4 %5)").arg(QString::fromLatin1(w->metaObject()->className()), text,
+                w->objectName(), QString::fromLatin1(w->parentWidget()->metaObject()->className()), w->parentWidget()->objectName());
+        };
+        for (QWidget* w : window.findChildren<QWidget*>()) {
+            const bool control = qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w)
+                || qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QAbstractSlider*>(w) || qobject_cast<QLineEdit*>(w);
+            if (!control || !w->isVisibleTo(&window) || qobject_cast<QScrollBar*>(w))
+                continue;
+            if (w->inherits("QComboBoxPrivateScroller") || w->parentWidget()->inherits("QAbstractSpinBox")
+                || w->parentWidget()->inherits("QComboBox") || w->parentWidget()->inherits("QTabBar")
+                || w->parentWidget()->inherits("QLineEdit")
+                || w->objectName() == QLatin1String("qt_toolbar_ext_button") || w->inherits("QDockWidgetTitleButton"))
+                continue; // Qt's own parts of a control
+            const auto* toolButton = qobject_cast<QToolButton*>(w);
+            const QAction* action = toolButton ? toolButton->defaultAction() : nullptr;
+            const QString tip = action ? action->toolTip() : w->toolTip();
+            if (tip.isEmpty() || (action && tip == action->text().remove(u'&')))
+                silent << name(w);
+            const bool focusable = (w->focusPolicy() & Qt::TabFocus) != 0;
+            const auto objects = action ? action->associatedObjects() : QList<QObject*>{};
+            const bool inMenu = std::any_of(objects.begin(), objects.end(), [](QObject* o) { return qobject_cast<QMenu*>(o); });
+            const bool byKey = action && (!action->shortcut().isEmpty() || inMenu);
+            if (!focusable && !byKey)
+                unreachable << name(w);
+        }
+        QVERIFY2(silent.isEmpty(), qPrintable(QStringLiteral("without a tooltip: ") + silent.join(QStringLiteral(", "))));
+        QVERIFY2(unreachable.isEmpty(), qPrintable(QStringLiteral("not reachable from the keyboard: ") + unreachable.join(QStringLiteral(", "))));
     }
 
     // Issue 15, item 3: the timeline scrubs the grid back to any kept frame while the run goes on, replays the

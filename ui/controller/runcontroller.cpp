@@ -91,6 +91,10 @@ RunController::RunController(QObject* parent, int threads)
             if (id == m_currentRunId)
                 Q_EMIT snapshotReady(snapshot, grid);
         });
+    connect(m_runWorker, &RunWorker::timelineFrameKept, this, [this](quint64 id, int iteration) {
+        if (id == m_currentRunId)
+            Q_EMIT timelineFrameKept(iteration);
+    });
     connect(m_runWorker, &RunWorker::syntheticSetReady, this, [this](quint64 id, const core::SyntheticSet& set) {
         if (id != m_currentRunId)
             return;

@@ -93,6 +93,8 @@ Q_SIGNALS:
     void historyLoaded(const distillery::core::RunHistory& history);
     void stepsCompleted(const QList<distillery::core::StepStats>& steps);
     void snapshotReady(const distillery::core::Snapshot& snapshot, const QImage& grid);
+    /// The run kept a frame of `iteration` in its folder's timeline (every frame, unlike snapshotReady's images).
+    void timelineFrameKept(int iteration);
     void syntheticSetReady(const distillery::core::SyntheticSet& set);
     void evaluated(const distillery::core::EvalResult& result);
     void evaluationProgressed(int done, int total);

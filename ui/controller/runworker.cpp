@@ -66,6 +66,8 @@ void RunWorker::run(
             flushSteps(runId);
     };
     callbacks.onSnapshot = [&](const core::Snapshot& snapshot) {
+        if (snapshot.timelineFrame)
+            Q_EMIT timelineFrameKept(runId, snapshot.iteration);
         latest = snapshot;
         latestSent = false;
         if (!m_sinceSnapshot.isValid() || m_sinceSnapshot.elapsed() >= kSnapshotMs || control->isPaused()) {

@@ -54,6 +54,8 @@ Q_SIGNALS:
     void historyLoaded(quint64 runId, const distillery::core::RunHistory& history);
     void stepsCompleted(quint64 runId, const QList<distillery::core::StepStats>& steps);
     void snapshotReady(quint64 runId, const distillery::core::Snapshot& snapshot, const QImage& grid);
+    /// The run kept a timeline frame of `iteration`; sent for every frame, even when its image is not.
+    void timelineFrameKept(quint64 runId, int iteration);
     void syntheticSetReady(quint64 runId, const distillery::core::SyntheticSet& set);
     void evaluated(quint64 runId, const distillery::core::EvalResult& result);
     void messageLogged(quint64 runId, const QString& line);

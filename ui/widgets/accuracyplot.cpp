@@ -45,8 +45,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     m_plot = makePlot(this, tr("iteration"), tr("test accuracy (%)"), false);
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
     m_plot->yAxis->setRange(0, 100);
-    m_plot->legend->setBrush(QColor(255, 255, 255, 170));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignLeft | Qt::AlignTop);
+    placeLegendBelow(m_plot, 3);
     m_plot->installEventFilter(this);
     series("synthetic");
     auto makeLine = [this](QCPItemStraightLine*& line, QCPItemText*& text, const QColor& colour) {

@@ -20,7 +20,7 @@ namespace {
     // Exponential smoothing of the raw loss: heavy enough to show the trend under DM's per-step noise. Divided by
     // 1 − (1 − a)^t, so the first points are not pulled towards the (high) starting loss.
     constexpr double kSmoothing = 0.05;
-    // The per-class legend lists up to a dozen names over the curves: smaller than the rest.
+    // The per-class legend lists up to a dozen names under the curves: smaller than the rest.
     constexpr double kClassLegendScale = 0.75;
 
 } // namespace
@@ -40,11 +40,12 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     m_lossPlot->graph(1)->setPen(QPen(QColor(20, 60, 160), 2));
     m_lossPlot->graph(1)->setName(tr("smoothed"));
     m_lossPlot->legend->setVisible(true);
-    m_lossPlot->legend->setBrush(QColor(255, 255, 255, 170));
+    placeLegendBelow(m_lossPlot, 2);
 
     m_classPlot = makePlot(this, tr("iteration"), tr("per-class term"), true);
     m_classPlot->setToolTip(tr("What is being matched, class by class (DM: embedding distance; DC/DSA: gradient "
                                "distance; coresets: the selection objective)"));
+    placeLegendBelow(m_classPlot, 5);
 
     m_accuracy = new AccuracyPlot(this);
     connect(m_accuracy, &AccuracyPlot::fullDataRequested, this, &CurvesPanel::fullDataRequested);
@@ -77,8 +78,6 @@ void CurvesPanel::setClassNames(const std::vector<std::string>& names)
     }
     m_classPlot->legend->setVisible(classes <= 12);
     scalePlotFonts(m_classPlot, m_textScale, kClassLegendScale);
-    m_classPlot->legend->setBrush(QColor(255, 255, 255, 170)); // the curves stay visible behind it
-    m_classPlot->legend->setRowSpacing(-3);
     scheduleReplot();
 }
 

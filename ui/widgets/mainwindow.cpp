@@ -425,11 +425,10 @@ void MainWindow::connectController()
         m_curves->setClassNames(snapshot.classNames);
         m_latest = snapshot;
         m_latestGrid = grid;
-        if (snapshot.timelineFrame)
-            m_timeline->addFrame(snapshot.iteration);
         showLatest();
         m_privacy->addSnapshot(snapshot);
     });
+    connect(c, &RunController::timelineFrameKept, m_timeline, &TimelineBar::addFrame);
     connect(c, &RunController::syntheticSetReady, this, [this](const core::SyntheticSet& set) {
         m_lastSet = set;
         m_lastSetFolder = m_lastRunDir;

@@ -66,7 +66,9 @@ ParamEditor::ParamEditor(core::ParamSpec spec, QWidget* parent)
     m_resolved->setToolTip(tr("What this run would use"));
     m_resolved->setEnabled(false); // read-only, greyed: a resolved value is shown, never edited here
     layout->addWidget(m_resolved);
+    m_help = tip;
     setToolTip(tip);
+    (m_text ? static_cast<QWidget*>(m_text) : m_choice)->setToolTip(tip);
 }
 
 std::string ParamEditor::enteredText() const
@@ -133,7 +135,7 @@ void ParamEditor::check()
     }
     QWidget* field = m_text ? static_cast<QWidget*>(m_text) : m_choice;
     field->setStyleSheet(m_error.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
-    field->setToolTip(m_error);
+    field->setToolTip(m_error.isEmpty() ? m_help : m_error + QStringLiteral("\n\n") + m_help);
 }
 
 void ParamEditor::setResolved(const QString& text)

@@ -54,6 +54,7 @@ private:
     QComboBox* m_choice = nullptr; // Choice, Augmentation (editable)
     QLabel* m_resolved = nullptr;
     QString m_error;
+    QString m_help; ///< the field's tooltip: what the parameter does, its range, what Auto means
 };
 
 } // namespace distillery::ui

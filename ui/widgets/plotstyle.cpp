@@ -4,6 +4,8 @@
 
 #include "widgets/qcustomplot_include.h"
 
+#include <algorithm>
+
 namespace distillery::ui {
 
 QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLabel, bool logScale)
@@ -37,6 +39,25 @@ void scalePlotFonts(QCustomPlot* plot, double scale, double legendScale)
     for (int i = 0; i < plot->itemCount(); ++i)
         if (auto* text = qobject_cast<QCPItemText*>(plot->item(i)))
             text->setFont(font);
+}
+
+void placeLegendBelow(QCustomPlot* plot, int columns)
+{
+    if (plot->legend->layout() != plot->axisRect()->insetLayout())
+        return; // placed already
+    // A grid of its own under the axis rect: the legend leaves the axis rect's inset layout when added here.
+    auto* row = new QCPLayoutGrid;
+    plot->plotLayout()->addElement(1, 0, row);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001); // as tall as its content, the rest for the data
+    row->setMargins(QMargins(5, 0, 5, 4));
+    row->addElement(0, 0, plot->legend);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(std::max(1, columns));
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setBrush(Qt::NoBrush);
+    plot->legend->setMargins(QMargins(2, 0, 2, 0));
+    plot->legend->setColumnSpacing(12);
+    plot->legend->setRowSpacing(0);
 }
 
 } // namespace distillery::ui

@@ -18,4 +18,8 @@ QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLa
 /// relative to that (a crowded per-class legend stays smaller).
 void scalePlotFonts(QCustomPlot* plot, double scale, double legendScale = 1.0);
 
+/// Moves the plot's legend out of the data into a row under it, `columns` entries per line (names fill the rows
+/// first), so it never hides a curve (issue 15: legends over the per-class curves).
+void placeLegendBelow(QCustomPlot* plot, int columns);
+
 } // namespace distillery::ui

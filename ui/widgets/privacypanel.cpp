@@ -4,6 +4,7 @@
 
 #include "controller/runstatus.h"
 #include "controller/snapshotimage.h"
+#include "widgets/plotstyle.h"
 #include "widgets/qcustomplot_include.h"
 
 #include <algorithm>
@@ -149,6 +150,7 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     m_dcrPlot->xAxis->setLabel(tr("distance to closest record (pixel L2)"));
     m_dcrPlot->yAxis->setLabel(tr("share of images"));
     m_dcrPlot->legend->setVisible(true);
+    placeLegendBelow(m_dcrPlot, 2);
     m_dcrPlot->setToolTip(tr("Synthetic images should not sit closer to training images than unseen real images do"));
     tabs->addTab(m_dcrPlot, tr("Distances to closest record"));
 

@@ -18,7 +18,7 @@ namespace {
         plot->addGraph()->setPen(QPen(kLatestColour, 2));
         plot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
         plot->legend->setVisible(true);
-        plot->legend->setBrush(QColor(255, 255, 255, 170));
+        placeLegendBelow(plot, 2);
     }
 
     void setCurve(QCPGraph* graph, const std::vector<double>& values, int firstKey)
