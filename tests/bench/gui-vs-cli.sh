@@ -7,6 +7,7 @@
 # metrics.jsonl (data loading and evaluations excluded, so both sides measure the same thing).
 # The window's runs carry no 10 ms heartbeat probe by default (HEARTBEAT_MS=10 adds it, with the timer gaps):
 # the probe's 100 wake-ups per second preempt a torch thread each time, which the application itself never does.
+# GUI_ARGS passes options to the window's side (e.g. GUI_ARGS=--presentation).
 # Usage: tests/bench/gui-vs-cli.sh <build-dir> [iterations] [pairs] [method] [ipc]
 set -euo pipefail
 build=$1
@@ -20,7 +21,7 @@ run_gui() {
     rm -rf "$work/gui"
     mkdir -p "$work/gui"
     out=$(TMPDIR="$work/gui" QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen} "$build/tests/distillery-gui-bench" --method "$method" \
-        --ipc "$ipc" --iterations "$iterations" --heartbeat-ms "${HEARTBEAT_MS:-0}" 2>/dev/null | tail -n 1)
+        --ipc "$ipc" --iterations "$iterations" --heartbeat-ms "${HEARTBEAT_MS:-0}" ${GUI_ARGS:-} 2>/dev/null | tail -n 1)
     gui=$(rate "$(ls -d "$work"/gui/distillery-gui-bench/*/ | head -n 1)metrics.jsonl")
     gap=$(echo "$out" | python3 -c "import json,sys; r=json.load(sys.stdin); print(r['max_gap_ms'], r['p99_gap_ms'])")
 }

@@ -45,7 +45,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     m_plot = makePlot(this, tr("iteration"), tr("test accuracy (%)"), false);
     m_plot->setObjectName(QStringLiteral("accuracyPlot"));
     m_plot->yAxis->setRange(0, 100);
-    placeLegendBelow(m_plot, 3);
+    placeLegendBelow(m_plot);
     m_plot->installEventFilter(this);
     series("synthetic");
     auto makeLine = [this](QCPItemStraightLine*& line, QCPItemText*& text, const QColor& colour) {
@@ -99,6 +99,7 @@ AccuracyPlot::Series& AccuracyPlot::series(const std::string& subject)
     s.bars->setDataPlottable(s.graph);
     s.bars->setPen(QPen(style.colour));
     s.bars->removeFromLegend();
+    fitLegendColumns(m_plot);
     return m_series.emplace(subject, s).first->second;
 }
 

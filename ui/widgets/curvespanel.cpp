@@ -40,12 +40,12 @@ CurvesPanel::CurvesPanel(QWidget* parent)
     m_lossPlot->graph(1)->setPen(QPen(QColor(20, 60, 160), 2));
     m_lossPlot->graph(1)->setName(tr("smoothed"));
     m_lossPlot->legend->setVisible(true);
-    placeLegendBelow(m_lossPlot, 2);
+    placeLegendBelow(m_lossPlot);
 
     m_classPlot = makePlot(this, tr("iteration"), tr("per-class term"), true);
     m_classPlot->setToolTip(tr("What is being matched, class by class (DM: embedding distance; DC/DSA: gradient "
                                "distance; coresets: the selection objective)"));
-    placeLegendBelow(m_classPlot, 5);
+    placeLegendBelow(m_classPlot);
 
     m_accuracy = new AccuracyPlot(this);
     connect(m_accuracy, &AccuracyPlot::fullDataRequested, this, &CurvesPanel::fullDataRequested);

@@ -18,8 +18,11 @@ QCustomPlot* makePlot(QWidget* parent, const QString& xLabel, const QString& yLa
 /// relative to that (a crowded per-class legend stays smaller).
 void scalePlotFonts(QCustomPlot* plot, double scale, double legendScale = 1.0);
 
-/// Moves the plot's legend out of the data into a row under it, `columns` entries per line (names fill the rows
-/// first), so it never hides a curve (issue 15: legends over the per-class curves).
-void placeLegendBelow(QCustomPlot* plot, int columns);
+/// Moves the plot's legend out of the data into a row under it, so it never hides a curve (issue 15: legends over the
+/// per-class curves). Entries fill the rows first, as many per row as fit the plot's width (kept as it resizes).
+void placeLegendBelow(QCustomPlot* plot);
+
+/// Sets the legend's entries per row to what fits the plot's width now (after entries or fonts changed).
+void fitLegendColumns(QCustomPlot* plot);
 
 } // namespace distillery::ui

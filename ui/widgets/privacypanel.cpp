@@ -150,7 +150,7 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     m_dcrPlot->xAxis->setLabel(tr("distance to closest record (pixel L2)"));
     m_dcrPlot->yAxis->setLabel(tr("share of images"));
     m_dcrPlot->legend->setVisible(true);
-    placeLegendBelow(m_dcrPlot, 2);
+    placeLegendBelow(m_dcrPlot);
     m_dcrPlot->setToolTip(tr("Synthetic images should not sit closer to training images than unseen real images do"));
     tabs->addTab(m_dcrPlot, tr("Distances to closest record"));
 

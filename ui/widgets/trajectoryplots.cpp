@@ -18,7 +18,7 @@ namespace {
         plot->addGraph()->setPen(QPen(kLatestColour, 2));
         plot->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
         plot->legend->setVisible(true);
-        placeLegendBelow(plot, 2);
+        placeLegendBelow(plot);
     }
 
     void setCurve(QCPGraph* graph, const std::vector<double>& values, int firstKey)
