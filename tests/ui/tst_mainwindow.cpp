@@ -33,6 +33,8 @@
 #include <QWheelEvent>
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QMenu>
 #include <QSignalSpy>
@@ -623,6 +625,14 @@ private Q_SLOTS:
         const auto run = finished.first().at(0).value<distillery::core::RunResult>();
         window.openSyntheticSet(QDir(QString::fromStdString(run.runDir)).filePath(QStringLiteral("synthetic.safetensors")));
         QVERIFY(window.privacy().isStale());
+
+        // Save report: the page the CLI writes and its numbers beside it, for a reviewer.
+        const QString html = m_dir.filePath(QStringLiteral("review.html"));
+        QCOMPARE(window.privacy().saveReport(html), QString());
+        QVERIFY(fixtures::readFile(html).contains("does not prove privacy"));
+        const QJsonObject json = QJsonDocument::fromJson(fixtures::readFile(m_dir.filePath(QStringLiteral("review.json")))).object();
+        QVERIFY(!json.isEmpty());
+        QVERIFY(!window.privacy().saveReport(m_dir.filePath(QStringLiteral("missing/folder/x.html"))).isEmpty());
     }
 
     // A check the data cannot support is refused at once, with the reason, not after a run's worth of waiting.

@@ -7,6 +7,10 @@
 #include "widgets/plotstyle.h"
 #include "widgets/qcustomplot_include.h"
 
+#include <QFileDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+
 #include <algorithm>
 #include <cmath>
 
@@ -82,6 +86,21 @@ PrivacyPanel::PrivacyPanel(QWidget* parent)
     controls->addWidget(m_seeds);
     controls->addWidget(m_live);
     controls->addStretch(1);
+    m_save = new QPushButton(tr("Save report…"), this);
+    m_save->setObjectName(QStringLiteral("savePrivacyReport"));
+    m_save->setToolTip(tr("The report shown as one self-contained HTML page (images included) and its numbers as JSON "
+                          "beside it: for a review, or to compare sets later"));
+    m_save->setEnabled(false);
+    controls->addWidget(m_save);
+    connect(m_save, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save the privacy report"), QStringLiteral("privacy.html"),
+            tr("HTML (*.html)"));
+        if (path.isEmpty())
+            return;
+        const QString problem = saveReport(path);
+        if (!problem.isEmpty())
+            QMessageBox::critical(this, tr("Cannot save the report"), problem);
+    });
     layout->addLayout(controls);
     connect(m_inspect, &QPushButton::clicked, this, &PrivacyPanel::inspectRequested);
 
@@ -263,6 +282,8 @@ QStringList PrivacyPanel::findingHeadlines() const
 
 void PrivacyPanel::clear()
 {
+    m_report.reset();
+    m_save->setEnabled(false);
     m_findings->clear();
     m_findings->setVisible(false);
     m_stale->setVisible(false);
@@ -274,8 +295,27 @@ void PrivacyPanel::clear()
     m_movementSlider->setRange(0, 0);
 }
 
+QString PrivacyPanel::saveReport(const QString& htmlPath) const
+{
+    if (!m_report)
+        return tr("No report to save yet: inspect a set first.");
+    QString jsonPath = htmlPath;
+    if (jsonPath.endsWith(QLatin1String(".html"), Qt::CaseInsensitive))
+        jsonPath.chop(5);
+    jsonPath += QStringLiteral(".json");
+    for (const auto& [path, text] : {std::pair{htmlPath, core::privacyHtml(*m_report)}, std::pair{jsonPath, core::privacyJson(*m_report)}}) {
+        QSaveFile file(path); // written whole or not at all, like every file Distillery writes
+        if (!file.open(QIODevice::WriteOnly) || file.write(text.data(), static_cast<qint64>(text.size())) != static_cast<qint64>(text.size())
+            || !file.commit())
+            return tr("%1: %2").arg(path, file.errorString());
+    }
+    return {};
+}
+
 void PrivacyPanel::setReport(const core::PrivacyReport& r)
 {
+    m_report = r;
+    m_save->setEnabled(true);
     m_progress->setVisible(false);
     m_cancel->setVisible(false);
     m_inspect->setEnabled(true);

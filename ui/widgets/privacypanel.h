@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
 class QCheckBox;
@@ -53,6 +54,11 @@ public:
     /// Keeps (a thinned history of) the run's snapshots for the movement slider.
     void addSnapshot(const distillery::core::Snapshot& snapshot);
 
+    /// Writes the report shown as `htmlPath` (self-contained, as `distillery-cli privacy` writes it) and the same
+    /// numbers as JSON beside it (.json). Returns an error message, empty on success.
+    QString saveReport(const QString& htmlPath) const;
+    bool hasReport() const { return m_report.has_value(); }
+
     bool membershipRequested() const;
     int membershipSeeds() const;
     bool liveUpdates() const;
@@ -84,6 +90,8 @@ private:
     QCustomPlot* m_dcrPlot = nullptr;
     QTableWidget* m_membershipTable = nullptr;
     std::vector<distillery::core::Snapshot> m_history;
+    QPushButton* m_save = nullptr;
+    std::optional<distillery::core::PrivacyReport> m_report; ///< the report shown, for Save report
 };
 
 } // namespace distillery::ui

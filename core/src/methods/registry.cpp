@@ -6,6 +6,7 @@
 #include "methods/gradientmatching.h"
 #include "methods/method.h"
 #include "methods/mtt.h"
+#include "methods/rfad.h"
 
 #include <distillery/error.h>
 
@@ -28,6 +29,7 @@ namespace {
             {"dsa", [] { return std::make_unique<GradientMatchingMethod>(true); }},
             {"mtt", [] { return std::make_unique<MttMethod>(); }},
             {"dd", [] { return std::make_unique<DdMethod>(); }},
+            {"rfad", [] { return std::make_unique<RfadMethod>(); }},
             {"random", [] { return std::make_unique<CoresetMethod>(CoresetRule::Random); }},
             {"herding", [] { return std::make_unique<CoresetMethod>(CoresetRule::Herding); }},
             {"kcenter", [] { return std::make_unique<CoresetMethod>(CoresetRule::KCenter); }},

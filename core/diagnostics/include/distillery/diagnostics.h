@@ -167,4 +167,15 @@ struct PiecesCheck
 PiecesCheck checkPieces(const ModelConfig& model, int channels, int size, int classes, int images, std::int64_t budgetBytes,
     std::uint64_t seed);
 
+/// Kernel ridge regression (methods/kernelridge.h) on random features against the textbook formula with an explicit
+/// inverse, its interpolation with a tiny ridge, and whether gradients reach the supports.
+struct KernelRidgeCheck
+{
+    double inverseError = 0; ///< max |Cholesky solve − explicit inverse| / max |explicit inverse's predictions|
+    double interpolationError = 0; ///< ridge 1e-9: max |prediction at each support − its own target|
+    double supportGradient = 0; ///< ‖∂L/∂support features‖ for a squared error on the targets' predictions
+    double targetGradient = 0; ///< ‖∂L/∂Y_s‖
+};
+KernelRidgeCheck checkKernelRidge(int supports, int targets, int features, int classes, double ridge, std::uint64_t seed);
+
 } // namespace distillery::core

@@ -1,0 +1,108 @@
+// SPDX-FileCopyrightText: 2026 The Distillery developers
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Random-feature kernel distillation (issue 14): the kernel ridge solve, learning, per-class terms, resume.
+#include "fixtures.h"
+
+#include <distillery/diagnostics.h>
+#include <distillery/error.h>
+#include <distillery/runcontrol.h>
+#include <distillery/session.h>
+#include <distillery/syntheticio.h>
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <numeric>
+
+using namespace distillery::core;
+
+class TestRfad : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::string m_data;
+
+    RunConfig config(int iterations)
+    {
+        RunConfig c = fixtures::tinyRun(m_data, "rfad", 2, iterations);
+        c.outDir = m_dir.filePath(QStringLiteral("runs")).toStdString();
+        c.finalEval = false;
+        c.params.set("realBatch", std::int64_t(8));
+        c.seed = 3;
+        return c;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_data = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("data")), 3, 24, 10).toStdString();
+    }
+
+    void kernelRidgeSolvesTheRegression()
+    {
+        const KernelRidgeCheck check = checkKernelRidge(12, 30, 64, 3, 5e-3, 1);
+        QVERIFY2(check.inverseError < 1e-6, qPrintable(QString::number(check.inverseError)));
+        // With next to no ridge the regression reproduces its own supports' targets.
+        QVERIFY2(check.interpolationError < 1e-3, qPrintable(QString::number(check.interpolationError)));
+        QVERIFY(check.supportGradient > 0 && std::isfinite(check.supportGradient));
+        QVERIFY(check.targetGradient > 0 && std::isfinite(check.targetGradient));
+    }
+
+    void rfadLowersItsLossWithPerClassTerms()
+    {
+        RunConfig c = config(40);
+        c.params.set("redrawEvery", std::int64_t(1000)); // one draw of networks: the loss must fall steadily
+        std::vector<double> losses;
+        SessionCallbacks callbacks;
+        callbacks.onStep = [&](const StepStats& s) {
+            losses.push_back(s.loss);
+            QCOMPARE(s.classTerms.size(), std::size_t(3));
+            const double mean = std::accumulate(s.classTerms.begin(), s.classTerms.end(), 0.0) / 3.0;
+            QVERIFY(std::abs(mean - s.loss) <= 1e-4 * std::max(1.0, s.loss)); // the loss is the classes' mean
+        };
+        Session session(c);
+        RunControl control;
+        const RunResult r = session.run(control, callbacks);
+        QCOMPARE(losses.size(), std::size_t(40));
+        const double first = std::accumulate(losses.begin(), losses.begin() + 5, 0.0);
+        const double last = std::accumulate(losses.end() - 5, losses.end(), 0.0);
+        QVERIFY2(last < 0.8 * first, qPrintable(QStringLiteral("%1 → %2").arg(first).arg(last)));
+        const SyntheticSet set = loadSyntheticSet(r.runDir);
+        QCOMPARE(set.images.count, 6);
+        QVERIFY(!set.hasSoftLabels()); // fixed class targets: hard labels
+        QCOMPARE(set.metadata.at("method"), std::string("rfad"));
+    }
+
+    void resumedRunEqualsUninterruptedRun()
+    {
+        // Stopped in the middle of a block of iterations that share their random networks (every 4): the resumed
+        // run must draw the same networks and batches and keep Adam's moments.
+        RunConfig c = config(7);
+        c.params.set("redrawEvery", std::int64_t(4));
+        Session whole(c);
+        RunControl wholeControl;
+        whole.run(wholeControl);
+
+        Session first(c);
+        const RunResult stopped = fixtures::runStoppingAfter(first, 3);
+        QCOMPARE(stopped.iterations, 3);
+        Session resumed(loadRunFolderConfig(stopped.runDir), stopped.runDir);
+        RunControl control;
+        resumed.run(control);
+        QCOMPARE(resumed.synthetic().images.data, whole.synthetic().images.data);
+    }
+
+    void settingsOutOfRangeNameThemselves()
+    {
+        RunConfig c = config(2);
+        c.params.set("randomModels", std::int64_t(0));
+        const QString message = fixtures::errorMessage([&] { Session s(c); });
+        QVERIFY2(message.contains(QLatin1String("randomModels")), qPrintable(message));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRfad)
+#include "tst_rfad.moc"
