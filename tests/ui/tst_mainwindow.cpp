@@ -468,6 +468,7 @@ private Q_SLOTS:
         MainWindow reopened;
         reopened.openSyntheticSet(QString::fromStdString(runDir));
         QCOMPARE(reopened.timeline().iterations().size(), 6);
+        QCOMPARE(reopened.privacy().snapshotCount(), 6); // the movement from the start, from the timeline
         reopened.timeline().showFrame(2);
         QCOMPARE(reopened.grid().snapshot().iteration, 2);
         reopened.timeline().followLatest();

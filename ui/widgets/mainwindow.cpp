@@ -19,6 +19,7 @@
 #include <distillery/error.h>
 #include <distillery/session.h>
 #include <distillery/syntheticio.h>
+#include <distillery/timeline.h>
 #include <distillery/version.h>
 
 #include <QAction>
@@ -972,6 +973,14 @@ void MainWindow::openSyntheticSet(const QString& path)
             showHistory(core::loadRunHistory(runDir.toStdString()));
         m_timeline->setRunFolder(inRunFolder ? runDir : QString());
         showSet(set);
+        // The Privacy tab's movement from the start follows the run's timeline, as it did while the run was live.
+        for (const int iteration : m_timeline->iterations()) {
+            try {
+                m_privacy->addSnapshot(core::loadTimelineFrame(runDir.toStdString(), iteration));
+            } catch (const core::Error&) {
+                // a damaged frame: the timeline bar says so when it is chosen; the movement skips it
+            }
+        }
         m_lastSet = std::move(set);
         m_lastSetFolder = inRunFolder ? runDir : QString(); // Evaluate now records its result there
         m_privacy->markStale(tr("Another set was opened (%1).").arg(QFileInfo(path).fileName()));
