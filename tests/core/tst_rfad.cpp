@@ -95,6 +95,31 @@ private Q_SLOTS:
         QCOMPARE(resumed.synthetic().images.data, whole.synthetic().images.data);
     }
 
+    // Issue 14 item 3: evaluated two ways, each named: the kernel's own regression on the test set and the standard
+    // protocol (fresh networks trained on the set).
+    void evaluatedByItsKernelAndByTheProtocol()
+    {
+        RunConfig c = config(10);
+        c.finalEval = true;
+        c.eval.models = 2;
+        Session session(c);
+        RunControl control;
+        const RunResult r = session.run(control);
+        QCOMPARE(r.evaluations.size(), std::size_t(2));
+        const EvalResult& kernel = r.evaluations[0];
+        QCOMPARE(kernel.subject, std::string("synthetic, kernel regression"));
+        QCOMPARE(kernel.accuracies.size(), std::size_t(2));
+        QCOMPARE(kernel.epochs, 0);
+        QCOMPARE(kernel.testImages, 30);
+        QVERIFY2(kernel.model.find("2 untrained networks") != std::string::npos, kernel.model.c_str());
+        // The toy classes are separable: six images answer for them far above chance (1/3).
+        QVERIFY2(kernel.mean > 0.8, qPrintable(QString::number(kernel.mean)));
+        QCOMPARE(r.evaluations[1].subject, std::string("synthetic"));
+        QVERIFY(r.evaluations[1].epochs > 0);
+        // Both are in the run folder, as the window shows them again.
+        QCOMPARE(loadRunHistory(r.runDir).evaluations.size(), std::size_t(2));
+    }
+
     void settingsOutOfRangeNameThemselves()
     {
         RunConfig c = config(2);

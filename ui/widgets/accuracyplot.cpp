@@ -27,6 +27,8 @@ namespace {
             return {QColor(40, 90, 180), QCPScatterStyle::ssTriangle, QT_TRANSLATE_NOOP("AccuracyPlot", "its hard labels")};
         if (subject == "synthetic, replayed steps")
             return {QColor(120, 40, 140), QCPScatterStyle::ssSquare, QT_TRANSLATE_NOOP("AccuracyPlot", "replayed steps")};
+        if (subject == "synthetic, kernel regression")
+            return {QColor(20, 130, 110), QCPScatterStyle::ssCross, QT_TRANSLATE_NOOP("AccuracyPlot", "kernel regression")};
         return {QColor(110, 110, 110), QCPScatterStyle::ssDiamond, nullptr};
     }
 

@@ -58,6 +58,14 @@ struct LearnedSchedule
     std::uint64_t fixedInitSeed = 0; ///< with fixedInit: makeSeededNetwork's seed of that initialisation
 };
 
+/// How a kernel method's set answers by itself (RFAD, KIP report this): kernel ridge regression from the set on the
+/// features of `randomModels` fresh untrained networks, ridge `ridge` (methods/kernelridge.h).
+struct KernelReadout
+{
+    int randomModels = 1;
+    double ridge = 0;
+};
+
 /// The one interface of every distillation or selection method (docs/architecture.md, "The Method interface").
 /// Randomness: the session seeds torch's generators before init() and before every step() from the run seed
 /// and the iteration, so a run's result never depends on pauses or interleaved evaluations.
@@ -97,6 +105,10 @@ public:
     /// For a method whose set carries a step-size schedule (learnedLr with one value per unrolled step): how to
     /// replay it. The session then evaluates the set that way too, beside the standard protocol.
     virtual std::optional<LearnedSchedule> learnedSchedule() const { return std::nullopt; }
+
+    /// For a kernel method: how its set predicts by itself. The session then also evaluates it that way, beside
+    /// the standard protocol.
+    virtual std::optional<KernelReadout> kernelReadout() const { return std::nullopt; }
 
     /// After init(): continue from a checkpoint — the synthetic images and the tensors resumeState() gave then
     /// (a missing one restarts from zero). Throws Error for a method that cannot continue, or a mismatch.

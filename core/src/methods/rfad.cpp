@@ -145,6 +145,11 @@ StepResult RfadMethod::step(int iteration)
     return {loss.detach(), terms.detach()};
 }
 
+std::optional<KernelReadout> RfadMethod::kernelReadout() const
+{
+    return KernelReadout{static_cast<int>(m_nets.size()), m_ridge};
+}
+
 SyntheticTensors RfadMethod::synthetic() const
 {
     return m_set;

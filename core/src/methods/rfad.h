@@ -30,6 +30,7 @@ public:
     SyntheticTensors synthetic() const override;
     std::map<std::string, torch::Tensor> resumeState() const override;
     void resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state) override;
+    std::optional<KernelReadout> kernelReadout() const override;
 
 private:
     /// The M networks' embeddings of `x`, side by side, scaled by 1/√(M·F).

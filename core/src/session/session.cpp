@@ -3,6 +3,7 @@
 #include "data/dataset.h"
 #include "data/synthetictensors.h"
 #include "eval/protocol.h"
+#include "eval/kernelprediction.h"
 #include "eval/replay.h"
 #include "methods/method.h"
 #include "session/resumestate.h"
@@ -302,6 +303,11 @@ struct Session::Impl
             record([&] {
                 return replayLearnedSteps({set.images, set.trainingLabels(), set.learnedLr}, *schedule, *data,
                     config.model, config.eval.models, seed, control);
+            });
+        if (const auto readout = method->kernelReadout()) // the set's own use (a kernel method's regression)
+            record([&] {
+                return kernelPrediction({set.images, set.trainingLabels(), set.learnedLr}, *readout, *data, config.model,
+                    config.eval.models, seed, control);
             });
         record(protocol(set.trainingLabels(), "synthetic"));
     }
