@@ -112,6 +112,7 @@ private Q_SLOTS:
         QCOMPARE(kernel.epochs, 0);
         QCOMPARE(kernel.testImages, 30);
         QVERIFY2(kernel.model.find("2 untrained networks") != std::string::npos, kernel.model.c_str());
+        QVERIFY2(kernel.summary().find("no training)") != std::string::npos, kernel.summary().c_str());
         // The toy classes are separable: six images answer for them far above chance (1/3).
         QVERIFY2(kernel.mean > 0.8, qPrintable(QString::number(kernel.mean)));
         QCOMPARE(r.evaluations[1].subject, std::string("synthetic"));

@@ -443,13 +443,30 @@ private Q_SLOTS:
         QVERIFY(timeline.followsLatest());
         QCOMPARE(window.grid().snapshot().iteration, 5);
 
+        // An image opened large grows with its window, and the lesson goes on from it: F7 still steps the run.
+        QTest::mouseClick(&window.grid(), Qt::LeftButton, {}, window.grid().imageRect(0).center());
+        auto* dialog = window.findChild<distillery::ui::ImageDialog*>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible() && !dialog->isModal());
+        auto* view = dialog->findChild<distillery::ui::PixelView*>(QStringLiteral("currentImage"));
+        QVERIFY(view);
+        const int small = view->scale();
+        dialog->resize(dialog->size() * 2);
+        QTRY_VERIFY_WITH_TIMEOUT(view->scale() > small, 5000);
+        dialog->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(dialog));
+        QTest::keyClick(dialog, Qt::Key_F7);
+        QTRY_COMPARE_WITH_TIMEOUT(window.controller().lastIteration(), 6, 10000);
+        dialog->close();
+        QTRY_COMPARE_WITH_TIMEOUT(timeline.iterations().size(), 7, 10000);
+
         // Replay from the start: it ends back at the latest set.
         timeline.togglePlay();
         QVERIFY(timeline.playing());
         QCOMPARE(window.grid().snapshot().iteration, 0);
         QTRY_VERIFY_WITH_TIMEOUT(!timeline.playing(), 10000);
         QVERIFY(timeline.followsLatest());
-        QCOMPARE(window.grid().snapshot().iteration, 5);
+        QCOMPARE(window.grid().snapshot().iteration, 6);
 
         QSignalSpy finished(&window.controller(), &RunController::runFinished);
         window.stopRun();
@@ -461,18 +478,18 @@ private Q_SLOTS:
         window.exportFormation(gif);
         QTRY_COMPARE_WITH_TIMEOUT(exported.size(), 1, 30000);
         QCOMPARE(exported.first().at(2).toString(), QString());
-        QCOMPARE(exported.first().at(1).toInt(), 6);
+        QCOMPARE(exported.first().at(1).toInt(), 7);
         QVERIFY(fixtures::readFile(gif).startsWith("GIF89a"));
 
         // A reopened run brings its timeline.
         MainWindow reopened;
         reopened.openSyntheticSet(QString::fromStdString(runDir));
-        QCOMPARE(reopened.timeline().iterations().size(), 6);
-        QCOMPARE(reopened.privacy().snapshotCount(), 6); // the movement from the start, from the timeline
+        QCOMPARE(reopened.timeline().iterations().size(), 7);
+        QCOMPARE(reopened.privacy().snapshotCount(), 7); // the movement from the start, from the timeline
         reopened.timeline().showFrame(2);
         QCOMPARE(reopened.grid().snapshot().iteration, 2);
         reopened.timeline().followLatest();
-        QCOMPARE(reopened.grid().snapshot().iteration, 5);
+        QCOMPARE(reopened.grid().snapshot().iteration, 6);
     }
 
     // Issue 15, item 4: Evaluate now and both baselines go into the run folder's metrics.jsonl as they finish, and a

@@ -203,8 +203,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_controls, &ControlPanel::openDataSourceRequested, this, &MainWindow::openDataSource);
     connect(m_controls, &ControlPanel::evaluationIntervalChanged, m_controller, &RunController::setEvaluationInterval);
     connect(m_grid, &SyntheticGrid::imageClicked, this, [this](int index) {
-        ImageDialog dialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
-        dialog.exec();
+        // Not modal, and with the run's shortcuts: a lesson goes on (F7 steps) while an image is looked at closely.
+        auto* dialog = new ImageDialog(m_grid->snapshot(), m_grid->initialSnapshot(), index, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->addActions({m_startAction, m_pauseAction, m_stepAction, m_stopAction, m_evaluateAction, m_presentationAction});
+        dialog->show();
     });
     connect(m_timeline, &TimelineBar::frameChosen, this, [this](const core::Snapshot& frame) {
         m_grid->setSnapshot(frame, gridImage(frame));

@@ -94,9 +94,11 @@ void summariseAccuracies(EvalResult& result)
 std::string EvalResult::summary() const
 {
     char text[256];
-    std::snprintf(text, sizeof text, "%.2f ± %.2f %% (n = %zu, %s, %d epochs, %s", 100.0 * mean, 100.0 * std,
-        accuracies.size(), model.c_str(), epochs, augment == "dsa" ? "DSA" : "no augmentation");
+    std::snprintf(text, sizeof text, "%.2f ± %.2f %% (n = %zu, %s, ", 100.0 * mean, 100.0 * std, accuracies.size(),
+        model.c_str());
     std::string out = text;
+    // No epochs: nothing was trained (a kernel method's own regression).
+    out += epochs > 0 ? std::to_string(epochs) + " epochs, " + (augment == "dsa" ? "DSA" : "no augmentation") : "no training";
     if (labels == "soft")
         out += ", soft labels";
     if (learnedLr > 0) {
