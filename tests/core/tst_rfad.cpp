@@ -105,7 +105,7 @@ private Q_SLOTS:
         Session session(c);
         RunControl control;
         const RunResult r = session.run(control);
-        QCOMPARE(r.evaluations.size(), std::size_t(2));
+        QCOMPARE(r.evaluations.size(), std::size_t(3));
         const EvalResult& kernel = r.evaluations[0];
         QCOMPARE(kernel.subject, std::string("synthetic, kernel regression"));
         QCOMPARE(kernel.accuracies.size(), std::size_t(2));
@@ -115,10 +115,15 @@ private Q_SLOTS:
         QVERIFY2(kernel.summary().find("no training)") != std::string::npos, kernel.summary().c_str());
         // The toy classes are separable: six images answer for them far above chance (1/3).
         QVERIFY2(kernel.mean > 0.8, qPrintable(QString::number(kernel.mean)));
-        QCOMPARE(r.evaluations[1].subject, std::string("synthetic"));
-        QVERIFY(r.evaluations[1].epochs > 0);
-        // Both are in the run folder, as the window shows them again.
-        QCOMPARE(loadRunHistory(r.runDir).evaluations.size(), std::size_t(2));
+        // Its yardstick: the same regression from 2 random real images per class.
+        const EvalResult& baseline = r.evaluations[1];
+        QCOMPARE(baseline.subject, std::string("random real, kernel regression"));
+        QCOMPARE(baseline.trainImages, 6);
+        QVERIFY(baseline.mean > 1.0 / 3.0);
+        QCOMPARE(r.evaluations[2].subject, std::string("synthetic"));
+        QVERIFY(r.evaluations[2].epochs > 0);
+        // All are in the run folder, as the window shows them again.
+        QCOMPARE(loadRunHistory(r.runDir).evaluations.size(), std::size_t(3));
     }
 
     void settingsOutOfRangeNameThemselves()

@@ -29,6 +29,9 @@ namespace {
             return {QColor(120, 40, 140), QCPScatterStyle::ssSquare, QT_TRANSLATE_NOOP("AccuracyPlot", "replayed steps")};
         if (subject == "synthetic, kernel regression")
             return {QColor(20, 130, 110), QCPScatterStyle::ssCross, QT_TRANSLATE_NOOP("AccuracyPlot", "kernel regression")};
+        if (subject == "random real, kernel regression")
+            return {QColor(140, 140, 140), QCPScatterStyle::ssCross,
+                QT_TRANSLATE_NOOP("AccuracyPlot", "kernel regression, random real")};
         return {QColor(110, 110, 110), QCPScatterStyle::ssDiamond, nullptr};
     }
 

@@ -47,6 +47,8 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <memory>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -1055,7 +1057,7 @@ void MainWindow::exportFormation(const QString& path)
     progress->setWindowTitle(tr("Export formation"));
     progress->setMinimumDuration(300); // a short export finishes before the window would appear
     progress->setAttribute(Qt::WA_DeleteOnClose);
-    auto* timer = new QElapsedTimer;
+    const auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
     FormationExporter* exporter = m_formationExporter;
     connect(progress, &QProgressDialog::canceled, exporter, &FormationExporter::cancel);
@@ -1067,10 +1069,9 @@ void MainWindow::exportFormation(const QString& path)
     });
     auto onFinished = std::make_shared<QMetaObject::Connection>();
     *onFinished = connect(exporter, &FormationExporter::finished, this,
-        [this, progress, timer, onProgress, onFinished](const QString& file, int frames, const QString& error, bool cancelled) {
+        [this, progress, onProgress, onFinished](const QString& file, int frames, const QString& error, bool cancelled) {
             disconnect(onProgress);
             disconnect(*onFinished);
-            delete timer;
             progress->close();
             if (cancelled)
                 statusBar()->showMessage(tr("Export cancelled; %1 was not written").arg(file), 8000);

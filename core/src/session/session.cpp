@@ -31,6 +31,7 @@ namespace {
     constexpr std::uint64_t kStreamInit = 0x51;
     constexpr std::uint64_t kStreamStep = 0x52;
     constexpr std::uint64_t kStreamEval = 0x53;
+    constexpr std::uint64_t kStreamKernelBaseline = 0x54;
 
     using Clock = std::chrono::steady_clock;
 
@@ -304,11 +305,22 @@ struct Session::Impl
                 return replayLearnedSteps({set.images, set.trainingLabels(), set.learnedLr}, *schedule, *data,
                     config.model, config.eval.models, seed, control);
             });
-        if (const auto readout = method->kernelReadout()) // the set's own use (a kernel method's regression)
+        if (const auto readout = method->kernelReadout()) { // the set's own use (a kernel method's regression)
             record([&] {
                 return kernelPrediction({set.images, set.trainingLabels(), set.learnedLr}, *readout, *data, config.model,
                     config.eval.models, seed, control);
             });
+            // … and its yardstick: the same regression, same networks, from a random real subset of the same size.
+            record([&] {
+                torch::manual_seed(deriveSeed(seed, kStreamKernelBaseline));
+                const torch::Tensor index = data->sampleAllClasses(config.ipc);
+                EvalResult baseline = kernelPrediction({data->trainImages().index_select(0, index),
+                                                           data->trainLabels().index_select(0, index), torch::Tensor()},
+                    *readout, *data, config.model, config.eval.models, seed, control);
+                baseline.subject = "random real, kernel regression";
+                return baseline;
+            });
+        }
         record(protocol(set.trainingLabels(), "synthetic"));
     }
 
