@@ -44,6 +44,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using distillery::core::RunConfig;
 using distillery::ui::MainWindow;
 using distillery::ui::RunController;
@@ -525,6 +527,20 @@ private Q_SLOTS:
                     return e.mean;
             return -1.0;
         };
+
+        // DD-Ranking's scores from what the window measured, as fractions (issue 14 item 5, the window's row).
+        const auto hardOrSet = [&] { // the latest evaluation of the set (Evaluate now, after the run's own)
+            double latest = -1.0;
+            for (const auto& e : history.evaluations)
+                if (e.subject == "synthetic")
+                    latest = e.mean;
+            return latest;
+        };
+        const QString scores = window.curves().accuracy().scoresText();
+        const double ior = hardOrSet() - value("random real");
+        QVERIFY2(scores.contains(QStringLiteral("IOR <b>%1%2</b>").arg(ior < 0 ? QStringLiteral("−") : QStringLiteral("+"))
+                                     .arg(std::abs(ior), 0, 'f', 3)), qPrintable(scores));
+        QVERIFY2(scores.contains(QStringLiteral("HLR <b>%1</b>").arg(value("full data") - hardOrSet(), 0, 'f', 3)), qPrintable(scores));
 
         QSettings().remove(QStringLiteral("baselines")); // the reopened window must get them from the folder
         MainWindow reopened;

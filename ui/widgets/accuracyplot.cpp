@@ -75,6 +75,16 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     m_latest->setFont(big);
     m_latest->setToolTip(tr("The latest evaluation: fresh networks trained on the synthetic set only, tested on the "
                             "real test split; mean ± std over n models"));
+    m_scores = new QLabel(this);
+    m_scores->setObjectName(QStringLiteral("ddRankingScores"));
+    m_scores->setTextFormat(Qt::RichText);
+    m_scores->setWordWrap(true);
+    m_scores->setToolTip(tr("DD-Ranking's scores (docs/methods.md, \"Scores beside the accuracy\"), as fractions:\n"
+                            "IOR, improvement over random: the set's accuracy minus a random real subset's of the same "
+                            "size, same protocol (above 0: the distillation did something a random pick does not).\n"
+                            "HLR, hard-label recovery: the full data's accuracy minus the set's with hard labels (lower "
+                            "is better).\nThe label- and augmentation-robust scores (LRS, ARS) need four more "
+                            "evaluations: distillery-cli eval RUN --scores."));
     auto* footer = new QHBoxLayout;
     m_protocol = new QLabel(this);
     m_protocol->setWordWrap(true);
@@ -84,6 +94,7 @@ AccuracyPlot::AccuracyPlot(QWidget* parent)
     footer->addWidget(m_protocol, 1);
     footer->addWidget(m_fullButton);
     layout->addWidget(m_latest);
+    layout->addWidget(m_scores);
     layout->addWidget(m_plot, 1);
     layout->addLayout(footer);
     clear();
@@ -161,6 +172,34 @@ void AccuracyPlot::updateLatest()
                      .arg(std::max(0, r.iteration));
     }
     m_latest->setText(lines.isEmpty() ? tr("test accuracy: <i>not evaluated yet</i>") : lines.join(QStringLiteral("<br>")));
+    m_scores->setText(scoresText());
+    m_scores->setVisible(!m_scores->text().isEmpty());
+}
+
+QString AccuracyPlot::scoresText() const
+{
+    const auto latest = [this](const char* subject) -> std::optional<double> {
+        const auto it = m_series.find(subject);
+        if (it == m_series.end() || it->second.results.empty())
+            return std::nullopt;
+        return it->second.results.back().mean;
+    };
+    const std::optional<double> set = latest("synthetic");
+    if (!set)
+        return {};
+    QStringList parts;
+    if (m_random) {
+        const double ior = *set - *m_random;
+        parts << tr("IOR <b>%1%2</b>").arg(ior < 0 ? QStringLiteral("−") : QStringLiteral("+")).arg(std::abs(ior), 0, 'f', 3);
+    } else {
+        parts << tr("IOR: waiting for the random real baseline");
+    }
+    const double hard = latest("synthetic, hard labels").value_or(*set);
+    if (m_full && m_fullMeasured)
+        parts << tr("HLR <b>%1</b>").arg(*m_full - hard, 0, 'f', 3);
+    else
+        parts << tr("HLR: press Full-data accuracy");
+    return QStringLiteral("<small>%1</small>").arg(parts.join(QStringLiteral(" · ")));
 }
 
 void AccuracyPlot::setReference(QCPItemStraightLine* line, QCPItemText* text, double accuracy, const QString& label)
@@ -178,12 +217,15 @@ void AccuracyPlot::setRandomBaseline(const core::EvalResult& r)
     m_random = r.mean;
     setReference(m_randomLine, m_randomText, r.mean,
         tr("random real, same IPC: %1 ± %2 %").arg(percent(r.mean), percent(r.std)));
+    updateLatest();
 }
 
-void AccuracyPlot::setFullDataReference(double accuracy, const QString& note)
+void AccuracyPlot::setFullDataReference(double accuracy, const QString& note, bool measured)
 {
     m_full = accuracy;
+    m_fullMeasured = measured;
     setReference(m_fullLine, m_fullText, accuracy, tr("full data: %1 % (%2)").arg(percent(accuracy), note));
+    updateLatest();
 }
 
 void AccuracyPlot::replot(double lastIteration)

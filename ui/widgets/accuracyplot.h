@@ -41,8 +41,9 @@ public:
     void setCompact(bool compact);
     void addEvaluation(const distillery::core::EvalResult& result);
     void setRandomBaseline(const distillery::core::EvalResult& result);
-    /// `note` says where the number comes from ("measured, n = 2" or "published, ConvNet-128").
-    void setFullDataReference(double accuracy, const QString& note);
+    /// `note` says where the number comes from ("measured, n = 2" or "published, ConvNet-128"); `measured`: under
+    /// this run's own protocol (only then is hard-label recovery shown against it).
+    void setFullDataReference(double accuracy, const QString& note, bool measured = true);
     /// Scales the iteration axis to the loss plot's (`lastIteration`) and draws.
     void replot(double lastIteration);
 
@@ -50,6 +51,9 @@ public:
     int pointCount(const std::string& subject = "synthetic") const;
     /// The numbers shown beside the plot.
     QString latestText() const;
+    /// DD-Ranking's scores the window can tell from what it measured (IOR against the random real baseline, HLR
+    /// against a measured full-data accuracy), or what is missing for them.
+    QString scoresText() const;
     /// What hovering point `index` of `subject` shows, and where that point is drawn (plot coordinates).
     QString pointText(const std::string& subject, int index) const;
     QPoint pointPosition(const std::string& subject, int index) const;
@@ -83,7 +87,9 @@ private:
     QCPItemText* m_fullText = nullptr;
     std::optional<double> m_random;
     std::optional<double> m_full;
+    bool m_fullMeasured = false;
     QLabel* m_latest = nullptr;
+    QLabel* m_scores = nullptr;
     QLabel* m_protocol = nullptr;
     QPushButton* m_fullButton = nullptr;
 };

@@ -133,9 +133,9 @@ void CurvesPanel::setRandomBaseline(const core::EvalResult& r)
     scheduleReplot();
 }
 
-void CurvesPanel::setFullDataReference(double accuracy, const QString& note)
+void CurvesPanel::setFullDataReference(double accuracy, const QString& note, bool measured)
 {
-    m_accuracy->setFullDataReference(accuracy, note);
+    m_accuracy->setFullDataReference(accuracy, note, measured);
     scheduleReplot();
 }
 

@@ -37,7 +37,7 @@ public:
     void addEvaluation(const distillery::core::EvalResult& result);
     void setRandomBaseline(const distillery::core::EvalResult& result);
     /// `note` says where the number comes from ("measured, n = 2" or "published, ConvNet-128").
-    void setFullDataReference(double accuracy, const QString& note);
+    void setFullDataReference(double accuracy, const QString& note, bool measured = true);
     void setClassNames(const std::vector<std::string>& names);
 
     /// Presentation mode: every plot's text `scale` times larger (1 = normal), the crowded per-class plot hidden and

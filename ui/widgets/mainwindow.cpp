@@ -689,7 +689,7 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
     m_status.preparing();
     showStatus();
     if (config.data.source == "fashion-mnist")
-        m_curves->setFullDataReference(kPublishedFashionMnistFullData, tr("published, ConvNet-128"));
+        m_curves->setFullDataReference(kPublishedFashionMnistFullData, tr("published, ConvNet-128"), false);
     const bool haveBaseline = QSettings().contains(QStringLiteral("baselines/random/") + baselineKey(config));
     m_controller->start(config, !haveBaseline, resumeDir);
     updateActions();
