@@ -31,7 +31,7 @@ namespace {
             return {QColor(20, 130, 110), QCPScatterStyle::ssCross, QT_TRANSLATE_NOOP("AccuracyPlot", "kernel regression")};
         if (subject == "random real, kernel regression")
             return {QColor(140, 140, 140), QCPScatterStyle::ssCross,
-                QT_TRANSLATE_NOOP("AccuracyPlot", "kernel regression, random real")};
+                QT_TRANSLATE_NOOP("AccuracyPlot", "random real (kernel)")};
         return {QColor(110, 110, 110), QCPScatterStyle::ssDiamond, nullptr};
     }
 
