@@ -9,11 +9,28 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <type_traits>
 #include <filesystem>
 #include <fstream>
 
 namespace distillery::core {
 namespace {
+
+    /// A JSON list of whole numbers as T. A float (1e30, 2.5) is refused by name: converting it would be undefined
+    /// behaviour, not just a wrong size (found by fuzzing the timeline reader).
+    template<typename T>
+    std::vector<T> wholeNumbers(const nlohmann::json& list, const std::string& what)
+    {
+        if (!list.is_array())
+            throw Error(what + " is not a list");
+        std::vector<T> out;
+        for (const auto& value : list) {
+            if (!value.is_number_integer() || (std::is_unsigned_v<T> && !value.is_number_unsigned()))
+                throw Error(what + " holds " + value.dump() + ", not a whole number" + (std::is_unsigned_v<T> ? " ≥ 0" : ""));
+            out.push_back(value.get<T>());
+        }
+        return out;
+    }
 
     constexpr std::uint64_t kMaxHeader = 100'000'000;
 
@@ -151,8 +168,8 @@ SafetensorsFile readSafetensors(const std::string& path)
                 throw Error(path + ": tensor " + name + " has unsupported dtype " + dtype);
             NpyArray array;
             array.descr = d->numpy;
-            array.shape = entry.at("shape").get<std::vector<std::int64_t>>();
-            const auto offsets = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
+            array.shape = wholeNumbers<std::int64_t>(entry.at("shape"), path + ": tensor " + name + " shape");
+            const auto offsets = wholeNumbers<std::uint64_t>(entry.at("data_offsets"), path + ": tensor " + name + " data_offsets");
             if (offsets.size() != 2 || offsets[1] < offsets[0])
                 throw Error(path + ": tensor " + name + " has invalid data_offsets");
             for (auto dim : array.shape)
