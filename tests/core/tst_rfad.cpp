@@ -51,9 +51,18 @@ private Q_SLOTS:
         QVERIFY(check.targetGradient > 0 && std::isfinite(check.targetGradient));
     }
 
+    void rfadLowersItsLossWithPerClassTerms_data()
+    {
+        QTest::addColumn<QString>("loss");
+        QTest::newRow("mse") << QStringLiteral("mse");
+        QTest::newRow("platt") << QStringLiteral("platt");
+    }
+
     void rfadLowersItsLossWithPerClassTerms()
     {
+        QFETCH(QString, loss);
         RunConfig c = config(40);
+        c.params.set("loss", loss.toStdString());
         c.params.set("redrawEvery", std::int64_t(1000)); // one draw of networks: the loss must fall steadily
         std::vector<double> losses;
         SessionCallbacks callbacks;
@@ -76,12 +85,21 @@ private Q_SLOTS:
         QCOMPARE(set.metadata.at("method"), std::string("rfad"));
     }
 
+    void resumedRunEqualsUninterruptedRun_data()
+    {
+        QTest::addColumn<QString>("loss");
+        QTest::newRow("mse") << QStringLiteral("mse");
+        QTest::newRow("platt") << QStringLiteral("platt"); // the learned scale and its moments are kept too
+    }
+
     void resumedRunEqualsUninterruptedRun()
     {
+        QFETCH(QString, loss);
         // Stopped in the middle of a block of iterations that share their random networks (every 4): the resumed
         // run must draw the same networks and batches and keep Adam's moments.
         RunConfig c = config(7);
         c.params.set("redrawEvery", std::int64_t(4));
+        c.params.set("loss", loss.toStdString());
         Session whole(c);
         RunControl wholeControl;
         whole.run(wholeControl);

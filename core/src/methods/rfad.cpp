@@ -19,6 +19,8 @@ namespace {
     constexpr double kBeta1 = 0.9;
     constexpr double kBeta2 = 0.999;
     constexpr std::uint64_t kStreamNetworks = 0xFA;
+    constexpr double kScaleLearningRate = 1e-2; // the reference's rate for the Platt scale
+    constexpr const char* kScaleStatePrefix = "platt_";
 
 } // namespace
 
@@ -61,7 +63,12 @@ std::vector<ParamSpec> RfadMethod::parameters() const
             [](const ParamContext&) { return std::int64_t{10}; }),
         params::ownReal("ridge", "ridge", "Ridge",
             "ρ: added to the kernel's diagonal, times its mean diagonal, before the solve (keeps it well conditioned)",
-            1e-9, 10, [](const ParamContext&) { return 5e-3; })};
+            1e-9, 10, [](const ParamContext&) { return 5e-3; }),
+        params::ownChoice("loss", "loss", "Loss",
+            "mse: half the mean squared error of the regression's answers (RFAD's default); platt: the cross-entropy "
+            "of those answers times a learned scale e^k (Platt scaling, RFAD's option)",
+            {{"mse", "Squared error"}, {"platt", "Platt-scaled cross-entropy"}},
+            [](const ParamContext&) { return std::string("mse"); })};
 }
 
 void RfadMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) const
@@ -89,6 +96,11 @@ void RfadMethod::init(const MethodContext& context)
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.text("init"));
     m_supportTargets = centredOneHot(m_set.labels, m_data->numClasses());
     m_optimizer = std::make_unique<OpenAdam>(std::vector<torch::Tensor>{m_set.images}, kBeta1, kBeta2);
+    m_platt = config.params.text("loss") == "platt";
+    if (m_platt) {
+        m_logScale = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat).device(m_data->device())).requires_grad_(true);
+        m_scaleOptimizer = std::make_unique<OpenAdam>(std::vector<torch::Tensor>{m_logScale}, kBeta1, kBeta2);
+    }
     const NetworkShape shape = networkShape(*m_data);
     const int models = config.params.integer32("randomModels");
     for (int m = 0; m < models; ++m) {
@@ -136,12 +148,25 @@ StepResult RfadMethod::step(int iteration)
     const torch::Tensor supportFeatures = features(m_set.images);
     const torch::Tensor predictions = kernelRidgePredict(featureKernel(realFeatures, supportFeatures),
         featureKernel(supportFeatures, supportFeatures), m_supportTargets, m_ridge);
-    // ½ · mean squared error over every entry, as the reference; per class over its own targets.
-    const torch::Tensor terms = 0.5 * (predictions - targets).pow(2).view({classes, m_realBatch, classes}).mean({1, 2});
+    torch::Tensor terms;
+    if (m_platt) {
+        // Cross-entropy of the scaled answers against each target's class; per class over its own targets.
+        const torch::Tensor classesOfTargets = targets.argmax(1);
+        const torch::Tensor perTarget = torch::nn::functional::cross_entropy(predictions * m_logScale.exp(), classesOfTargets,
+            torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
+        terms = perTarget.view({classes, m_realBatch}).mean(1);
+    } else {
+        // ½ · mean squared error over every entry, as the reference; per class over its own targets.
+        terms = 0.5 * (predictions - targets).pow(2).view({classes, m_realBatch, classes}).mean({1, 2});
+    }
     const torch::Tensor loss = terms.mean();
     m_optimizer->zeroGrad();
+    if (m_scaleOptimizer)
+        m_scaleOptimizer->zeroGrad();
     loss.backward();
     m_optimizer->step(m_lr);
+    if (m_scaleOptimizer)
+        m_scaleOptimizer->step(kScaleLearningRate);
     return {loss.detach(), terms.detach()};
 }
 
@@ -157,13 +182,31 @@ SyntheticTensors RfadMethod::synthetic() const
 
 std::map<std::string, torch::Tensor> RfadMethod::resumeState() const
 {
-    return m_optimizer->state();
+    std::map<std::string, torch::Tensor> state = m_optimizer->state();
+    if (m_platt) {
+        state[std::string(kScaleStatePrefix) + "k"] = m_logScale.detach().reshape({1});
+        for (const auto& [name, tensor] : m_scaleOptimizer->state())
+            state[kScaleStatePrefix + name] = tensor;
+    }
+    return state;
 }
 
 void RfadMethod::resume(const torch::Tensor& images, const std::map<std::string, torch::Tensor>& state)
 {
     restoreImages(m_set.images, images);
-    m_optimizer->restore(state);
+    std::map<std::string, torch::Tensor> own;
+    std::map<std::string, torch::Tensor> scale;
+    const std::string prefix = kScaleStatePrefix;
+    for (const auto& [name, tensor] : state)
+        (name.rfind(prefix, 0) == 0 ? scale[name.substr(prefix.size())] : own[name]) = tensor;
+    m_optimizer->restore(own);
+    if (m_platt) {
+        if (const auto k = scale.find("k"); k != scale.end()) {
+            torch::NoGradGuard noGrad;
+            m_logScale.copy_(k->second.reshape({}).to(m_logScale.device(), m_logScale.scalar_type()));
+        }
+        m_scaleOptimizer->restore(scale);
+    }
 }
 
 } // namespace distillery::core

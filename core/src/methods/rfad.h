@@ -16,7 +16,8 @@ namespace distillery::core {
 /// untrained ConvNets (redrawn every few iterations); each step predicts a class-balanced real batch from the
 /// support in closed form and moves the pixels to lower the squared error:
 ///   Φ = [ψ_1(x), …, ψ_M(x)] / √(M·F),  K(a, b) = 2 Φ_a Φ_bᵀ + 0.01,
-///   L = ½ mean ‖Y_t − K_ts (K_ss + ρ·tr(K_ss)/n · I)⁻¹ Y_s‖²,  Y = one-hot − 1/K.
+///   L = ½ mean ‖Y_t − K_ts (K_ss + ρ·tr(K_ss)/n · I)⁻¹ Y_s‖²,  Y = one-hot − 1/K,
+/// or, with `loss` = platt, the cross-entropy of e^k times those predictions with a learned k (Platt scaling).
 /// The labels stay the classes' (fixed targets); the set is trained on with hard labels.
 class RfadMethod final : public Method
 {
@@ -48,6 +49,9 @@ private:
     SyntheticTensors m_set;
     torch::Tensor m_supportTargets; ///< Y_s, N×K
     std::unique_ptr<OpenAdam> m_optimizer;
+    bool m_platt = false; ///< Platt-scaled cross-entropy instead of the squared error
+    torch::Tensor m_logScale; ///< k: the regression's outputs are scaled by e^k before the softmax (Platt)
+    std::unique_ptr<OpenAdam> m_scaleOptimizer;
     std::int64_t m_pieceRows = 0; ///< real images per embedding pass (nn/pieces.h)
 };
 
