@@ -5,14 +5,12 @@
 #include "eval/protocol.h"
 #include "methods/kernelridge.h"
 #include "nn/network.h"
-#include "nn/pieces.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
 #include <distillery/runcontrol.h>
 
 #include <chrono>
-#include <cmath>
 
 namespace distillery::core {
 namespace {
@@ -52,15 +50,8 @@ EvalResult kernelPrediction(const TrainingSet& set, const KernelReadout& readout
                 deriveSeed(seed, kStreamKernelNetworks, static_cast<std::uint64_t>(m * readout.randomModels + r)), data.device()));
             nets.back()->train(); // as while distilling: instance norm needs no statistics, batch norm sees the batch
         }
-        const auto features = [&](const torch::Tensor& x) {
-            std::vector<torch::Tensor> parts;
-            for (auto& net : nets)
-                parts.push_back(mapInPieces(x, kPieceRows, [&net](const torch::Tensor& piece) { return net->embed(piece); }));
-            const torch::Tensor all = torch::cat(parts, 1);
-            return all / std::sqrt(static_cast<double>(all.size(1)));
-        };
-        const torch::Tensor supportFeatures = features(support);
-        const torch::Tensor testFeatures = features(test);
+        const torch::Tensor supportFeatures = randomFeatures(nets, support, kPieceRows);
+        const torch::Tensor testFeatures = randomFeatures(nets, test, kPieceRows);
         const torch::Tensor predictions = kernelRidgePredict(featureKernel(testFeatures, supportFeatures),
             featureKernel(supportFeatures, supportFeatures), targets, readout.ridge);
         const double accuracy = predictions.argmax(1).eq(data.testLabels()).to(torch::kDouble).mean().item<double>();

@@ -3,6 +3,7 @@
 // A run's timeline drawn as an animated GIF or a PNG strip (animation.h). Frames are read one at a time, so a long
 // timeline never sits in memory whole.
 #include "formats/atomicfile.h"
+#include "io/cvimage.h"
 #include "io/gifwriter.h"
 
 #include <distillery/animation.h>
@@ -16,7 +17,6 @@
 #include <filesystem>
 
 #ifdef DISTILLERY_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #endif
 
@@ -91,7 +91,8 @@ namespace {
         return 1;
     }
 
-    /// One frame: the class names on the left, one row of images per class, the iteration underneath. RGB order.
+    /// One frame: the class names on the left, one row of images per class, the iteration underneath. BGR order,
+    /// OpenCV's own.
     cv::Mat draw(const Snapshot& frame, const Layout& l)
     {
         const int type = l.channels == 3 ? CV_8UC3 : CV_8UC1;
@@ -106,19 +107,12 @@ namespace {
                 kFont, l.fontScale, kInk, 1, cv::LINE_AA);
         }
         const ImageBatch8& im = frame.images;
-        const int h = im.height, w = im.width;
         std::vector<int> placed(static_cast<std::size_t>(l.rows), 0);
         for (int i = 0; i < im.count; ++i) {
             const auto row = static_cast<int>(frame.labels[static_cast<std::size_t>(i)]);
             const int column = placed[static_cast<std::size_t>(row)]++;
-            const std::uint8_t* src = im.data.data() + static_cast<std::size_t>(i) * im.imageSize();
-            std::vector<cv::Mat> planes;
-            for (int c = 0; c < im.channels; ++c)
-                planes.emplace_back(h, w, CV_8UC1, const_cast<std::uint8_t*>(src + static_cast<std::size_t>(c) * h * w));
-            cv::Mat image;
-            cv::merge(planes, image);
             cv::Mat cell;
-            cv::resize(image, cell, cv::Size(l.cellWidth, l.cellHeight), 0, 0, cv::INTER_NEAREST); // crisp pixels
+            cv::resize(toMat(im, i), cell, cv::Size(l.cellWidth, l.cellHeight), 0, 0, cv::INTER_NEAREST); // crisp pixels
             cell.copyTo(canvas(cv::Rect(gridLeft + column * (l.cellWidth + kGap), kMargin + row * (l.cellHeight + kGap),
                 l.cellWidth, l.cellHeight)));
         }
@@ -177,7 +171,9 @@ namespace {
             stopIfAsked(control);
             const Snapshot frame = k == 0 ? first : loadTimelineFrame(runDir, iterations[static_cast<std::size_t>(k)]);
             checkSameShape(frame, first, runDir);
-            const cv::Mat canvas = draw(frame, layout);
+            cv::Mat canvas = draw(frame, layout);
+            if (layout.channels == 3)
+                cv::cvtColor(canvas, canvas, cv::COLOR_BGR2RGB); // the GIF writer's order
             gif.addFrame(canvas.ptr<std::uint8_t>(), k + 1 == total ? hold : delay);
             if (progress)
                 progress(k + 1, total);
@@ -211,18 +207,7 @@ namespace {
                 progress(k + 1, count);
         }
         stopIfAsked(control);
-        if (named.channels == 3)
-            cv::cvtColor(strip, strip, cv::COLOR_RGB2BGR); // imwrite's order
-        writeFileAtomically(path, [&](const std::string& temporary) {
-            bool ok = false;
-            try {
-                ok = cv::imwrite(temporary, strip);
-            } catch (const cv::Exception& e) {
-                throw Error(path + ": cannot write PNG (" + e.msg + ")");
-            }
-            if (!ok)
-                throw Error(path + ": cannot write PNG");
-        });
+        writePngAtomically(path, strip);
         return count;
     }
 

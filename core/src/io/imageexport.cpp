@@ -1,7 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // PNG grid and ImageFolder export (docs/formats.md §7), written with OpenCV.
-#include "formats/atomicfile.h"
+#include "io/cvimage.h"
 
 #include <distillery/error.h>
 #include <distillery/syntheticio.h>
@@ -11,7 +11,6 @@
 #include <fstream>
 
 #ifdef DISTILLERY_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #endif
 
@@ -37,35 +36,6 @@ bool hasNpzSupport()
 
 #ifdef DISTILLERY_HAVE_OPENCV
 namespace {
-
-    /// Image i of the batch as an 8-bit OpenCV matrix in BGR (or grey) order, as imwrite expects.
-    cv::Mat toMat(const ImageBatch8& pixels, int i)
-    {
-        const int h = pixels.height, w = pixels.width, c = pixels.channels;
-        const std::uint8_t* src = pixels.data.data() + static_cast<std::size_t>(i) * pixels.imageSize();
-        std::vector<cv::Mat> planes;
-        for (int ch = 0; ch < c; ++ch)
-            planes.emplace_back(h, w, CV_8UC1, const_cast<std::uint8_t*>(src + static_cast<std::size_t>(ch) * h * w));
-        cv::Mat image;
-        cv::merge(planes, image); // copies
-        if (c == 3)
-            cv::cvtColor(image, image, cv::COLOR_RGB2BGR);
-        return image;
-    }
-
-    void write(const std::string& path, const cv::Mat& image)
-    {
-        writeFileAtomically(path, [&](const std::string& temporary) {
-            bool ok = false;
-            try {
-                ok = cv::imwrite(temporary, image);
-            } catch (const cv::Exception& e) {
-                throw Error(path + ": cannot write PNG (" + e.msg + ")");
-            }
-            if (!ok)
-                throw Error(path + ": cannot write PNG");
-        });
-    }
 
     /// "T-shirt/top" → "T-shirt_top": only [A-Za-z0-9._-] in file names; any other character (a whole UTF-8
     /// sequence) becomes one '_'.
@@ -105,7 +75,7 @@ void saveGridPng(const SyntheticSet& set, const std::string& path, int scale)
         cv::resize(toMat(pixels, i), cell, cv::Size(cellW, cellH), 0, 0, cv::INTER_NEAREST); // crisp pixels
         cell.copyTo(grid(cv::Rect(column * (cellW + gap), row * (cellH + gap), cellW, cellH)));
     }
-    write(path, grid);
+    writePngAtomically(path, grid);
 }
 
 void saveImageFolder(const SyntheticSet& set, const std::string& dir)
@@ -131,7 +101,7 @@ void saveImageFolder(const SyntheticSet& set, const std::string& dir)
     for (int i = 0; i < pixels.count; ++i) {
         const auto label = set.labels[static_cast<std::size_t>(i)];
         const std::string name = std::to_string(label) + "_" + std::to_string(counter[static_cast<std::size_t>(label)]++) + ".png";
-        write((fs::path(folders[static_cast<std::size_t>(label)]) / name).string(), toMat(pixels, i));
+        writePngAtomically((fs::path(folders[static_cast<std::size_t>(label)]) / name).string(), toMat(pixels, i));
     }
 }
 

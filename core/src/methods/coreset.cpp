@@ -3,6 +3,7 @@
 #include "methods/coreset.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "nn/network.h"
 #include "nn/training.h"
 #include "util/torchutil.h"
@@ -58,9 +59,7 @@ void CoresetMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& dat
 {
     config.iterations = config.ipc; // one image per class per step: not a choice
     // docs/methods.md §2 evaluates coresets like everything else; the DSA protocol is the one later methods share.
-    resolveEvalProtocol(config.eval, "dsa");
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, "dsa", data);
 }
 
 torch::Tensor CoresetMethod::computeFeatures(const MethodContext& context) const

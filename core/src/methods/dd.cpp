@@ -3,6 +3,7 @@
 #include "methods/dd.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "methods/learnedlabels.h"
 #include "methods/matchingtools.h"
 #include "nn/training.h"
@@ -83,9 +84,7 @@ void DdMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) co
 {
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 23600 : 300; // 400 epochs of 59 real batches
-    resolveEvalProtocol(config.eval, "dsa");
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, "dsa", data);
 }
 
 void DdMethod::init(const MethodContext& context)

@@ -3,6 +3,7 @@
 #include "methods/dm.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "methods/matchingtools.h"
 #include "nn/pieces.h"
 #include "util/autocast.h"
@@ -54,9 +55,7 @@ void DmMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) co
 {
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 20000 : 1000;
-    resolveEvalProtocol(config.eval, "dsa");
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, "dsa", data);
 }
 
 void DmMethod::init(const MethodContext& context)

@@ -3,6 +3,7 @@
 #include "methods/gradientmatching.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "methods/matchingtools.h"
 #include "nn/pieces.h"
 #include "util/autocast.h"
@@ -85,9 +86,7 @@ void GradientMatchingMethod::resolveRunDefaults(RunConfig& config, const Dataset
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 1000 : 200;
     // DC's numbers use 300 epochs without augmentation; DSA's 1000 with DSA (docs/methods.md §1.4).
-    resolveEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none");
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, m_dsaMode ? "dsa" : "none", data);
 }
 
 void GradientMatchingMethod::init(const MethodContext& context)

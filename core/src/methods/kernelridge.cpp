@@ -2,11 +2,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "methods/kernelridge.h"
 
+#include "nn/pieces.h"
+
+#include <cmath>
+
 namespace distillery::core {
 
 torch::Tensor centredOneHot(const torch::Tensor& labels, int classes)
 {
     return torch::one_hot(labels, classes).to(torch::kFloat) - 1.0 / classes;
+}
+
+torch::Tensor randomFeatures(std::vector<Network>& nets, const torch::Tensor& x, std::int64_t pieceRows)
+{
+    std::vector<torch::Tensor> parts;
+    for (auto& net : nets)
+        parts.push_back(torch::GradMode::is_enabled()
+                ? net->embed(x)
+                : mapInPieces(x, pieceRows, [&net](const torch::Tensor& piece) { return net->embed(piece); }));
+    const torch::Tensor all = torch::cat(parts, 1);
+    return all / std::sqrt(static_cast<double>(all.size(1)));
 }
 
 torch::Tensor featureKernel(const torch::Tensor& a, const torch::Tensor& b)

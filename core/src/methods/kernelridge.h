@@ -3,12 +3,20 @@
 // Kernel ridge regression, the closed-form last layer of the kernel methods (docs/methods.md §9).
 #pragma once
 
+#include "nn/network.h"
+
 #include <torch/torch.h>
+
+#include <vector>
 
 namespace distillery::core {
 
 /// Regression targets for K classes: on-value 1 − 1/K, off-value −1/K (RFAD, FRePo). float N×K.
 torch::Tensor centredOneHot(const torch::Tensor& labels, int classes);
+
+/// Random features (RFAD): the networks' embeddings of `x` side by side, scaled by 1/√(M·F). Without gradient in
+/// pieces of `pieceRows` images (nn/pieces.h); with gradient in one pass, for the synthetic images being learned.
+torch::Tensor randomFeatures(std::vector<Network>& nets, const torch::Tensor& x, std::int64_t pieceRows);
 
 /// The features' kernel as RFAD reads out its random ReLU networks: 2 a bᵀ + 0.01 (rows of `a` against rows of `b`).
 torch::Tensor featureKernel(const torch::Tensor& a, const torch::Tensor& b);

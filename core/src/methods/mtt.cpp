@@ -3,6 +3,7 @@
 #include "methods/mtt.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "methods/learnedlabels.h"
 #include "nn/training.h"
 #include "trajectory/memoryestimate.h"
@@ -106,9 +107,7 @@ void MttMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) c
 {
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 5000 : 200;
-    resolveEvalProtocol(config.eval, "dsa"); // MTT evaluates like DSA, with the learned step size as lr
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, "dsa", data); // MTT evaluates like DSA, with the learned step size as lr
 }
 
 void MttMethod::init(const MethodContext& context)

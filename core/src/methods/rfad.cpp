@@ -3,6 +3,7 @@
 #include "methods/rfad.h"
 
 #include "methods/commonparams.h"
+#include "methods/evaldefaults.h"
 #include "methods/kernelridge.h"
 #include "methods/matchingtools.h"
 #include "nn/pieces.h"
@@ -10,7 +11,6 @@
 
 #include <distillery/error.h>
 
-#include <cmath>
 
 namespace distillery::core {
 namespace {
@@ -75,9 +75,7 @@ void RfadMethod::resolveRunDefaults(RunConfig& config, const DatasetInfo& data) 
 {
     if (config.iterations == 0)
         config.iterations = config.preset == "paper" ? 10000 : 500;
-    resolveEvalProtocol(config.eval, "dsa");
-    if (config.eval.augment == "dsa" && config.eval.dsaStrategy.empty())
-        config.eval.dsaStrategy = data.dsaStrategy;
+    resolveMethodEvalProtocol(config.eval, "dsa", data);
 }
 
 void RfadMethod::init(const MethodContext& context)
@@ -114,17 +112,6 @@ void RfadMethod::init(const MethodContext& context)
     m_pieceRows = rowsPerPiece(config.model, shape, m_data->device(), pieceBudgetBytes(config.performance));
 }
 
-torch::Tensor RfadMethod::features(const torch::Tensor& x)
-{
-    std::vector<torch::Tensor> parts;
-    for (auto& net : m_nets)
-        parts.push_back(torch::GradMode::is_enabled()
-                ? net->embed(x)
-                : mapInPieces(x, m_pieceRows, [&net](const torch::Tensor& piece) { return net->embed(piece); }));
-    const torch::Tensor all = torch::cat(parts, 1);
-    return all / std::sqrt(static_cast<double>(all.size(1)));
-}
-
 StepResult RfadMethod::step(int iteration)
 {
     const int classes = m_data->numClasses();
@@ -142,10 +129,10 @@ StepResult RfadMethod::step(int iteration)
     torch::Tensor targets;
     {
         torch::NoGradGuard noGrad; // the real batch is a constant target
-        realFeatures = features(m_data->trainImages().index_select(0, indices));
+        realFeatures = randomFeatures(m_nets, m_data->trainImages().index_select(0, indices), m_pieceRows);
         targets = centredOneHot(m_data->trainLabels().index_select(0, indices), classes);
     }
-    const torch::Tensor supportFeatures = features(m_set.images);
+    const torch::Tensor supportFeatures = randomFeatures(m_nets, m_set.images, m_pieceRows);
     const torch::Tensor predictions = kernelRidgePredict(featureKernel(realFeatures, supportFeatures),
         featureKernel(supportFeatures, supportFeatures), m_supportTargets, m_ridge);
     torch::Tensor terms;

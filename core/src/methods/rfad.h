@@ -34,9 +34,6 @@ public:
     std::optional<KernelReadout> kernelReadout() const override;
 
 private:
-    /// The M networks' embeddings of `x`, side by side, scaled by 1/√(M·F).
-    torch::Tensor features(const torch::Tensor& x);
-
     const Dataset* m_data = nullptr;
     int m_ipc = 0;
     int m_realBatch = 0;
