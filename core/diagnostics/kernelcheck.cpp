@@ -29,6 +29,16 @@ KernelRidgeCheck checkKernelRidge(int supports, int targets, int features, int c
         const torch::Tensor atSupports = kernelRidgePredict(kSS, kSS, ySupport, 1e-9);
         check.interpolationError = (atSupports - ySupport).abs().max().item<double>();
     }
+    {
+        torch::NoGradGuard noGrad;
+        const torch::Tensor twice = torch::cat({support.detach(), support.detach()});
+        const torch::Tensor yTwice = torch::cat({ySupport.detach(), ySupport.detach()});
+        const torch::Tensor predictions = kernelRidgePredict(linearKernel(target, twice), linearKernel(twice, twice), yTwice,
+            0.0, &check.singularUsedRidge);
+        check.singularFinite = torch::isfinite(predictions).all().item<bool>();
+        double reported = 0;
+        reportRaisedRidge(0.0, check.singularUsedRidge, reported, [&check](const std::string& m) { check.singularMessage = m; });
+    }
     const torch::Tensor loss = 0.5 * (predicted - yTarget).pow(2).mean();
     loss.backward();
     check.supportGradient = support.grad().norm().item<double>();

@@ -11,7 +11,7 @@ cli=${1:?usage: scores-table.sh <distillery-cli> <out-dir> [method…]}
 out=${2:?usage: scores-table.sh <distillery-cli> <out-dir> [method…]}
 shift 2
 methods=("$@")
-[ ${#methods[@]} -eq 0 ] && methods=(random herding dm dc dsa mtt dd rfad)
+[ ${#methods[@]} -eq 0 ] && methods=(random herding dm dc dsa mtt dd frepo rfad)
 mkdir -p "$out"
 echo "| method | set | hard labels | random real | set, other aug. | random, other aug. | IOR | HLR | LRS | ARS |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

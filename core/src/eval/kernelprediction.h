@@ -14,8 +14,9 @@ namespace distillery::core {
 class RunControl;
 
 /// A kernel method's own evaluation (docs/methods.md §9.3): `models` times, `readout.randomModels` fresh untrained
-/// networks of `model` give the features, kernel ridge regression from the set (its class targets) predicts every
-/// test image, and the argmax is scored. No network is trained. Subject "synthetic, kernel regression"; epochs 0.
+/// networks of `model` give the features (or, with `readout.featureNetworks`, each of those in turn, at most
+/// `models`), kernel ridge regression from the set (its class targets) predicts every test image, and the argmax is
+/// scored. No network is trained. Subject "synthetic, kernel regression"; epochs 0.
 EvalResult kernelPrediction(const TrainingSet& set, const KernelReadout& readout, const Dataset& data,
     const ModelConfig& model, int models, std::uint64_t seed, const RunControl* control);
 

@@ -4,6 +4,7 @@
 
 #include "data/dataset.h"
 #include "data/synthetictensors.h"
+#include "nn/network.h"
 
 #include <distillery/config.h>
 #include <distillery/error.h>
@@ -58,12 +59,15 @@ struct LearnedSchedule
     std::uint64_t fixedInitSeed = 0; ///< with fixedInit: makeSeededNetwork's seed of that initialisation
 };
 
-/// How a kernel method's set answers by itself (RFAD, KIP report this): kernel ridge regression from the set on the
-/// features of `randomModels` fresh untrained networks, ridge `ridge` (methods/kernelridge.h).
+/// How a kernel method's set answers by itself (RFAD, KIP report this): kernel ridge regression from the set, ridge
+/// `ridge` (methods/kernelridge.h), on the features of `randomModels` fresh untrained networks (RFAD's kernel) — or,
+/// when `featureNetworks` is not empty, on the features of each of those networks in turn with the plain dot-product
+/// kernel (FRePo: its pool as it stands; they alias the method's own and are read between steps only).
 struct KernelReadout
 {
     int randomModels = 1;
     double ridge = 0;
+    std::vector<Network> featureNetworks{};
 };
 
 /// The one interface of every distillation or selection method (docs/architecture.md, "The Method interface").

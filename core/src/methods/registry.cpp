@@ -3,6 +3,7 @@
 #include "methods/coreset.h"
 #include "methods/dd.h"
 #include "methods/dm.h"
+#include "methods/frepo.h"
 #include "methods/gradientmatching.h"
 #include "methods/method.h"
 #include "methods/mtt.h"
@@ -29,6 +30,7 @@ namespace {
             {"dsa", [] { return std::make_unique<GradientMatchingMethod>(true); }},
             {"mtt", [] { return std::make_unique<MttMethod>(); }},
             {"dd", [] { return std::make_unique<DdMethod>(); }},
+            {"frepo", [] { return std::make_unique<FrepoMethod>(); }},
             {"rfad", [] { return std::make_unique<RfadMethod>(); }},
             {"random", [] { return std::make_unique<CoresetMethod>(CoresetRule::Random); }},
             {"herding", [] { return std::make_unique<CoresetMethod>(CoresetRule::Herding); }},

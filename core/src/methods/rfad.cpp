@@ -82,6 +82,7 @@ void RfadMethod::init(const MethodContext& context)
 {
     const RunConfig& config = context.config;
     m_data = &context.data;
+    m_log = context.log;
     m_ipc = config.ipc;
     m_realBatch = config.params.integer32("realBatch");
     m_refresh = config.params.integer32("redrawEvery");
@@ -133,8 +134,10 @@ StepResult RfadMethod::step(int iteration)
         targets = centredOneHot(m_data->trainLabels().index_select(0, indices), classes);
     }
     const torch::Tensor supportFeatures = randomFeatures(m_nets, m_set.images, m_pieceRows);
+    double usedRidge = m_ridge;
     const torch::Tensor predictions = kernelRidgePredict(featureKernel(realFeatures, supportFeatures),
-        featureKernel(supportFeatures, supportFeatures), m_supportTargets, m_ridge);
+        featureKernel(supportFeatures, supportFeatures), m_supportTargets, m_ridge, &usedRidge);
+    reportRaisedRidge(m_ridge, usedRidge, m_reportedRidge, m_log);
     torch::Tensor terms;
     if (m_platt) {
         // Cross-entropy of the scaled answers against each target's class; per class over its own targets.

@@ -6,7 +6,9 @@
 #include "methods/openadam.h"
 #include "nn/network.h"
 
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace distillery::core {
@@ -39,6 +41,8 @@ private:
     int m_realBatch = 0;
     int m_refresh = 1;
     double m_ridge = 0;
+    double m_reportedRidge = 0; ///< the highest raised ridge said so far (kernelridge.h)
+    std::function<void(const std::string&)> m_log;
     double m_lr = 0;
     std::uint64_t m_seed = 0;
     int m_networkBlock = -1; ///< the block of iterations the networks were drawn for (step())

@@ -175,6 +175,10 @@ struct KernelRidgeCheck
     double interpolationError = 0; ///< ridge 1e-9: max |prediction at each support − its own target|
     double supportGradient = 0; ///< ‖∂L/∂support features‖ for a squared error on the targets' predictions
     double targetGradient = 0; ///< ‖∂L/∂Y_s‖
+    // A singular kernel: every support twice (the linear kernel of duplicate rows) at ridge 0.
+    double singularUsedRidge = 0; ///< the ridge the solve raised itself to
+    bool singularFinite = false; ///< whether its predictions are all finite
+    std::string singularMessage; ///< what reportRaisedRidge said about it
 };
 KernelRidgeCheck checkKernelRidge(int supports, int targets, int features, int classes, double ridge, std::uint64_t seed);
 
