@@ -45,6 +45,14 @@ void addRunOptions(CLI::App* cmd, RunOptions& o)
         ->check(CLI::IsMember({"auto", "on", "off"}));
     cmd->add_option("--color", v.data.color, "Image folders: grey, colour or auto")
         ->check(CLI::IsMember({"grey", "colour", "auto"}));
+    cmd->add_option("--select", o.select,
+        "Data selection before distillation, RULE:FRACTION: drop-hardest (the highest-loss images), drop-easiest (the "
+        "lowest-loss ones) or drop-random, that share of each class, e.g. drop-hardest:0.9; none keeps every image");
+    cmd->add_option("--select-score", v.data.selectScore,
+           "Which loss orders the drop: converged (after the scoring training, default) or early (after its first epoch)")
+        ->check(CLI::IsMember({"converged", "early"}));
+    cmd->add_option("--scores-dir", v.scoresDir,
+        "Data selection: the loss-score cache (default: ~/.local/share/distillery/scores)");
     cmd->add_option("--eval-models", v.eval.models, "Fresh models in the final evaluation")->check(CLI::PositiveNumber);
     cmd->add_option("--eval-epochs", v.eval.epochs, "Epochs per evaluation model")->check(CLI::PositiveNumber);
     cmd->add_option("--eval-augment", v.eval.augment, "dsa or none")->check(CLI::IsMember({"dsa", "none"}));
@@ -129,6 +137,29 @@ core::RunConfig buildRunConfig(const RunOptions& o, const CLI::App& cmd)
         config.outDir = v.outDir;
     if (given("--experts-dir"))
         config.expertsDir = v.expertsDir;
+    if (given("--scores-dir"))
+        config.scoresDir = v.scoresDir;
+    if (given("--select-score"))
+        config.data.selectScore = v.data.selectScore;
+    if (given("--select")) {
+        const auto colon = o.select.find(':');
+        config.data.select = o.select.substr(0, colon);
+        if (config.data.select == "none") {
+            config.data.selectFraction = 0;
+        } else {
+            const std::string fraction = colon == std::string::npos ? std::string() : o.select.substr(colon + 1);
+            std::size_t used = 0;
+            double value = 0;
+            try {
+                value = std::stod(fraction, &used);
+            } catch (const std::exception&) {
+                used = 0;
+            }
+            if (fraction.empty() || used != fraction.size())
+                throw core::Error("--select: \"" + o.select + "\" is not RULE:FRACTION (e.g. drop-hardest:0.9)");
+            config.data.selectFraction = value; // its range is checked with the rest of the config
+        }
+    }
     if (given("--model"))
         config.model.arch = v.model.arch;
     if (given("--width"))

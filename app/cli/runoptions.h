@@ -27,6 +27,7 @@ struct RunOptions
     bool noCudaGraphs = false;
     bool bf16 = false;
     bool noTf32 = false;
+    std::string select; ///< --select RULE:FRACTION (or none)
     std::string resumeDir; ///< distill --resume only
     std::string defaultMethod; ///< the method when neither --method nor --config names one; empty: the config's
     std::unique_ptr<ParamOptions> params;

@@ -402,6 +402,26 @@ private Q_SLOTS:
         QVERIFY2(tooMany.err.contains("100000 images asked, the training split has"), tooMany.err.constData());
     }
 
+    void selectionReachesTheRunFolder()
+    {
+        const Result r = cli(tinyRun(QStringLiteral("dm"))
+            << QStringLiteral("--iterations") << QStringLiteral("2") << QStringLiteral("--no-eval") << QStringLiteral("--real-batch")
+            << QStringLiteral("4") << QStringLiteral("--select")
+            << QStringLiteral("drop-easiest:0.5") << QStringLiteral("--select-score") << QStringLiteral("early")
+            << QStringLiteral("--scores-dir") << m_dir.filePath(QStringLiteral("scores")) << QStringLiteral("--json"));
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("data selection: kept 36 of 72 training images"), r.err.constData());
+        const QString runDir = QJsonDocument::fromJson(r.out).object()[QStringLiteral("run_dir")].toString();
+        QFile file(runDir + QStringLiteral("/config.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject data = QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("data")].toObject();
+        QCOMPARE(data[QStringLiteral("select")].toString(), QStringLiteral("drop-easiest"));
+        QCOMPARE(data[QStringLiteral("selectFraction")].toDouble(), 0.5);
+        QCOMPARE(data[QStringLiteral("selectScore")].toString(), QStringLiteral("early"));
+        QVERIFY(QFile::exists(runDir + QStringLiteral("/selection.safetensors")));
+        QCOMPARE(QDir(m_dir.filePath(QStringLiteral("scores"))).entryList(QDir::Files).size(), 1);
+    }
+
     void badInputIsOneLineAndNonZero_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -416,6 +436,10 @@ private Q_SLOTS:
                                         << QStringLiteral("unknown method");
         QTest::newRow("missing set") << QStringList{QStringLiteral("eval"), QStringLiteral("/no/set.safetensors")}
                                      << QStringLiteral("/no/set.safetensors: file not found");
+        QTest::newRow("select without a share") << QStringList{QStringLiteral("distill"), QStringLiteral("--dataset"), m_source,
+            QStringLiteral("--select"), QStringLiteral("drop-hardest:lots")} << QStringLiteral("is not RULE:FRACTION");
+        QTest::newRow("select everything") << QStringList{QStringLiteral("distill"), QStringLiteral("--dataset"), m_source,
+            QStringLiteral("--select"), QStringLiteral("drop-hardest:1.5")} << QStringLiteral("data.selectFraction");
         QTest::newRow("no cuda") << QStringList{QStringLiteral("eval"), QStringLiteral("--full"), QStringLiteral("--device"),
             QStringLiteral("cuda:7")} << QStringLiteral("device:");
     }

@@ -27,6 +27,13 @@ struct DataConfig
     double testFraction = 0.2;
     /// Seed of that split, so the same folder always gives the same split.
     std::uint64_t splitSeed = 0;
+    /// Data selection before distillation (docs/methods.md §10): the method draws its real images (real batches,
+    /// real starting images, coreset candidates) only from what is kept of each class. "none" keeps everything;
+    /// drop-hardest / drop-easiest drop the images with the highest / lowest loss under a network trained on the
+    /// whole training split (selectScore says which loss); drop-random drops a random share.
+    std::string select = "none";
+    double selectFraction = 0; ///< share of each class dropped, in [0, 1); rounded down per class
+    std::string selectScore = "converged"; ///< converged | early: the loss after the scoring training or after its first epoch
 };
 
 /// The network used to distil and, by default, to evaluate. docs/methods.md §1.1.
@@ -105,6 +112,9 @@ struct RunConfig
     /// Where trajectory methods (MTT) keep their expert trajectories; empty = the default cache folder
     /// (distillery/experts.h: defaultExpertsDir). A cache location, not part of what a run computes.
     std::string expertsDir;
+    /// Where data selection keeps the per-image loss scores it computes; empty = the default cache folder
+    /// ($XDG_DATA_HOME/distillery/scores). A cache location, like expertsDir.
+    std::string scoresDir;
 };
 
 /// The names accepted for RunConfig::preset.

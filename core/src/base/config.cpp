@@ -44,7 +44,8 @@ namespace {
             {"threads", c.threads},
             {"data",
                 {{"source", d.source}, {"imageSize", d.imageSize}, {"flips", d.flips}, {"color", d.color},
-                    {"testFraction", d.testFraction}, {"splitSeed", d.splitSeed}}},
+                    {"testFraction", d.testFraction}, {"splitSeed", d.splitSeed}, {"select", d.select},
+                    {"selectFraction", d.selectFraction}, {"selectScore", d.selectScore}}},
             {"model",
                 {{"arch", m.arch}, {"width", m.width}, {"depth", m.depth}, {"norm", m.norm}, {"activation", m.activation},
                     {"pooling", m.pooling}}},
@@ -63,7 +64,7 @@ namespace {
             {"checkpointEvery", c.checkpointEvery},
             {"checkpointSeconds", c.checkpointSeconds},
             {"outDir", c.outDir},
-            {"expertsDir", c.expertsDir},
+            {"expertsDir", c.expertsDir}, {"scoresDir", c.scoresDir},
         };
     }
 
@@ -162,6 +163,14 @@ void checkRunSettings(const RunConfig& c)
         throw Error("eval.momentum: must be in [0, 1)");
     if (!(c.eval.weightDecay >= 0) || !std::isfinite(c.eval.weightDecay))
         throw Error("eval.weightDecay: must not be negative");
+    requireOneOf("data.select", c.data.select, {"none", "drop-hardest", "drop-easiest", "drop-random"});
+    requireOneOf("data.selectScore", c.data.selectScore, {"converged", "early"});
+    if (!(c.data.selectFraction >= 0 && c.data.selectFraction < 1))
+        throw Error("data.selectFraction: " + std::to_string(c.data.selectFraction)
+            + " is outside [0, 1) (the share of each class dropped)");
+    if (c.data.select != "none" && c.data.selectFraction == 0)
+        throw Error("data.select: " + c.data.select + " drops nothing with data.selectFraction 0; give the share to drop "
+            "(e.g. 0.9) or select none");
     if (!(c.data.testFraction >= 0 && c.data.testFraction < 1))
         throw Error("data.testFraction: " + std::to_string(c.data.testFraction) + " is outside [0, 1)");
     if (c.snapshotEvery < 1)

@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include <functional>
+
 #include <vector>
 
 namespace distillery::core {
@@ -33,15 +35,32 @@ public:
     const torch::Tensor& trainLabels() const { return m_trainLabels; } ///< int64 N, device
     const torch::Tensor& testImages() const { return m_testImages; }
     const torch::Tensor& testLabels() const { return m_testLabels; }
-    const torch::Tensor& classIndices(int c) const { return m_classIndices.at(c); } ///< int64, device
+    /// Which training images a draw may take: those data selection kept (every image when nothing was selected), or
+    /// the whole training split, for yardsticks that must not depend on the selection (random real baselines).
+    enum class Pool
+    {
+        Kept,
+        Whole
+    };
+
+    const torch::Tensor& classIndices(int c) const { return m_kept.classIndices.at(c); } ///< int64, device: kept ones
     const RawDataset& raw() const { return m_raw; }
 
     /// Indices (into the training split) of `n` distinct random images of class `c`, on the device.
-    torch::Tensor sampleClassIndices(int c, std::int64_t n) const;
+    torch::Tensor sampleClassIndices(int c, std::int64_t n, Pool pool = Pool::Kept) const;
 
     /// `n` distinct random training indices of every class in one call, class-major (K·n), on the device:
     /// one multinomial draw without replacement over a padded class × member table.
-    torch::Tensor sampleAllClasses(std::int64_t n) const;
+    torch::Tensor sampleAllClasses(std::int64_t n, Pool pool = Pool::Kept) const;
+
+    /// Data selection (docs/methods.md §10): from now on the kept pool is `kept` (int64 indices into the training
+    /// split, each class non-empty). Images, labels and indices stay those of the whole split.
+    void keepOnly(const torch::Tensor& kept);
+    /// The kept training indices, ascending; undefined when nothing was selected (every image is kept).
+    const torch::Tensor& keptIndices() const { return m_keptIndices; }
+
+    /// For checks (diagnostics): `observer` sees every index tensor a draw returns.
+    void observeDraws(std::function<void(const torch::Tensor&)> observer) { m_drawObserver = std::move(observer); }
 
     /// Normalise uint8 N×C×H×W pixels with this data set's constants, on the device.
     torch::Tensor normalise(const torch::Tensor& pixels) const;
@@ -56,10 +75,21 @@ private:
     torch::Tensor m_testLabels;
     torch::Tensor m_mean; ///< 1×C×1×1 on the device
     torch::Tensor m_std;
-    std::vector<torch::Tensor> m_classIndices;
-    torch::Tensor m_classTable; ///< K × (largest class): training indices, padded with 0
-    torch::Tensor m_classWeights; ///< K × (largest class): 1 for members, 0 for padding
-    std::int64_t m_smallestClass = 0;
+    /// Per-class tables to draw from, for one pool of training images.
+    struct SamplingPool
+    {
+        std::vector<torch::Tensor> classIndices;
+        torch::Tensor classTable; ///< K × (largest class): training indices, padded with 0
+        torch::Tensor classWeights; ///< K × (largest class): 1 for members, 0 for padding
+        std::int64_t smallestClass = 0;
+    };
+    SamplingPool makePool(const torch::Tensor& indices) const;
+    const SamplingPool& pool(Pool which) const { return which == Pool::Whole ? m_whole : m_kept; }
+
+    SamplingPool m_whole;
+    SamplingPool m_kept;
+    torch::Tensor m_keptIndices;
+    std::function<void(const torch::Tensor&)> m_drawObserver;
 };
 
 /// Reads, validates and moves a data set to `device`; errors name the source.

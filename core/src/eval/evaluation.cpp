@@ -53,7 +53,7 @@ EvalResult Evaluator::randomSubset(int ipc, const ModelConfig& model, const Eval
         resolveEvalProtocol(protocol);
         torch::manual_seed(seed);
         const Dataset& data = *d->data;
-        const torch::Tensor index = data.sampleAllClasses(ipc);
+        const torch::Tensor index = data.sampleAllClasses(ipc, Dataset::Pool::Whole); // a yardstick: never the selection
         return runProtocol({data.trainImages().index_select(0, index), data.trainLabels().index_select(0, index)}, data,
             model, protocol, seed, "random real", progress, control);
     });

@@ -144,6 +144,9 @@ RunConfig runConfigFromJson(const std::string& text)
         d.read("color", c.data.color);
         d.read("testFraction", c.data.testFraction);
         d.read("splitSeed", c.data.splitSeed);
+        d.read("select", c.data.select);
+        d.read("selectFraction", c.data.selectFraction);
+        d.read("selectScore", c.data.selectScore);
     });
     r.object("model", [&](FieldReader& m) {
         m.read("arch", c.model.arch);
@@ -191,6 +194,7 @@ RunConfig runConfigFromJson(const std::string& text)
     r.read("checkpointSeconds", c.checkpointSeconds);
     r.read("outDir", c.outDir);
     r.read("expertsDir", c.expertsDir);
+    r.read("scoresDir", c.scoresDir);
     r.finish();
     return c;
 }

@@ -6,6 +6,7 @@
 #include "eval/kernelprediction.h"
 #include "eval/replay.h"
 #include "methods/method.h"
+#include "selection/dataselection.h"
 #include "session/resumestate.h"
 #include "session/runfolder.h"
 #include "util/torchutil.h"
@@ -313,7 +314,7 @@ struct Session::Impl
             // … and its yardstick: the same regression, same networks, from a random real subset of the same size.
             record([&] {
                 torch::manual_seed(deriveSeed(seed, kStreamKernelBaseline));
-                const torch::Tensor index = data->sampleAllClasses(config.ipc);
+                const torch::Tensor index = data->sampleAllClasses(config.ipc, Dataset::Pool::Whole);
                 EvalResult baseline = kernelPrediction({data->trainImages().index_select(0, index),
                                                            data->trainLabels().index_select(0, index), torch::Tensor()},
                     *readout, *data, config.model, config.eval.models, seed, control);
@@ -536,6 +537,11 @@ void Session::prepare(const SessionCallbacks& callbacks, const RunControl* contr
         say("run folder " + d->folder->path());
     }
 
+    // Before the method sees the data: it draws only from what the selection keeps.
+    translateErrors("data selection", [&] {
+        applyDataSelection(*d->data, config, resuming ? d->resumeDir : (d->folder ? d->folder->path() : std::string()),
+            resuming, say, callbacks.onStageProgress, control);
+    });
     translateErrors(config.method + " initialisation", [&] {
         torch::manual_seed(deriveSeed(config.seed, kStreamInit));
         const MethodContext context{*d->data, config, control, callbacks.onMessage, callbacks.onStageProgress};

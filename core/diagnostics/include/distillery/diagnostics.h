@@ -182,4 +182,19 @@ struct KernelRidgeCheck
 };
 KernelRidgeCheck checkKernelRidge(int supports, int targets, int features, int classes, double ridge, std::uint64_t seed);
 
+/// Data selection's rule (selection/dataselection.h) on plain vectors: the kept indices, ascending.
+std::vector<std::int64_t> selectKeptIndices(const std::vector<std::int64_t>& labels, int classes, const std::string& rule,
+    double fraction, const std::vector<float>& scores, std::uint64_t seed);
+
+/// What a method drew under data selection: `config`'s data with its selection applied (scores computed into, or read
+/// from, config.scoresDir), the method's init() and `steps` steps, every draw of real indices recorded.
+struct SelectionSamplingCheck
+{
+    std::vector<std::int64_t> labels; ///< every training image's label
+    std::vector<std::int64_t> kept; ///< what the selection kept (empty: nothing selected)
+    std::vector<std::int64_t> drawn; ///< every index any draw returned, in order
+    std::vector<std::int64_t> initIndices; ///< the set's starting images (−1: noise)
+};
+SelectionSamplingCheck checkSelectionSampling(const RunConfig& config, int steps);
+
 } // namespace distillery::core
