@@ -131,7 +131,7 @@ private Q_SLOTS:
         Session session(c);
         RunControl control;
         const RunResult r = session.run(control);
-        const auto recorded = loadRunSelection(r.runDir, 72);
+        const auto recorded = loadRunSelection(r.runDir);
         QVERIFY(recorded.has_value());
         QCOMPARE(recorded->rule, std::string("drop-easiest"));
         QCOMPARE(recorded->fraction, 0.5);
@@ -145,11 +145,20 @@ private Q_SLOTS:
             for (std::size_t j = 0; j < 72; ++j)
                 if (check.labels[i] == check.labels[j] && kept.count(static_cast<std::int64_t>(i)) && !kept.count(static_cast<std::int64_t>(j)))
                     QVERIFY(recorded->scores[i] >= recorded->scores[j]);
+        // What the window shows: six dropped and six kept images of each class, class-major, with the class names.
+        QCOMPARE(recorded->labels, check.labels);
+        QCOMPARE(recorded->classNames.size(), std::size_t(3));
+        QCOMPARE(recorded->droppedExamples.count, 18);
+        QCOMPARE(recorded->keptExamples.count, 18);
+        QCOMPARE(recorded->keptExamples.height, 16);
+        QCOMPARE(recorded->droppedExamples.data.size(), std::size_t(18 * 16 * 16));
+        QCOMPARE(recorded->droppedExampleClasses, (std::vector<int>{0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2}));
+        QCOMPARE(recorded->keptExampleClasses, recorded->droppedExampleClasses);
         // A run without selection records none.
         RunConfig plain = config("dm", "none", 0);
         Session p(plain);
         RunControl pc;
-        QVERIFY(!loadRunSelection(p.run(pc).runDir, 72).has_value());
+        QVERIFY(!loadRunSelection(p.run(pc).runDir).has_value());
     }
 
     void tooFewLeftNamesTheClassAndTheNumbers()

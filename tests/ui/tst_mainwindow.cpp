@@ -12,6 +12,7 @@
 #include "widgets/mainwindow.h"
 #include "widgets/parameditor.h"
 #include "widgets/privacypanel.h"
+#include "widgets/selectionpanel.h"
 #include "widgets/syntheticgrid.h"
 #include "widgets/timelinebar.h"
 #include "widgets/trajectoryplots.h"
@@ -21,6 +22,7 @@
 #include <distillery/timeline.h>
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QAbstractButton>
 #include <QScrollBar>
 #include <QAbstractSpinBox>
@@ -779,6 +781,43 @@ private Q_SLOTS:
         QCOMPARE(recorded.params.text("augment"), std::string("crop_flip"));
         QCOMPARE(recorded.eval.epochs, 3);
         QCOMPARE(distillery::core::toJson(window.config()), distillery::core::toJson(c)); // the request is unchanged
+    }
+
+    // Issue 14 item 4 in the window: the Data box's selection reaches the run, and the Data selection tab shows what
+    // was kept (counts, histogram, examples), live and again when the run's set is reopened.
+    void dataSelectionIsChosenInThePanelAndShown()
+    {
+        MainWindow window;
+        RunConfig c = tinyRun("dm", 2, 2);
+        c.scoresDir = m_dir.filePath(QStringLiteral("scores")).toStdString();
+        c.finalEval = false;
+        window.setConfig(c);
+        QCOMPARE(window.selection().summary().contains(QLatin1String("every training image")), false);
+        auto* rule = window.controls().findChild<QComboBox*>(QStringLiteral("select"));
+        auto* percent = window.controls().findChild<QDoubleSpinBox*>(QStringLiteral("selectFraction"));
+        auto* score = window.controls().findChild<QComboBox*>(QStringLiteral("selectScore"));
+        QVERIFY(rule && percent && score);
+        QVERIFY(!percent->isEnabled()); // every image: nothing to set
+        rule->setCurrentIndex(rule->findData(QStringLiteral("drop-easiest")));
+        QVERIFY(percent->isEnabled() && score->isEnabled());
+        percent->setValue(50);
+        const RunConfig recorded = runAndReadConfig(window);
+        QCOMPARE(recorded.data.select, std::string("drop-easiest"));
+        QCOMPARE(recorded.data.selectFraction, 0.5);
+        QVERIFY2(window.selection().summary().startsWith(QLatin1String("Kept 36 of 72")), qPrintable(window.selection().summary()));
+        QVERIFY(window.selection().summary().contains(QLatin1String("lowest")));
+        QCOMPARE(window.selection().histogramTotals(), std::make_pair(36.0, 36.0));
+        QCOMPARE(window.selection().examplesGrid(), QSize(6, 3));
+
+        // Reopened from its folder: the same view; a run without selection says it used every image.
+        const QString runDir = window.lastRunDir();
+        window.selection().clear();
+        window.openSyntheticSet(runDir);
+        QVERIFY(window.selection().summary().startsWith(QLatin1String("Kept 36 of 72")));
+        rule->setCurrentIndex(rule->findData(QStringLiteral("none")));
+        QVERIFY(!percent->isEnabled());
+        QCOMPARE(runAndReadConfig(window).data.select, std::string("none"));
+        QVERIFY2(window.selection().summary().contains(QLatin1String("every training image")), qPrintable(window.selection().summary()));
     }
 
     void quitAfterIterationsRunsExactlyThatMany()

@@ -13,6 +13,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QDoubleSpinBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -117,6 +118,41 @@ ControlPanel::ControlPanel(QWidget* parent)
                            "single characters (digits, letters, unnamed classes: a mirrored symbol is another "
                            "symbol), on for named classes such as clothing"));
     dataForm->addRow(tr("Mirror images"), m_flips);
+    // Data selection (docs/methods.md §10): which real images the method may draw from.
+    auto* selectRow = new QHBoxLayout;
+    m_select = new QComboBox(dataBox);
+    m_select->setObjectName(QStringLiteral("select"));
+    m_select->addItem(tr("Every image"), QStringLiteral("none"));
+    m_select->addItem(tr("Drop the hardest"), QStringLiteral("drop-hardest"));
+    m_select->addItem(tr("Drop the easiest"), QStringLiteral("drop-easiest"));
+    m_select->addItem(tr("Drop at random"), QStringLiteral("drop-random"));
+    m_select->setToolTip(tr("Data selection before distilling: drop a share of each class's training images, ranked by "
+                            "how hard a network trained on all of them finds each one (scored once per data set and "
+                            "network, a few minutes on a laptop), or at random"));
+    m_selectPercent = new QDoubleSpinBox(dataBox);
+    m_selectPercent->setObjectName(QStringLiteral("selectFraction"));
+    m_selectPercent->setRange(1, 99.9);
+    m_selectPercent->setDecimals(1);
+    m_selectPercent->setSuffix(QStringLiteral(" %"));
+    m_selectPercent->setValue(90);
+    m_selectPercent->setToolTip(tr("Share of each class dropped (rounded down per class)"));
+    m_selectScore = new QComboBox(dataBox);
+    m_selectScore->setObjectName(QStringLiteral("selectScore"));
+    m_selectScore->addItem(tr("after training"), QStringLiteral("converged"));
+    m_selectScore->addItem(tr("after one epoch"), QStringLiteral("early"));
+    m_selectScore->setToolTip(tr("Which loss ranks the images: after the scoring network's training, or after its first "
+                                 "epoch (what it has not learned yet)"));
+    selectRow->addWidget(m_select, 2);
+    selectRow->addWidget(m_selectPercent, 1);
+    selectRow->addWidget(m_selectScore, 1);
+    dataForm->addRow(tr("Selection"), selectRow);
+    const auto updateSelectControls = [this] {
+        const QString rule = dataOf(m_select);
+        m_selectPercent->setEnabled(rule != QLatin1String("none") && !m_running);
+        m_selectScore->setEnabled(rule != QLatin1String("none") && rule != QLatin1String("drop-random") && !m_running);
+    };
+    connect(m_select, qOverload<int>(&QComboBox::currentIndexChanged), this, updateSelectControls);
+    updateSelectControls();
     m_dataSummary = new QLabel(dataBox);
     m_dataSummary->setObjectName(QStringLiteral("dataSummary"));
     m_dataSummary->setWordWrap(true);
@@ -240,8 +276,9 @@ ControlPanel::ControlPanel(QWidget* parent)
         Q_EMIT methodChanged(dataOf(m_method));
     });
     // Everything that can change what "auto" means re-resolves at once.
-    for (QComboBox* box : {m_dataset, m_color, m_flips, m_arch, m_norm, m_device, m_evalAugment})
+    for (QComboBox* box : {m_dataset, m_color, m_flips, m_select, m_selectScore, m_arch, m_norm, m_device, m_evalAugment})
         connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this, &ControlPanel::changed);
+    connect(m_selectPercent, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ControlPanel::changed);
     for (QSpinBox* box : {m_imageSize, m_ipc, m_iterations, m_width, m_depth, m_seed, m_evalModels, m_evalEpochs})
         connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &ControlPanel::changed);
 
@@ -252,7 +289,7 @@ ControlPanel::ControlPanel(QWidget* parent)
         box->setMinimumContentsLength(8);
     }
 
-    m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_flips, m_color, m_method, m_ipc, m_iterations,
+    m_lockedWhileRunning = {m_dataset, m_openData, m_imageSize, m_flips, m_select, m_color, m_method, m_ipc, m_iterations,
         m_paramBox, m_arch, m_width, m_depth, m_norm, m_device, m_seed, m_evalModels, m_evalEpochs, m_evalAugment,
         classroom, paper};
 
@@ -408,6 +445,9 @@ core::RunConfig ControlPanel::config() const
     c.data.imageSize = m_imageSize->value();
     c.data.color = dataOf(m_color).toStdString();
     c.data.flips = dataOf(m_flips).toStdString();
+    c.data.select = dataOf(m_select).toStdString();
+    c.data.selectFraction = c.data.select == "none" ? 0.0 : m_selectPercent->value() / 100.0;
+    c.data.selectScore = dataOf(m_selectScore).toStdString();
     c.method = dataOf(m_method).toStdString();
     c.ipc = m_ipc->value();
     c.iterations = m_iterations->value();
@@ -431,6 +471,10 @@ void ControlPanel::setConfig(const core::RunConfig& c)
     selectData(m_dataset, fromStd(c.data.source));
     m_imageSize->setValue(c.data.imageSize);
     selectData(m_flips, fromStd(c.data.flips));
+    selectData(m_select, fromStd(c.data.select));
+    if (c.data.selectFraction > 0)
+        m_selectPercent->setValue(100.0 * c.data.selectFraction);
+    selectData(m_selectScore, fromStd(c.data.selectScore));
     selectData(m_color, fromStd(c.data.color));
     selectData(m_method, fromStd(c.method));
     m_ipc->setValue(c.ipc);
@@ -487,6 +531,9 @@ void ControlPanel::setRunning(bool running)
     m_running = running;
     for (QWidget* w : std::as_const(m_lockedWhileRunning))
         w->setEnabled(!running);
+    const QString rule = dataOf(m_select);
+    m_selectPercent->setEnabled(rule != QLatin1String("none") && !running);
+    m_selectScore->setEnabled(rule != QLatin1String("none") && rule != QLatin1String("drop-random") && !running);
 }
 
 } // namespace distillery::ui

@@ -12,6 +12,7 @@
 #include <vector>
 
 class QComboBox;
+class QDoubleSpinBox;
 class QFormLayout;
 class QGroupBox;
 class QLabel;
@@ -105,6 +106,9 @@ private:
     QLabel* m_resolveStatus = nullptr;
     QLabel* m_dataSummary = nullptr; // what reading the data set found and decided
     QComboBox* m_flips = nullptr;
+    QComboBox* m_select = nullptr; ///< data selection: none or a drop rule
+    QDoubleSpinBox* m_selectPercent = nullptr;
+    QComboBox* m_selectScore = nullptr;
     QComboBox* m_dataset = nullptr;
     QPushButton* m_openData = nullptr;
     QSpinBox* m_imageSize = nullptr;

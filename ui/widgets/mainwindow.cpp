@@ -11,6 +11,7 @@
 #include "widgets/imagedialog.h"
 #include "widgets/lessonbar.h"
 #include "widgets/privacypanel.h"
+#include "widgets/selectionpanel.h"
 #include "widgets/syntheticgrid.h"
 #include "widgets/timelinebar.h"
 
@@ -137,6 +138,12 @@ MainWindow::MainWindow(QWidget* parent)
     privacyScroll->setWidgetResizable(true);
     privacyScroll->setFrameShape(QFrame::NoFrame);
     tabs->addTab(privacyScroll, tr("Privacy"));
+    m_selection = new SelectionPanel;
+    auto* selectionScroll = new QScrollArea;
+    selectionScroll->setWidget(m_selection);
+    selectionScroll->setWidgetResizable(true);
+    selectionScroll->setFrameShape(QFrame::NoFrame);
+    tabs->addTab(selectionScroll, tr("Data selection"));
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     m_centralSplitter = splitter;
     splitter->setObjectName(QStringLiteral("CentralSplitter"));
@@ -400,6 +407,7 @@ void MainWindow::connectController()
         m_deviceLabel->setText(tr("Device: %1").arg(m_device));
         m_status.prepared(resolved.iterations);
         showStatus();
+        showSelection(runDir);
         // The resolved config is shown beside the request's auto fields, never written back into it: the next
         // run starts from what the user set (docs/architecture.md, "Request and resolved").
         applyBaselineCache();
@@ -683,6 +691,7 @@ void MainWindow::launch(const core::RunConfig& config, const QString& resumeDir)
     m_timeline->clear();
     m_curves->clear();
     m_privacy->clear();
+    m_selection->clear();
     m_lastSet.reset();
     m_lastSetFolder.clear();
     m_lastConfig.reset();
@@ -955,6 +964,20 @@ void MainWindow::openSyntheticSet()
         openSyntheticSet(path);
 }
 
+void MainWindow::showSelection(const QString& runDir)
+{
+    if (runDir.isEmpty()) {
+        m_selection->clear();
+        return;
+    }
+    try {
+        m_selection->setSelection(core::loadRunSelection(runDir.toStdString()));
+    } catch (const core::Error& e) {
+        m_selection->clear();
+        statusBar()->showMessage(tr("The run's data selection cannot be shown: %1").arg(fromStd(e.what())), 10000);
+    }
+}
+
 void MainWindow::openSyntheticSet(const QString& path)
 {
     if (m_controller->isActive()) {
@@ -977,6 +1000,10 @@ void MainWindow::openSyntheticSet(const QString& path)
         if (inRunFolder)
             showHistory(core::loadRunHistory(runDir.toStdString()));
         m_timeline->setRunFolder(inRunFolder ? runDir : QString());
+        if (inRunFolder)
+            showSelection(runDir);
+        else
+            m_selection->clear();
         showSet(set);
         // The Privacy tab's movement from the start follows the run's timeline, as it did while the run was live.
         for (const int iteration : m_timeline->iterations()) {

@@ -32,6 +32,7 @@ class CurvesPanel;
 class LessonBar;
 class FormationExporter;
 class PrivacyPanel;
+class SelectionPanel;
 class RunController;
 class SyntheticGrid;
 class TimelineBar;
@@ -79,6 +80,9 @@ public:
     CurvesPanel& curves() { return *m_curves; }
     ControlPanel& controls() { return *m_controls; }
     PrivacyPanel& privacy() { return *m_privacy; }
+    SelectionPanel& selection() { return *m_selection; }
+    /// The folder of the last run started in this window (empty before one).
+    const QString& lastRunDir() const { return m_lastRunDir; }
     TimelineBar& timeline() { return *m_timeline; }
     FormationExporter& formationExporter() { return *m_formationExporter; }
     /// The status bar's run status as one line: "Paused at iteration 7 / 200 | 12.3 it/s".
@@ -111,6 +115,8 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    /// The Data selection tab for run folder `runDir` (empty: no folder).
+    void showSelection(const QString& runDir);
     QString m_stage; // the preparation stage shown in the status bar
     QElapsedTimer m_stageTimer;
     QElapsedTimer m_evalTimer; // since the final evaluation began
@@ -166,6 +172,7 @@ private:
     QList<int> m_normalSplit; ///< … and how the images and curves shared the width
     CurvesPanel* m_curves = nullptr;
     PrivacyPanel* m_privacy = nullptr;
+    SelectionPanel* m_selection = nullptr;
     TimelineBar* m_timeline = nullptr;
     FormationExporter* m_formationExporter = nullptr;
     distillery::core::Snapshot m_latest; ///< the newest set, shown when the timeline follows the latest

@@ -11,7 +11,10 @@
 #include <distillery/error.h>
 #include <distillery/selection.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
+#include <tuple>
 #include <filesystem>
 #include <sstream>
 
@@ -20,6 +23,38 @@ namespace {
 
     constexpr const char* kFormat = "distillery-data-selection/1";
     constexpr std::uint64_t kStreamSelection = 0x5D;
+    constexpr std::int64_t kExamplesPerClass = 6;
+
+    std::vector<std::int64_t> longsOf(const torch::Tensor& t)
+    {
+        const torch::Tensor c = t.to(torch::kCPU, torch::kInt64).contiguous();
+        return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
+    }
+
+    NpyArray longArray(const torch::Tensor& t)
+    {
+        return makeArray<std::int64_t>("<i8", {t.numel()}, longsOf(t));
+    }
+
+    NpyArray pixelArray(const torch::Tensor& pixels)
+    {
+        const torch::Tensor c = pixels.to(torch::kCPU, torch::kUInt8).contiguous();
+        std::vector<std::int64_t> shape(c.sizes().begin(), c.sizes().end());
+        return makeArray<std::uint8_t>("|u1", shape, std::vector<std::uint8_t>(c.data_ptr<std::uint8_t>(), c.data_ptr<std::uint8_t>() + c.numel()));
+    }
+
+    ImageBatch8 batchOf(const NpyArray& a, const std::string& where)
+    {
+        if (a.descr != "|u1" || a.shape.size() != 4)
+            throw Error(where + ": not N×C×H×W 8-bit pixels");
+        ImageBatch8 b;
+        b.count = static_cast<int>(a.shape[0]);
+        b.channels = static_cast<int>(a.shape[1]);
+        b.height = static_cast<int>(a.shape[2]);
+        b.width = static_cast<int>(a.shape[3]);
+        b.data = valuesOf<std::uint8_t>(a, where);
+        return b;
+    }
 
     std::string percent(double fraction)
     {
@@ -56,7 +91,7 @@ namespace {
 
 } // namespace
 
-torch::Tensor selectKept(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
+std::vector<ClassOrder> orderClasses(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
     const torch::Tensor& scores, std::uint64_t seed)
 {
     if (!(fraction >= 0 && fraction < 1))
@@ -74,14 +109,38 @@ torch::Tensor selectKept(const torch::Tensor& labels, int classes, const std::st
     } else {
         throw Error("data selection: unknown rule \"" + rule + "\" (drop-hardest, drop-easiest, drop-random)");
     }
-    std::vector<torch::Tensor> kept;
+    std::vector<ClassOrder> out;
     const torch::Tensor orderedLabels = cpuLabels.index_select(0, order);
     for (int c = 0; c < classes; ++c) {
-        const torch::Tensor members = order.index_select(0, torch::nonzero(orderedLabels == c).flatten());
-        const auto drop = static_cast<std::int64_t>(std::floor(fraction * static_cast<double>(members.size(0))));
-        kept.push_back(members.slice(0, drop));
+        ClassOrder one;
+        one.order = order.index_select(0, torch::nonzero(orderedLabels == c).flatten());
+        one.dropped = static_cast<std::int64_t>(std::floor(fraction * static_cast<double>(one.order.size(0))));
+        out.push_back(one);
     }
+    return out;
+}
+
+torch::Tensor selectKept(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
+    const torch::Tensor& scores, std::uint64_t seed)
+{
+    std::vector<torch::Tensor> kept;
+    for (const auto& c : orderClasses(labels, classes, rule, fraction, scores, seed))
+        kept.push_back(c.order.slice(0, c.dropped));
     return std::get<0>(torch::cat(kept).sort());
+}
+
+void chooseExamples(DataSelection& selection, const std::vector<ClassOrder>& classes)
+{
+    std::vector<torch::Tensor> dropped, kept;
+    for (const auto& c : classes) {
+        dropped.push_back(c.order.slice(0, 0, std::min(kExamplesPerClass, c.dropped)));
+        const torch::Tensor rest = c.order.slice(0, c.dropped);
+        const std::int64_t n = std::min(kExamplesPerClass, rest.size(0));
+        if (n > 0) // evenly over the kept order: from the nearest to the cut to the farthest
+            kept.push_back(rest.index_select(0, torch::linspace(0, static_cast<double>(rest.size(0) - 1), n).round().to(torch::kInt64)));
+    }
+    selection.droppedExamples = torch::cat(dropped);
+    selection.keptExamples = kept.empty() ? torch::empty({0}, torch::kInt64) : torch::cat(kept);
 }
 
 std::string selectionPath(const std::string& runDir)
@@ -89,16 +148,20 @@ std::string selectionPath(const std::string& runDir)
     return (std::filesystem::path(runDir) / "selection.safetensors").string();
 }
 
-void saveDataSelection(const std::string& path, const DataSelection& selection)
+void saveDataSelection(const std::string& path, const DataSelection& selection, const Dataset& data)
 {
     SafetensorsFile f;
-    const torch::Tensor kept = selection.kept.to(torch::kCPU, torch::kInt64).contiguous();
-    f.tensors["kept"] = makeArray<std::int64_t>("<i8", {kept.size(0)},
-        std::vector<std::int64_t>(kept.data_ptr<std::int64_t>(), kept.data_ptr<std::int64_t>() + kept.size(0)));
+    f.tensors["kept"] = longArray(selection.kept);
     if (selection.scores.defined())
         f.tensors["scores"] = toFloatArray(selection.scores);
+    f.tensors["labels"] = longArray(data.trainLabels());
+    const torch::Tensor& pixels = data.raw().train.images;
+    f.tensors["dropped_examples"] = pixelArray(pixels.index_select(0, selection.droppedExamples.to(pixels.device())));
+    f.tensors["dropped_example_indices"] = longArray(selection.droppedExamples);
+    f.tensors["kept_examples"] = pixelArray(pixels.index_select(0, selection.keptExamples.to(pixels.device())));
+    f.tensors["kept_example_indices"] = longArray(selection.keptExamples);
     f.metadata = {{"format", kFormat}, {"rule", selection.rule}, {"fraction", std::to_string(selection.fraction)},
-        {"score", selection.score}};
+        {"score", selection.score}, {"class_names", nlohmann::json(data.info().classNames).dump()}};
     writeSafetensors(path, f);
 }
 
@@ -169,29 +232,71 @@ void applyDataSelection(Dataset& data, const RunConfig& config, const std::strin
             }
             selection.scores = d.selectScore == "early" ? scores->early : scores->converged;
         }
-        selection.kept = selectKept(data.trainLabels(), data.numClasses(), d.select, d.selectFraction, selection.scores,
-            deriveSeed(config.seed, kStreamSelection));
+        const std::vector<ClassOrder> classes = orderClasses(data.trainLabels(), data.numClasses(), d.select,
+            d.selectFraction, selection.scores, deriveSeed(config.seed, kStreamSelection));
+        std::vector<torch::Tensor> kept;
+        for (const auto& c : classes)
+            kept.push_back(c.order.slice(0, c.dropped));
+        selection.kept = std::get<0>(torch::cat(kept).sort());
+        chooseExamples(selection, classes);
     }
     data.keepOnly(selection.kept);
     checkKeptCounts(data, config, selection);
     if (!recorded.empty() && !std::filesystem::is_regular_file(recorded, ec))
-        saveDataSelection(recorded, selection);
+        saveDataSelection(recorded, selection, data);
     say("data selection: kept " + std::to_string(selection.kept.size(0)) + " of " + std::to_string(images)
         + " training images (" + describe(selection) + ")");
 }
 
-std::optional<RunSelection> loadRunSelection(const std::string& runDir, std::int64_t trainImages)
+std::optional<RunSelection> loadRunSelection(const std::string& runDir)
 {
     const std::string path = selectionPath(runDir);
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         return std::nullopt;
+    const SafetensorsFile f = readSafetensors(path);
+    const auto tensor = [&](const std::string& name) -> const NpyArray& {
+        const auto t = f.tensors.find(name);
+        if (t == f.tensors.end())
+            throw Error(path + ": no \"" + name + "\"");
+        return t->second;
+    };
+    if (tensor("labels").shape.size() != 1)
+        throw Error(path + ": labels is not a list");
+    const std::int64_t trainImages = tensor("labels").shape[0];
     const DataSelection s = loadDataSelection(path, trainImages);
-    RunSelection out{s.rule, s.fraction, s.score, {}, {}};
-    out.kept.assign(s.kept.data_ptr<std::int64_t>(), s.kept.data_ptr<std::int64_t>() + s.kept.numel());
+    RunSelection out;
+    out.rule = s.rule;
+    out.fraction = s.fraction;
+    out.score = s.score;
+    out.kept = longsOf(s.kept);
     if (s.scores.defined()) {
         const torch::Tensor scores = s.scores.contiguous();
         out.scores.assign(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
+    }
+    out.labels = valuesOf<std::int64_t>(tensor("labels"), path + ": labels");
+    if (static_cast<std::int64_t>(out.labels.size()) != trainImages)
+        throw Error(path + ": " + std::to_string(out.labels.size()) + " labels for " + std::to_string(trainImages) + " training images");
+    try {
+        out.classNames = nlohmann::json::parse(f.metadata.at("class_names")).get<std::vector<std::string>>();
+    } catch (const std::exception&) {
+        throw Error(path + ": the class names are missing or not a JSON list of strings");
+    }
+    for (const auto label : out.labels)
+        if (label < 0 || label >= static_cast<std::int64_t>(out.classNames.size()))
+            throw Error(path + ": label " + std::to_string(label) + " is not one of the " + std::to_string(out.classNames.size()) + " classes");
+    out.droppedExamples = batchOf(tensor("dropped_examples"), path + ": dropped_examples");
+    out.keptExamples = batchOf(tensor("kept_examples"), path + ": kept_examples");
+    for (const auto& [indices, classesOut, count] : {std::tuple{"dropped_example_indices", &out.droppedExampleClasses, out.droppedExamples.count},
+             std::tuple{"kept_example_indices", &out.keptExampleClasses, out.keptExamples.count}}) {
+        const std::vector<std::int64_t> idx = valuesOf<std::int64_t>(tensor(indices), path + ": " + indices);
+        if (static_cast<int>(idx.size()) != count)
+            throw Error(path + ": " + std::string(indices) + " does not match its images");
+        for (const auto i : idx) {
+            if (i < 0 || i >= trainImages)
+                throw Error(path + ": example " + std::to_string(i) + " is not a training image");
+            classesOut->push_back(static_cast<int>(out.labels[static_cast<std::size_t>(i)]));
+        }
     }
     return out;
 }

@@ -17,9 +17,20 @@ namespace distillery::core {
 
 class RunControl;
 
-/// The kept training indices (int64, ascending, CPU) of BiLP's rule: per class c with n_c images, order them by
-/// `scores` ascending (drop-easiest) or descending (drop-hardest), or at random from `seed` (drop-random; `scores`
-/// unused), and drop the first ⌊fraction · n_c⌋. Ties keep the index order, so the result is reproducible.
+/// One class under BiLP's rule: its training indices in drop order (the first `dropped` of them go).
+struct ClassOrder
+{
+    torch::Tensor order; ///< int64, CPU
+    std::int64_t dropped = 0;
+};
+
+/// BiLP's rule: per class c with n_c images, its images ordered by `scores` ascending (drop-easiest) or descending
+/// (drop-hardest), or at random from `seed` (drop-random; `scores` unused), of which the first ⌊fraction · n_c⌋ are
+/// dropped. Ties keep the index order, so the result is reproducible.
+std::vector<ClassOrder> orderClasses(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
+    const torch::Tensor& scores, std::uint64_t seed);
+
+/// The kept training indices (int64, ascending, CPU) of orderClasses.
 torch::Tensor selectKept(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
     const torch::Tensor& scores, std::uint64_t seed);
 
@@ -31,10 +42,16 @@ struct DataSelection
     std::string score; ///< converged | early | "" (drop-random)
     torch::Tensor kept; ///< int64, ascending, CPU
     torch::Tensor scores; ///< float32 N (every training image's), CPU; undefined for drop-random
+    torch::Tensor droppedExamples; ///< int64 training indices shown for people (RunSelection), class-major
+    torch::Tensor keptExamples;
 };
 
+/// The examples RunSelection describes, from the classes' orders.
+void chooseExamples(DataSelection& selection, const std::vector<ClassOrder>& classes);
+
 std::string selectionPath(const std::string& runDir);
-void saveDataSelection(const std::string& path, const DataSelection& selection);
+/// With `data`'s labels, class names and the examples' display pixels.
+void saveDataSelection(const std::string& path, const DataSelection& selection, const Dataset& data);
 /// Error naming the file when it is damaged or does not fit a training split of `images` images.
 DataSelection loadDataSelection(const std::string& path, std::int64_t images);
 
