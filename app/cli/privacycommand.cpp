@@ -9,6 +9,7 @@
 #include <distillery/privacy.h>
 #include <distillery/request.h>
 #include <distillery/runcontrol.h>
+#include <distillery/selection.h>
 #include <distillery/syntheticio.h>
 #include <distillery/syntheticset.h>
 
@@ -61,6 +62,12 @@ namespace {
         if (o.epochs > 0)
             options.eval.epochs = o.epochs;
         options.membershipInference = !o.noMembership;
+        // A set in a run folder that selected its data: only the kept images are members (docs/privacy.md).
+        const fs::path setPath(o.file);
+        const fs::path runFolder = fs::is_directory(setPath) ? setPath : setPath.parent_path();
+        if (!runFolder.empty())
+            if (const auto selection = core::loadRunSelection(runFolder.string()))
+                options.members = selection->kept;
 
         const fs::path source(o.file);
         const fs::path outDir = !o.out.empty() ? fs::path(o.out)

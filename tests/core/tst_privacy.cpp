@@ -185,6 +185,39 @@ private Q_SLOTS:
         QCOMPARE(r.shareInitRankOne, 0.0);
     }
 
+    // Data selection (issue 14 item 4): only the images the method could draw from are members; a dropped image is
+    // never reported as a set's nearest training image, and the attack's member pool is drawn from the kept ones.
+    void droppedImagesAreNotMembers()
+    {
+        PrivacyOptions options = m_options;
+        for (std::int64_t i = 0; i < 72; i += 3)
+            options.members.push_back(i); // "kept": every third training image
+        options.membershipInference = true;
+        options.membershipSeeds = 1;
+        options.membershipPool = 50;
+        // Copies of training images 0, 3, 1, 4, 2, 5: 1, 4, 2 and 5 were dropped, so they are copies of non-members.
+        const PrivacyReport r = inspectPrivacy(makeSet(m_train, 2, true), options);
+        QCOMPARE(r.memberImages, std::int64_t(24));
+        QCOMPARE(r.trainImages, std::int64_t(72));
+        QVERIFY2(r.summary.find("Members are the 24 of 72") != std::string::npos, r.summary.c_str());
+        int copies = 0;
+        for (const auto& p : r.images) {
+            for (const auto& match : p.nearestTraining)
+                QVERIFY2(match.index % 3 == 0, qPrintable(QString::number(match.index)));
+            QCOMPARE(p.exactCopy, p.initIndex % 3 == 0); // a copy of a dropped image matches no member exactly
+            copies += p.exactCopy;
+        }
+        QCOMPARE(copies, 2);
+        QCOMPARE(r.membership.front().pool, std::string("all members"));
+        QCOMPARE(r.membership.front().members, 24); // the pool holds at most the members (the test split has 30)
+        // Without the selection every image is a member, and all six are copies.
+        options.members.clear();
+        options.membershipInference = false;
+        const PrivacyReport all = inspectPrivacy(makeSet(m_train, 2, true), options);
+        QCOMPARE(all.memberImages, std::int64_t(72));
+        QCOMPARE(static_cast<int>(std::count_if(all.images.begin(), all.images.end(), [](const ImagePrivacy& p) { return p.exactCopy; })), 6);
+    }
+
     void membershipInferenceRunsWithItsBaseline()
     {
         PrivacyOptions options = m_options;

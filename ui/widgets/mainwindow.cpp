@@ -786,6 +786,16 @@ void MainWindow::startInspection(const core::SyntheticSet& set, bool membership)
     options.seed = config.seed;
     options.membershipInference = membership;
     options.membershipSeeds = m_privacy->membershipSeeds();
+    // A set whose run selected its data: only the kept images are members (docs/privacy.md).
+    if (!m_lastSetFolder.isEmpty()) {
+        try {
+            if (const auto selection = core::loadRunSelection(m_lastSetFolder.toStdString()))
+                options.members = selection->kept;
+        } catch (const core::Error& e) {
+            m_privacy->refuse(fromStd(e.what()));
+            return;
+        }
+    }
     // Refused at once when the data cannot hold the held-out references, not after waiting behind other jobs.
     if (const auto& info = m_controls->dataInfo(); info && info->source == options.data.source)
         if (const std::string why = core::privacyCannotRun(set.images.count, info->testCount(), info->source); !why.empty()) {

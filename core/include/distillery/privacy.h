@@ -31,6 +31,11 @@ struct PrivacyOptions
     int membershipSeeds = 5; ///< target models per training set (r)
     int membershipPool = 10000; ///< members and non-members in the "all members" pool, each
     int bootstrap = 1000; ///< resamples for the intervals
+    /// The training images the set's method could draw from (data selection: the run folder's kept indices,
+    /// selection.h); empty = the whole training split. Only these count as members: the nearest-image search, the
+    /// distances to closest record and the membership attack's member pool use them; dropped images are non-members
+    /// and take part in neither side (they are not a random sample of the data, so no held-out yardstick).
+    std::vector<std::int64_t> members;
 };
 
 struct PrivacyProgress
@@ -149,6 +154,8 @@ struct PrivacyReport
     std::string method;
     int ipc = 0;
     bool realImages = false; ///< the set is made of real training images (a coreset)
+    std::int64_t memberImages = 0; ///< training images counted as members (all, or those data selection kept)
+    std::int64_t trainImages = 0; ///< the training split's size
     std::string space; ///< where distances are measured
     std::vector<ImagePrivacy> images; ///< sorted by distance to the nearest training image, closest first
     double shareInitRankOne = 0; ///< share of images whose start image is still their nearest training image

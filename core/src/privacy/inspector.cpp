@@ -210,7 +210,21 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         // The set carries its own normalisation (it may come from another tool or an older version of the data).
         const torch::Tensor sPix = synthetic.images * fromFloatVector(set.std, {1, d.channels(), 1, 1}).to(dev)
             + fromFloatVector(set.mean, {1, d.channels(), 1, 1}).to(dev);
-        const torch::Tensor trainPix = pixels(d.trainImages());
+        // Members: the training images the method could draw from (all, or what data selection kept). Positions in
+        // trainPix/trainFlat are positions among the members; memberIndex maps them back to training indices.
+        const std::int64_t trainCount = d.trainImages().size(0);
+        torch::Tensor memberIndex;
+        if (options.members.empty()) {
+            memberIndex = torch::arange(trainCount, torch::TensorOptions().dtype(torch::kInt64).device(dev));
+        } else {
+            memberIndex = fromInt64Vector(options.members).to(dev);
+            if (memberIndex.min().item<std::int64_t>() < 0 || memberIndex.max().item<std::int64_t>() >= trainCount)
+                throw Error("privacy: a member index lies outside the " + std::to_string(trainCount) + " training images");
+        }
+        r.memberImages = memberIndex.size(0);
+        r.trainImages = trainCount;
+        const torch::Tensor allTrainPix = pixels(d.trainImages());
+        const torch::Tensor trainPix = options.members.empty() ? allTrainPix : allTrainPix.index_select(0, memberIndex);
         const torch::Tensor testPix = pixels(d.testImages());
         const torch::Tensor sFlat = sPix.flatten(1), trainFlat = trainPix.flatten(1), testFlat = testPix.flatten(1);
         auto to255 = [](const torch::Tensor& p) { return p.clamp(0.0, 1.0).mul(255.0); };
@@ -220,8 +234,12 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         report("nearest training images", 0, 1);
         const int k = static_cast<int>(std::min<std::int64_t>(options.k, trainFlat.size(0)));
         const torch::Tensor initIndex = synthetic.initIndices.to(dev);
+        // The start images among the members (−1: noise, or a start image that is not a member).
+        const torch::Tensor memberPosition = torch::full({trainCount}, -1, initIndex.options())
+                                                 .index_put_({memberIndex}, torch::arange(memberIndex.size(0), initIndex.options()));
+        const torch::Tensor initMember = torch::where(initIndex >= 0, memberPosition.index_select(0, initIndex.clamp_min(0)), initIndex);
         std::vector<int> initRank;
-        const Nearest toTrain = nearest(sFlat, trainFlat, std::max(k, 2), &initIndex, &initRank);
+        const Nearest toTrain = nearest(sFlat, trainFlat, std::max(k, 2), &initMember, &initRank);
         const Nearest toTest = nearest(sFlat, testFlat, 1, nullptr, nullptr);
         report("SSIM and PSNR of the candidates", 0, 1);
         struct Similarity
@@ -244,7 +262,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
             trainSimilarity.push_back(similarity(trainPix.index_select(0, toTrain.indices.select(1, j))));
         const auto testSimilarity = similarity(testPix.index_select(0, toTest.indices.select(1, 0)));
         const torch::Tensor initPix = torch::where((initIndex >= 0).view({-1, 1, 1, 1}),
-            trainPix.index_select(0, initIndex.clamp_min(0)), torch::zeros_like(sPix));
+            allTrainPix.index_select(0, initIndex.clamp_min(0)), torch::zeros_like(sPix));
         const auto initSimilarity = similarity(initPix);
         const torch::Tensor initL2 = (sFlat - initPix.flatten(1)).pow(2).sum(1).sqrt();
         r.neighbourSeconds = since(started);
@@ -296,7 +314,8 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         r.dcrSeconds = since(started);
 
         // --- per-image records -------------------------------------------------------------------------------
-        const auto trainIdx = toInt64Vector(toTrain.indices), testIdx = toInt64Vector(toTest.indices);
+        const auto trainIdx = toInt64Vector(memberIndex.index_select(0, toTrain.indices.reshape({-1})));
+        const auto testIdx = toInt64Vector(toTest.indices);
         const auto trainDist = toDoubles(toTrain.distances), testDist = toDoubles(toTest.distances);
         const auto trainLabels = toInt64Vector(d.trainLabels()), testLabels = toInt64Vector(d.testLabels());
         const auto initIdx = toInt64Vector(synthetic.initIndices);
@@ -354,7 +373,7 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
         auto display = [&](const torch::Tensor& pix) { return toDisplay((pix - mean) / stdv, meanV, stdV); };
         const torch::Tensor orderT = fromInt64Vector(order).to(dev);
         r.syntheticPixels = display(sPix.index_select(0, orderT));
-        r.nearestTrainingPixels = display(trainPix.index_select(0, fromInt64Vector(nearestTrain).to(dev)));
+        r.nearestTrainingPixels = display(allTrainPix.index_select(0, fromInt64Vector(nearestTrain).to(dev)));
         r.nearestHeldOutPixels = display(testPix.index_select(0, fromInt64Vector(nearestTest).to(dev)));
         r.initPixels = display(initPix.index_select(0, orderT));
 
@@ -396,7 +415,8 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
             };
             std::vector<Pool> pools;
             const std::int64_t poolSize = std::min<std::int64_t>({options.membershipPool, testCount, trainFlat.size(0)});
-            pools.push_back({"all members", randomRows(trainFlat.size(0), poolSize, dev), randomRows(testCount, poolSize, dev)});
+            pools.push_back({"all members", memberIndex.index_select(0, randomRows(trainFlat.size(0), poolSize, dev)),
+                randomRows(testCount, poolSize, dev)});
             std::vector<std::int64_t> inits;
             for (auto idx : initIdx)
                 if (idx >= 0)
@@ -516,6 +536,9 @@ PrivacyReport inspectPrivacy(const SyntheticSet& set, const PrivacyOptions& opti
           << "training than to held-out images (95 % CI " << format(100 * r.dcr.shareCloserToTraining.low, 1) << "–"
           << format(100 * r.dcr.shareCloserToTraining.high, 1) << " %; about 50 % is expected without member-specific "
           << "signal). ";
+        if (r.memberImages < r.trainImages)
+            s << "Members are the " << r.memberImages << " of " << r.trainImages << " training images that data selection "
+              << "kept; the dropped ones count as non-members. ";
         if (r.realImages)
             s << "This set consists of real training images (" << r.method << "): it reveals those images by construction. ";
         for (const auto& diff : r.differences)

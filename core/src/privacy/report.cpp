@@ -195,7 +195,7 @@ std::string privacyJson(const PrivacyReport& r)
         findings.push_back({{"headline", f.headline}, {"detail", f.detail}});
     const json out = {{"format", "distillery-privacy-report/1"},
         {"dataset", {{"name", r.datasetName}, {"source", r.datasetSource}}}, {"method", r.method}, {"ipc", r.ipc},
-        {"real_images", r.realImages}, {"space", r.space}, {"similarity_levels", similarityThresholds()},
+        {"real_images", r.realImages}, {"member_images", r.memberImages}, {"train_images", r.trainImages}, {"space", r.space}, {"similarity_levels", similarityThresholds()},
         {"summary", r.summary}, {"findings", findings}, {"footer", r.footer}, {"images", images},
         {"share_init_rank_one", r.shareInitRankOne},
         {"dcr",
