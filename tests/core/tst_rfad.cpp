@@ -88,18 +88,22 @@ private Q_SLOTS:
     void resumedRunEqualsUninterruptedRun_data()
     {
         QTest::addColumn<QString>("loss");
-        QTest::newRow("mse") << QStringLiteral("mse");
-        QTest::newRow("platt") << QStringLiteral("platt"); // the learned scale and its moments are kept too
+        QTest::addColumn<QString>("labels");
+        QTest::newRow("mse") << QStringLiteral("mse") << QStringLiteral("hard");
+        QTest::newRow("platt") << QStringLiteral("platt") << QStringLiteral("hard"); // the learned scale and its moments too
+        QTest::newRow("learned labels") << QStringLiteral("platt") << QStringLiteral("learned"); // and the label logits' Adam
     }
 
     void resumedRunEqualsUninterruptedRun()
     {
         QFETCH(QString, loss);
+        QFETCH(QString, labels);
         // Stopped in the middle of a block of iterations that share their random networks (every 4): the resumed
         // run must draw the same networks and batches and keep Adam's moments.
         RunConfig c = config(7);
         c.params.set("redrawEvery", std::int64_t(4));
         c.params.set("loss", loss.toStdString());
+        c.params.set("labels", labels.toStdString());
         Session whole(c);
         RunControl wholeControl;
         whole.run(wholeControl);
@@ -111,6 +115,31 @@ private Q_SLOTS:
         RunControl control;
         resumed.run(control);
         QCOMPARE(resumed.synthetic().images.data, whole.synthetic().images.data);
+        QCOMPARE(resumed.synthetic().softLabels, whole.synthetic().softLabels);
+        QCOMPARE(whole.synthetic().softLabels.empty(), labels == QLatin1String("hard"));
+    }
+
+    // RFAD's label learning: the labels move with the pixels and leave as probabilities.
+    void learnedLabelsChangeAndExportAsProbabilities()
+    {
+        RunConfig c = config(20);
+        c.params.set("labels", std::string("learned"));
+        c.params.set("lrLabel", 0.1);
+        Session session(c);
+        RunControl control;
+        const SyntheticSet set = loadSyntheticSet(session.run(control).runDir);
+        QVERIFY(set.hasSoftLabels());
+        double largestChange = 0;
+        for (int i = 0; i < set.images.count; ++i) {
+            double sum = 0;
+            for (int k = 0; k < 3; ++k) {
+                const double p = set.softLabels[static_cast<std::size_t>(i * 3 + k)];
+                sum += p;
+                largestChange = std::max(largestChange, std::abs(p - (k == set.labels[static_cast<std::size_t>(i)] ? 0.9 : 0.05)));
+            }
+            QVERIFY(std::abs(sum - 1.0) < 1e-5);
+        }
+        QVERIFY2(largestChange > 1e-3, qPrintable(QString::number(largestChange)));
     }
 
     // Issue 14 item 3: evaluated two ways, each named: the kernel's own regression on the test set and the standard

@@ -5,7 +5,6 @@
 #include "methods/commonparams.h"
 #include "methods/evaldefaults.h"
 #include "methods/kernelridge.h"
-#include "methods/learnedlabels.h"
 #include "methods/matchingtools.h"
 #include "nn/pieces.h"
 
@@ -21,7 +20,6 @@ namespace {
     constexpr double kBeta1 = 0.9;
     constexpr double kBeta2 = 0.999;
     constexpr double kFinalRateFraction = 0.1; // the reference's cosine decay ends at 0.1× the rate
-    constexpr const char* kLabelPrefix = "label_";
     constexpr const char* kPoolPrefix = "pool";
 
     /// The rows of a state map whose names start with `prefix`, without it.
@@ -128,16 +126,12 @@ void FrepoMethod::init(const MethodContext& context)
     m_lrImage = p.real("lrImage");
     m_lrLabel = p.real("lrLabel");
     m_lrModel = p.real("lrModel");
-    m_learnLabels = p.text("labels") == "learned";
     checkIpcFits(m_data->info(), config.ipc);
     checkRealBatchFits(m_data->info(), m_realBatch);
 
     m_set = initialSyntheticSet(*m_data, config.ipc, p.text("init"));
     m_imageOptimizer = std::make_unique<OpenAdam>(std::vector<torch::Tensor>{m_set.images}, kBeta1, kBeta2);
-    if (m_learnLabels) {
-        m_labelLogits = initialLabelLogits(m_set.labels, m_data->numClasses()).requires_grad_(true);
-        m_labelOptimizer = std::make_unique<OpenAdam>(std::vector<torch::Tensor>{m_labelLogits}, kBeta1, kBeta2);
-    }
+    m_targets = KernelTargets(m_set.labels, m_data->numClasses(), p.text("labels") == "learned");
     // Member i starts i·⌊U/P⌋ steps into its life, as the reference's, so the pool's restarts are staggered.
     const NetworkShape shape = networkShape(*m_data);
     const int poolSize = p.integer32("poolSize");
@@ -150,12 +144,6 @@ void FrepoMethod::init(const MethodContext& context)
         m_pool.push_back(std::move(member));
     }
     m_pieceRows = rowsPerPiece(config.model, shape, m_data->device(), pieceBudgetBytes(config.performance));
-}
-
-torch::Tensor FrepoMethod::supportTargets() const
-{
-    const int classes = m_data->numClasses();
-    return m_learnLabels ? torch::softmax(m_labelLogits, 1) - 1.0 / classes : centredOneHot(m_set.labels, classes);
 }
 
 double FrepoMethod::learningRateAt(int iteration) const
@@ -184,14 +172,14 @@ StepResult FrepoMethod::step(int iteration)
         targets = centredOneHot(m_data->trainLabels().index_select(0, indices), classes);
     }
     const torch::Tensor supportFeatures = net->embed(m_set.images);
-    const torch::Tensor ySupport = supportTargets();
+    const torch::Tensor ySupport = m_targets.targets();
     double usedRidge = m_ridge;
     const torch::Tensor predictions = kernelRidgePredict(linearKernel(realFeatures, supportFeatures),
         linearKernel(supportFeatures, supportFeatures), ySupport, m_ridge, &usedRidge);
     reportRaisedRidge(m_ridge, usedRidge, m_reportedRidge, m_log);
     // ½‖Ŷ − Y‖² summed over classes, averaged over each class's own targets.
     torch::Tensor terms = 0.5 * (predictions - targets).pow(2).sum(1).view({classes, m_realBatch}).mean(1);
-    if (m_learnLabels) {
+    if (m_targets.learned()) {
         // Label margin: a prototype whose top two label entries come closer than 1/K is pushed apart (FRePo's lb_margin_th).
         const torch::Tensor top = std::get<0>(ySupport.topk(2, 1));
         const torch::Tensor margin = -(top.select(1, 0) - top.select(1, 1)).clamp_max(1.0 / classes);
@@ -199,13 +187,11 @@ StepResult FrepoMethod::step(int iteration)
     }
     const torch::Tensor loss = terms.mean();
     m_imageOptimizer->zeroGrad();
-    if (m_labelOptimizer)
-        m_labelOptimizer->zeroGrad();
+    m_targets.zeroGrad();
     loss.backward();
     const double rate = learningRateAt(iteration);
     m_imageOptimizer->step(m_lrImage * rate);
-    if (m_labelOptimizer)
-        m_labelOptimizer->step(m_lrLabel * rate);
+    m_targets.step(m_lrLabel * rate);
 
     if (member.updates > m_maxUpdates)
         restartPoolMember(member);
@@ -219,7 +205,7 @@ void FrepoMethod::trainPoolMember(PoolMember& member)
     // One Adam step on the squared error of the network's outputs to (at most onlineBatch of) the set's labels.
     const std::int64_t count = m_set.images.size(0);
     torch::Tensor images = m_set.images.detach();
-    torch::Tensor labels = supportTargets().detach();
+    torch::Tensor labels = m_targets.targets().detach();
     if (count > m_onlineBatch) {
         const torch::Tensor chosen = torch::randperm(count, torch::TensorOptions().dtype(torch::kLong).device(images.device()))
                                          .slice(0, 0, m_onlineBatch);
@@ -256,8 +242,7 @@ std::optional<KernelReadout> FrepoMethod::kernelReadout() const
 SyntheticTensors FrepoMethod::synthetic() const
 {
     SyntheticTensors t = m_set;
-    if (m_learnLabels)
-        t.softLabels = torch::softmax(m_labelLogits.detach(), 1);
+    t.softLabels = m_targets.probabilities();
     return t;
 }
 
@@ -266,11 +251,7 @@ std::map<std::string, torch::Tensor> FrepoMethod::resumeState() const
     // Besides the set's optimizer: every pool network's weights, buffers, Adam moments and age, so a resumed run
     // continues with the pool it stopped with.
     std::map<std::string, torch::Tensor> state = m_imageOptimizer->state();
-    if (m_learnLabels) {
-        state[std::string(kLabelPrefix) + "logits"] = m_labelLogits.detach();
-        for (const auto& [name, tensor] : m_labelOptimizer->state())
-            state[kLabelPrefix + name] = tensor;
-    }
+    state.merge(m_targets.state());
     for (std::size_t i = 0; i < m_pool.size(); ++i) {
         const PoolMember& member = m_pool[i];
         const std::string prefix = poolPrefix(i);
@@ -290,15 +271,10 @@ void FrepoMethod::resume(const torch::Tensor& images, const std::map<std::string
     restoreImages(m_set.images, images);
     std::map<std::string, torch::Tensor> own;
     for (const auto& [name, tensor] : state)
-        if (name.rfind(kLabelPrefix, 0) != 0 && name.rfind(kPoolPrefix, 0) != 0)
+        if (!KernelTargets::ownsStateEntry(name) && name.rfind(kPoolPrefix, 0) != 0)
             own[name] = tensor;
     m_imageOptimizer->restore(own);
-    if (m_learnLabels) {
-        const auto labels = withPrefix(state, kLabelPrefix);
-        if (const auto z = labels.find("logits"); z != labels.end())
-            restoreLabelLogits(m_labelLogits, z->second);
-        m_labelOptimizer->restore(labels);
-    }
+    m_targets.restore(state);
     for (std::size_t i = 0; i < m_pool.size(); ++i) {
         PoolMember& member = m_pool[i];
         const auto saved = withPrefix(state, poolPrefix(i));

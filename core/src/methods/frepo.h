@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "methods/kerneltargets.h"
 #include "methods/method.h"
 #include "methods/openadam.h"
 #include "nn/network.h"
@@ -45,7 +46,6 @@ private:
         std::int64_t updates = 0;
     };
 
-    torch::Tensor supportTargets() const; ///< Y_s: centred one-hot, or centred softmax of the learned logits
     double learningRateAt(int iteration) const; ///< the cosine schedule
     void trainPoolMember(PoolMember& member);
     void restartPoolMember(PoolMember& member);
@@ -61,11 +61,9 @@ private:
     double m_lrImage = 0;
     double m_lrLabel = 0;
     double m_lrModel = 0;
-    bool m_learnLabels = false;
     SyntheticTensors m_set;
-    torch::Tensor m_labelLogits; ///< z_s, N×K (learned labels only)
+    KernelTargets m_targets; ///< Y_s
     std::unique_ptr<OpenAdam> m_imageOptimizer;
-    std::unique_ptr<OpenAdam> m_labelOptimizer;
     std::vector<PoolMember> m_pool;
     std::int64_t m_pieceRows = 0; ///< real images per feature pass (nn/pieces.h)
 };

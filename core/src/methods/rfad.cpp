@@ -53,7 +53,9 @@ std::vector<ParamSpec> RfadMethod::parameters() const
     // class keep a 2-core CPU at several iterations a second; a larger step, since its run is short.
     ParamSpec lr = params::lrImage(params::byPreset<double>(1e-3, 1e-2));
     lr.help = "Learning rate of the synthetic pixels (Adam)";
-    return {params::init(params::byPreset<std::string>("real", "real")), lr,
+    ParamSpec lrLabel = params::lrLabel(params::byPreset<double>(1e-3, 1e-2));
+    lrLabel.help = "Learning rate of the label logits when labels are learned (Adam)";
+    return {params::init(params::byPreset<std::string>("real", "real")), lr, params::labels(), lrLabel,
         params::realBatch(params::byPreset<std::int64_t>(512, 32)),
         params::ownInteger("randomModels", "random-models", "Random networks",
             "M: untrained networks whose features, side by side, make the kernel (more: a smoother kernel, slower steps)",
@@ -93,7 +95,8 @@ void RfadMethod::init(const MethodContext& context)
     checkRealBatchFits(m_data->info(), m_realBatch);
 
     m_set = initialSyntheticSet(*m_data, m_ipc, config.params.text("init"));
-    m_supportTargets = centredOneHot(m_set.labels, m_data->numClasses());
+    m_targets = KernelTargets(m_set.labels, m_data->numClasses(), config.params.text("labels") == "learned");
+    m_lrLabel = config.params.real("lrLabel");
     m_optimizer = std::make_unique<OpenAdam>(std::vector<torch::Tensor>{m_set.images}, kBeta1, kBeta2);
     m_platt = config.params.text("loss") == "platt";
     if (m_platt) {
@@ -136,7 +139,7 @@ StepResult RfadMethod::step(int iteration)
     const torch::Tensor supportFeatures = randomFeatures(m_nets, m_set.images, m_pieceRows);
     double usedRidge = m_ridge;
     const torch::Tensor predictions = kernelRidgePredict(featureKernel(realFeatures, supportFeatures),
-        featureKernel(supportFeatures, supportFeatures), m_supportTargets, m_ridge, &usedRidge);
+        featureKernel(supportFeatures, supportFeatures), m_targets.targets(), m_ridge, &usedRidge);
     reportRaisedRidge(m_ridge, usedRidge, m_reportedRidge, m_log);
     torch::Tensor terms;
     if (m_platt) {
@@ -151,10 +154,12 @@ StepResult RfadMethod::step(int iteration)
     }
     const torch::Tensor loss = terms.mean();
     m_optimizer->zeroGrad();
+    m_targets.zeroGrad();
     if (m_scaleOptimizer)
         m_scaleOptimizer->zeroGrad();
     loss.backward();
     m_optimizer->step(m_lr);
+    m_targets.step(m_lrLabel);
     if (m_scaleOptimizer)
         m_scaleOptimizer->step(kScaleLearningRate);
     return {loss.detach(), terms.detach()};
@@ -167,12 +172,15 @@ std::optional<KernelReadout> RfadMethod::kernelReadout() const
 
 SyntheticTensors RfadMethod::synthetic() const
 {
-    return m_set;
+    SyntheticTensors t = m_set;
+    t.softLabels = m_targets.probabilities();
+    return t;
 }
 
 std::map<std::string, torch::Tensor> RfadMethod::resumeState() const
 {
     std::map<std::string, torch::Tensor> state = m_optimizer->state();
+    state.merge(m_targets.state());
     if (m_platt) {
         state[std::string(kScaleStatePrefix) + "k"] = m_logScale.detach().reshape({1});
         for (const auto& [name, tensor] : m_scaleOptimizer->state())
@@ -188,8 +196,10 @@ void RfadMethod::resume(const torch::Tensor& images, const std::map<std::string,
     std::map<std::string, torch::Tensor> scale;
     const std::string prefix = kScaleStatePrefix;
     for (const auto& [name, tensor] : state)
-        (name.rfind(prefix, 0) == 0 ? scale[name.substr(prefix.size())] : own[name]) = tensor;
+        if (!KernelTargets::ownsStateEntry(name))
+            (name.rfind(prefix, 0) == 0 ? scale[name.substr(prefix.size())] : own[name]) = tensor;
     m_optimizer->restore(own);
+    m_targets.restore(state);
     if (m_platt) {
         if (const auto k = scale.find("k"); k != scale.end()) {
             torch::NoGradGuard noGrad;

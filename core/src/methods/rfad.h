@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "methods/kerneltargets.h"
 #include "methods/method.h"
 #include "methods/openadam.h"
 #include "nn/network.h"
@@ -20,7 +21,8 @@ namespace distillery::core {
 ///   Φ = [ψ_1(x), …, ψ_M(x)] / √(M·F),  K(a, b) = 2 Φ_a Φ_bᵀ + 0.01,
 ///   L = ½ mean ‖Y_t − K_ts (K_ss + ρ·tr(K_ss)/n · I)⁻¹ Y_s‖²,  Y = one-hot − 1/K,
 /// or, with `loss` = platt, the cross-entropy of e^k times those predictions with a learned k (Platt scaling).
-/// The labels stay the classes' (fixed targets); the set is trained on with hard labels.
+/// The labels are the classes' (fixed targets, hard labels) or, with `labels` = learned, learned with the pixels as
+/// RFAD's label learning (kerneltargets.h; exported as probabilities).
 class RfadMethod final : public Method
 {
 public:
@@ -48,7 +50,8 @@ private:
     int m_networkBlock = -1; ///< the block of iterations the networks were drawn for (step())
     std::vector<Network> m_nets;
     SyntheticTensors m_set;
-    torch::Tensor m_supportTargets; ///< Y_s, N×K
+    KernelTargets m_targets; ///< Y_s: the classes' targets, or learned labels
+    double m_lrLabel = 0;
     std::unique_ptr<OpenAdam> m_optimizer;
     bool m_platt = false; ///< Platt-scaled cross-entropy instead of the squared error
     torch::Tensor m_logScale; ///< k: the regression's outputs are scaled by e^k before the softmax (Platt)
