@@ -5,6 +5,7 @@
 # Issue 14's score table: every method at IPC 10 on Fashion-MNIST (classroom preset: its length, network and
 # protocol), then `distillery-cli eval --scores` on each set, with the published full-data accuracy (93.5 %, a
 # fraction here) instead of a full-data training. Prints one Markdown row per method; the JSON stays in <out>.
+# RANDOM_DRAWS=N (default 1) averages N random real subsets for the yardstick (eval --random-draws).
 #   tests/bench/scores-table.sh build/app/cli/distillery-cli <out> [METHOD…]
 set -uo pipefail
 cli=${1:?usage: scores-table.sh <distillery-cli> <out-dir> [method…]}
@@ -19,7 +20,7 @@ for m in "${methods[@]}"; do
     "$cli" distill --method "$m" --preset classroom --ipc 10 --no-eval --out "$out/runs" --json > "$out/$m-run.json" \
         2> "$out/$m-run.log" || { echo "| $m | distill failed |"; continue; }
     dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_dir"])' "$out/$m-run.json")
-    "$cli" eval "$dir" --scores --full-data-accuracy 0.935 --json > "$out/$m-scores.json" 2> "$out/$m-scores.log" \
+    "$cli" eval "$dir" --scores --full-data-accuracy 0.935 --random-draws "${RANDOM_DRAWS:-1}" --json > "$out/$m-scores.json" 2> "$out/$m-scores.log" \
         || { echo "| $m | eval failed |"; continue; }
     python3 - "$m" "$out/$m-scores.json" <<'PY'
 import json, sys

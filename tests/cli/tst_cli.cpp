@@ -274,6 +274,23 @@ private Q_SLOTS:
         const double beta = 0.5 * (v(in, "synthetic_augmented") - v(in, "random_augmented"))
             + 0.5 * (v(in, "synthetic_plain") - v(in, "random_plain"));
         QVERIFY(std::abs(v(sc, "ars") - normalised(beta)) < 1e-12);
+        // Several random draws: the yardstick is their mean, each draw its own evaluation.
+        const Result draws = cli(QStringList(scores) << QStringLiteral("--full-data-accuracy") << QStringLiteral("0.9")
+                                                     << QStringLiteral("--random-draws") << QStringLiteral("3") << QStringLiteral("--json"));
+        QVERIFY2(draws.exitCode == 0, draws.err.constData());
+        const QJsonObject d = QJsonDocument::fromJson(draws.out).object();
+        const QJsonArray runs = d[QStringLiteral("evaluations")].toArray();
+        QCOMPARE(runs.size(), 8); // the set twice, and three random subsets with and without DSA
+        double sum = 0;
+        for (const auto& e : runs) {
+            const QJsonObject eo = e.toObject();
+            if (eo[QStringLiteral("subject")].toString() == QLatin1String("random real")
+                && eo[QStringLiteral("augment")].toString() == d[QStringLiteral("evaluations")].toArray().first().toObject()[QStringLiteral("augment")].toString()) {
+                sum += eo[QStringLiteral("mean")].toDouble();
+            }
+        }
+        QVERIFY(std::abs(v(d[QStringLiteral("inputs")].toObject(), "random") - sum / 3) < 1e-9);
+        QCOMPARE(d[QStringLiteral("inputs")].toObject()[QStringLiteral("random_draws")].toInt(), 3);
         // A percent is refused by name.
         const Result percent = cli(QStringList(scores) << QStringLiteral("--full-data-accuracy") << QStringLiteral("93.5"));
         QVERIFY(percent.exitCode != 0);
