@@ -6,6 +6,7 @@
 #include "widgets/plotstyle.h"
 #include "widgets/qcustomplot_include.h"
 
+#include <QFontMetrics>
 #include <QLabel>
 #include <QPainter>
 #include <QVBoxLayout>
@@ -23,8 +24,7 @@ namespace {
     QString ruleInWords(const core::RunSelection& s)
     {
         const QString share = QStringLiteral("%1 %").arg(100.0 * s.fraction, 0, 'g', 3);
-        const QString by = s.score == "early" ? QObject::tr("the loss after one epoch of training")
-                                              : QObject::tr("the loss after training");
+        const QString by = s.score == "early" ? QObject::tr("loss after one epoch of training") : QObject::tr("loss after training");
         if (s.rule == "drop-hardest")
             return QObject::tr("the %1 of each class with the highest %2 (the hardest) were dropped").arg(share, by);
         if (s.rule == "drop-easiest")
@@ -32,8 +32,8 @@ namespace {
         return QObject::tr("a random %1 of each class was dropped").arg(share);
     }
 
-    /// Rows of classes: the kept examples, a gap, the dropped ones, each at kScale.
-    QImage examplesImage(const core::RunSelection& s, QSize& grid)
+    /// Rows of classes: the class name, the kept examples, a gap, the dropped ones, each at kScale.
+    QImage examplesImage(const core::RunSelection& s, QSize& grid, const QFont& font)
     {
         const int classes = static_cast<int>(s.classNames.size());
         const auto perClass = [](const std::vector<int>& classesOf, int c) {
@@ -51,9 +51,18 @@ namespace {
         const int cell = any.width * kScale + kGap;
         const int rowHeight = any.height * kScale + kGap;
         const int columnGap = 3 * kGap;
-        QImage image((keptWide + droppedWide) * cell + columnGap, classes * rowHeight, QImage::Format_RGB32);
+        const QFontMetrics metrics(font);
+        int nameWidth = 0;
+        for (const auto& name : s.classNames)
+            nameWidth = std::max(nameWidth, metrics.horizontalAdvance(QString::fromStdString(name)));
+        nameWidth += 2 * kGap;
+        QImage image(nameWidth + (keptWide + droppedWide) * cell + columnGap, classes * rowHeight, QImage::Format_RGB32);
         image.fill(Qt::white);
         QPainter painter(&image);
+        painter.setFont(font);
+        for (int c = 0; c < classes; ++c)
+            painter.drawText(QRect(0, c * rowHeight, nameWidth - kGap, rowHeight - kGap), Qt::AlignRight | Qt::AlignVCenter,
+                QString::fromStdString(s.classNames[static_cast<std::size_t>(c)]));
         const auto draw = [&](const core::ImageBatch8& batch, const std::vector<int>& classesOf, int x0) {
             std::vector<int> used(static_cast<std::size_t>(classes), 0);
             for (int i = 0; i < batch.count; ++i) {
@@ -62,8 +71,8 @@ namespace {
                 painter.drawImage(target, toQImage(batch, i));
             }
         };
-        draw(s.keptExamples, s.keptExampleClasses, 0);
-        draw(s.droppedExamples, s.droppedExampleClasses, keptWide * cell + columnGap);
+        draw(s.keptExamples, s.keptExampleClasses, nameWidth);
+        draw(s.droppedExamples, s.droppedExampleClasses, nameWidth + keptWide * cell + columnGap);
         return image;
     }
 
@@ -156,7 +165,7 @@ void SelectionPanel::setSelection(const std::optional<core::RunSelection>& selec
         m_plot->setVisible(true);
         m_plot->replot();
     }
-    m_examples->setPixmap(QPixmap::fromImage(examplesImage(s, m_examplesGrid)));
+    m_examples->setPixmap(QPixmap::fromImage(examplesImage(s, m_examplesGrid, font())));
 }
 
 QString SelectionPanel::summary() const
