@@ -100,8 +100,12 @@ void applyGuiOptions(const GuiOptions& o, core::RunConfig& config)
         core::applyPreset(config, o.preset->toStdString());
     if (o.dataset)
         config.data.source = o.dataset->toStdString();
-    if (o.method)
+    if (o.method && o.method->toStdString() != config.method) {
         config.method = o.method->toStdString();
+        // The request's parameters were chosen for the other method (the window's last one, or the config file's):
+        // the new method starts from its own defaults, as when it is picked in the panel.
+        config.params = {};
+    }
     if (o.ipc)
         config.ipc = *o.ipc;
     if (o.iterations)

@@ -142,10 +142,11 @@ ControlPanel::ControlPanel(QWidget* parent)
     m_selectScore->addItem(tr("after one epoch"), QStringLiteral("early"));
     m_selectScore->setToolTip(tr("Which loss ranks the images: after the scoring network's training, or after its first "
                                  "epoch (what it has not learned yet)"));
-    selectRow->addWidget(m_select, 2);
+    // Two rows: the settings dock is narrow, and three fields on one row cut off the score's words.
+    dataForm->addRow(tr("Selection"), m_select);
     selectRow->addWidget(m_selectPercent, 1);
-    selectRow->addWidget(m_selectScore, 1);
-    dataForm->addRow(tr("Selection"), selectRow);
+    selectRow->addWidget(m_selectScore, 2);
+    dataForm->addRow(tr("Drop, ranked by"), selectRow);
     const auto updateSelectControls = [this] {
         const QString rule = dataOf(m_select);
         m_selectPercent->setEnabled(rule != QLatin1String("none") && !m_running);
