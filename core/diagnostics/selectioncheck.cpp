@@ -11,23 +11,13 @@
 #include <distillery/session.h>
 
 namespace distillery::core {
-namespace {
-
-    std::vector<std::int64_t> toLongs(const torch::Tensor& t)
-    {
-        const torch::Tensor c = t.to(torch::kCPU, torch::kInt64).contiguous().reshape({-1});
-        return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
-    }
-
-} // namespace
-
 std::vector<std::int64_t> selectKeptIndices(const std::vector<std::int64_t>& labels, int classes, const std::string& rule,
     double fraction, const std::vector<float>& scores, std::uint64_t seed)
 {
     return translateErrors("data selection", [&] {
         const torch::Tensor l = torch::tensor(labels, torch::kInt64);
         const torch::Tensor s = scores.empty() ? torch::Tensor() : torch::tensor(scores, torch::kFloat);
-        return toLongs(selectKept(l, classes, rule, fraction, s, seed));
+        return toInt64Vector(selectKept(l, classes, rule, fraction, s, seed));
     });
 }
 
@@ -41,10 +31,11 @@ SelectionSamplingCheck checkSelectionSampling(const RunConfig& runConfig, int st
         config = resolveConfig(config, data->info());
         applyDataSelection(*data, config, "", false, {}, {}, nullptr);
         SelectionSamplingCheck check;
-        check.labels = toLongs(data->trainLabels());
-        check.kept = toLongs(data->keptIndices());
+        check.labels = toInt64Vector(data->trainLabels());
+        if (data->keptIndices().defined()) // nothing selected: every image, `kept` stays empty
+            check.kept = toInt64Vector(data->keptIndices());
         data->observeDraws([&check](const torch::Tensor& drawn) {
-            const std::vector<std::int64_t> d = toLongs(drawn);
+            const std::vector<std::int64_t> d = toInt64Vector(drawn);
             check.drawn.insert(check.drawn.end(), d.begin(), d.end());
         });
         auto method = createMethod(config.method);
@@ -56,7 +47,7 @@ SelectionSamplingCheck checkSelectionSampling(const RunConfig& runConfig, int st
         }
         const torch::Tensor init = method->synthetic().initIndices;
         if (init.defined())
-            check.initIndices = toLongs(init);
+            check.initIndices = toInt64Vector(init);
         return check;
     });
 }

@@ -14,9 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <tuple>
 #include <filesystem>
 #include <sstream>
+#include <tuple>
 
 namespace distillery::core {
 namespace {
@@ -25,16 +25,22 @@ namespace {
     constexpr std::uint64_t kStreamSelection = 0x5D;
     constexpr std::int64_t kExamplesPerClass = 6;
 
-    std::vector<std::int64_t> longsOf(const torch::Tensor& t)
-    {
-        const torch::Tensor c = t.to(torch::kCPU, torch::kInt64).contiguous();
-        return {c.data_ptr<std::int64_t>(), c.data_ptr<std::int64_t>() + c.numel()};
-    }
-
     NpyArray longArray(const torch::Tensor& t)
     {
-        return makeArray<std::int64_t>("<i8", {t.numel()}, longsOf(t));
+        return makeArray<std::int64_t>("<i8", {t.numel()}, toInt64Vector(t));
     }
+
+    /// The kept indices, ascending, of the classes' orders.
+    torch::Tensor keptOf(const std::vector<ClassOrder>& classes)
+    {
+        std::vector<torch::Tensor> kept;
+        for (const auto& c : classes)
+            kept.push_back(c.order.slice(0, c.dropped));
+        return std::get<0>(torch::cat(kept).sort());
+    }
+
+    /// A selection file's contents, read once by its caller; `path` only names it in errors.
+    DataSelection dataSelectionOf(const SafetensorsFile& f, const std::string& path, std::int64_t images);
 
     NpyArray pixelArray(const torch::Tensor& pixels)
     {
@@ -123,10 +129,7 @@ std::vector<ClassOrder> orderClasses(const torch::Tensor& labels, int classes, c
 torch::Tensor selectKept(const torch::Tensor& labels, int classes, const std::string& rule, double fraction,
     const torch::Tensor& scores, std::uint64_t seed)
 {
-    std::vector<torch::Tensor> kept;
-    for (const auto& c : orderClasses(labels, classes, rule, fraction, scores, seed))
-        kept.push_back(c.order.slice(0, c.dropped));
-    return std::get<0>(torch::cat(kept).sort());
+    return keptOf(orderClasses(labels, classes, rule, fraction, scores, seed));
 }
 
 void chooseExamples(DataSelection& selection, const std::vector<ClassOrder>& classes)
@@ -167,7 +170,13 @@ void saveDataSelection(const std::string& path, const DataSelection& selection, 
 
 DataSelection loadDataSelection(const std::string& path, std::int64_t images)
 {
-    const SafetensorsFile f = readSafetensors(path);
+    return dataSelectionOf(readSafetensors(path), path, images);
+}
+
+namespace {
+
+DataSelection dataSelectionOf(const SafetensorsFile& f, const std::string& path, std::int64_t images)
+{
     const auto format = f.metadata.find("format");
     if (format == f.metadata.end() || format->second != kFormat)
         throw Error(path + ": not a Distillery data selection (format)");
@@ -195,6 +204,8 @@ DataSelection loadDataSelection(const std::string& path, std::int64_t images)
     }
     return s;
 }
+
+} // namespace
 
 void applyDataSelection(Dataset& data, const RunConfig& config, const std::string& runDir, bool resuming,
     const std::function<void(const std::string&)>& log, const StageProgressFn& progress, const RunControl* control)
@@ -234,10 +245,7 @@ void applyDataSelection(Dataset& data, const RunConfig& config, const std::strin
         }
         const std::vector<ClassOrder> classes = orderClasses(data.trainLabels(), data.numClasses(), d.select,
             d.selectFraction, selection.scores, deriveSeed(config.seed, kStreamSelection));
-        std::vector<torch::Tensor> kept;
-        for (const auto& c : classes)
-            kept.push_back(c.order.slice(0, c.dropped));
-        selection.kept = std::get<0>(torch::cat(kept).sort());
+        selection.kept = keptOf(classes);
         chooseExamples(selection, classes);
     }
     data.keepOnly(selection.kept);
@@ -264,19 +272,17 @@ std::optional<RunSelection> loadRunSelection(const std::string& runDir)
     if (tensor("labels").shape.size() != 1)
         throw Error(path + ": labels is not a list");
     const std::int64_t trainImages = tensor("labels").shape[0];
-    const DataSelection s = loadDataSelection(path, trainImages);
+    const DataSelection s = dataSelectionOf(f, path, trainImages);
     RunSelection out;
     out.rule = s.rule;
     out.fraction = s.fraction;
     out.score = s.score;
-    out.kept = longsOf(s.kept);
+    out.kept = toInt64Vector(s.kept);
     if (s.scores.defined()) {
         const torch::Tensor scores = s.scores.contiguous();
         out.scores.assign(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
     }
-    out.labels = valuesOf<std::int64_t>(tensor("labels"), path + ": labels");
-    if (static_cast<std::int64_t>(out.labels.size()) != trainImages)
-        throw Error(path + ": " + std::to_string(out.labels.size()) + " labels for " + std::to_string(trainImages) + " training images");
+    out.labels = valuesOf<std::int64_t>(tensor("labels"), path + ": labels"); // as many as the shape says: checked there
     try {
         out.classNames = nlohmann::json::parse(f.metadata.at("class_names")).get<std::vector<std::string>>();
     } catch (const std::exception&) {

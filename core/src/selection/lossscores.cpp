@@ -9,6 +9,7 @@
 #include "nn/network.h"
 #include "nn/pieces.h"
 #include "nn/training.h"
+#include "util/cachepaths.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -16,9 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 namespace distillery::core {
@@ -30,14 +29,6 @@ namespace {
     constexpr double kMomentum = 0.9;
     constexpr double kWeightDecay = 5e-4;
     constexpr std::uint64_t kStreamScoreTraining = 0x5C;
-
-    std::string lowerDashed(const std::string& text)
-    {
-        std::string out;
-        for (const char c : text)
-            out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : '-';
-        return out;
-    }
 
     /// Every training image's cross-entropy under `net` (eval mode, no gradient), float32 N on the CPU.
     torch::Tensor perImageLoss(NetworkImpl& net, const Dataset& data, const ModelConfig& model)
@@ -173,12 +164,7 @@ void saveLossScores(const std::string& path, const ScoreKey& key, const LossScor
 
 std::string scoresDirOr(const std::string& configured)
 {
-    if (!configured.empty())
-        return configured;
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        return (fs::path(xdg) / "distillery" / "scores").string();
-    const char* home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : ".") / ".local" / "share" / "distillery" / "scores").string();
+    return configured.empty() ? userDataDir("scores") : configured;
 }
 
 } // namespace distillery::core

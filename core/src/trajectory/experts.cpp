@@ -9,6 +9,7 @@
 #include "formats/tensorarray.h"
 #include "nn/functionalnet.h"
 #include "nn/training.h"
+#include "util/cachepaths.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -40,20 +41,6 @@ namespace {
         char text[32];
         std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / 1e6);
         return text;
-    }
-
-    std::string lowerDashed(const std::string& s)
-    {
-        std::string out;
-        for (char c : s) {
-            if (std::isalnum(static_cast<unsigned char>(c)))
-                out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            else if (!out.empty() && out.back() != '-')
-                out += '-';
-        }
-        while (!out.empty() && out.back() == '-')
-            out.pop_back();
-        return out.empty() ? "data" : out;
     }
 
     std::string readText(const fs::path& path)
@@ -410,10 +397,7 @@ torch::Tensor ExpertCache::snapshot(int index, int epoch)
 
 std::string defaultExpertsDir()
 {
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        return (fs::path(xdg) / "distillery" / "experts").string();
-    const char* home = std::getenv("HOME");
-    return (fs::path(home && *home ? home : ".") / ".local" / "share" / "distillery" / "experts").string();
+    return userDataDir("experts");
 }
 
 std::string expertsDirOr(const std::string& configured)
