@@ -146,7 +146,7 @@ def main():
 
 def refresh_run_seeds(cli):
     """A tiny real run: its config.json, metrics.jsonl, synthetic.npz and .safetensors, checkpoint, a timeline
-    frame, grid.png."""
+    frame, grid.png; and the selection.safetensors of a second one with a data selection."""
     shutil.rmtree(RUN_SEEDS, ignore_errors=True)
     out = RUN_SEEDS
     with tempfile.TemporaryDirectory() as tmp:
@@ -168,6 +168,15 @@ def refresh_run_seeds(cli):
         write(out, "safetensors", "checkpoint", read("checkpoint.safetensors"))
         write(out, "timeline", "frame", read(os.path.join("timeline", "000001.safetensors")))
         write(out, "imagefile", "grid", b"\x00" + read("grid.png"))
+        # A second run keeps half of each class, so its folder has a selection.safetensors (scores from a 10-epoch
+        # training of the same tiny network, cached in the temporary folder).
+        selected = os.path.join(tmp, "selected")
+        subprocess.run([cli, "distill", "--dataset", "idx:" + data, "--method", "dm", "--ipc", "1", "--iterations",
+                        "1", "--width", "4", "--depth", "1", "--real-batch", "2", "--no-eval", "--device", "cpu", "--quiet",
+                        "--select", "drop-hardest:0.5", "--scores-dir", os.path.join(tmp, "scores"), "--out", selected],
+                       check=True, capture_output=True)
+        run = os.path.join(selected, os.listdir(selected)[0])
+        write(out, "selection", "run", read("selection.safetensors"))
 
 if __name__ == "__main__":
     main()

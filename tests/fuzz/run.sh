@@ -26,7 +26,7 @@ else
 fi
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(idx idx_gzip cifar medmnist npy npz safetensors timeline imagefile config metrics)
+    targets=(idx idx_gzip cifar medmnist npy npz safetensors timeline selection imagefile config metrics)
 fi
 
 # One run at a time per checkout: a second one would empty this one's findings and share its corpus.
