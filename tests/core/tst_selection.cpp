@@ -197,6 +197,67 @@ private Q_SLOTS:
         QVERIFY(fixtures::errorMessage([&] { Session s(c); }).contains(QLatin1String("drops nothing")));
     }
 
+    // Scoring is a training of its own (minutes on a full data set): a stop keeps where it stands, and the next run
+    // continues to the scores an uninterrupted scoring gives, bit for bit. Damaged progress only costs its time.
+    void stoppedScoringContinuesToTheSameScores()
+    {
+        RunConfig c = config("dm", "drop-hardest", 0.5);
+        // 600 training images: 3 batches of 256 per epoch, so the stop falls inside an epoch after the early scores.
+        c.data.source = fixtures::writeToyIdxDataset(m_dir.filePath(QStringLiteral("data600")), 3, 200, 10).toStdString();
+        c.scoresDir = m_dir.filePath(QStringLiteral("stopped")).toStdString();
+        const QDir scores(QString::fromStdString(c.scoresDir));
+        const QStringList progressFiles{QStringLiteral("*.progress.safetensors")};
+        RunControl control;
+        SessionCallbacks callbacks;
+        callbacks.onStageProgress = [&](const StageProgress& p) {
+            if (p.stage == "scoring the training images" && p.done == 3 + 2) // epoch 2, after its second batch
+                control.requestStop();
+        };
+        bool cancelled = false;
+        try {
+            Session s(c);
+            s.prepare(callbacks, &control);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QCOMPARE(scores.entryList(QDir::Files), scores.entryList(progressFiles, QDir::Files)); // progress, no scores yet
+        QCOMPARE(scores.entryList(progressFiles, QDir::Files).size(), 1);
+
+        const auto prepareLogged = [](const RunConfig& run) {
+            QStringList log;
+            SessionCallbacks logged;
+            logged.onMessage = [&](const std::string& line) { log << QString::fromStdString(line); };
+            RunControl go;
+            Session s(run);
+            s.prepare(logged, &go);
+            return log.join(u'\n');
+        };
+        const QString continued = prepareLogged(c);
+        QVERIFY2(continued.contains(QLatin1String("the scoring continues where it stopped (epoch 2 of 10, batch 3)")),
+            qPrintable(continued));
+        QCOMPARE(scores.entryList(progressFiles, QDir::Files).size(), 0);
+        QCOMPARE(scores.entryList(QDir::Files).size(), 1);
+        const QString scoresFile = scores.filePath(scores.entryList(QDir::Files).at(0));
+
+        RunConfig whole = c;
+        whole.scoresDir = m_dir.filePath(QStringLiteral("uninterrupted")).toStdString();
+        prepareLogged(whole);
+        const QDir wholeDir(QString::fromStdString(whole.scoresDir));
+        QCOMPARE(wholeDir.entryList(QDir::Files).size(), 1);
+        const QByteArray uninterrupted = fixtures::readFile(wholeDir.filePath(wholeDir.entryList(QDir::Files).at(0)));
+        QVERIFY(!uninterrupted.isEmpty());
+        QVERIFY(fixtures::readFile(scoresFile) == uninterrupted); // same key, same scores: the same bytes
+
+        QVERIFY(QFile::remove(scoresFile));
+        const QString damaged = QString(scoresFile).replace(QLatin1String(".safetensors"), QLatin1String(".progress.safetensors"));
+        fixtures::writeFile(damaged, QByteArray(300, 'x'));
+        const QString restarted = prepareLogged(c);
+        QVERIFY2(restarted.contains(QLatin1String("discarded the scoring's kept progress")), qPrintable(restarted));
+        QVERIFY(!QFile::exists(damaged));
+        QVERIFY(fixtures::readFile(scoresFile) == uninterrupted);
+    }
+
     void scoresOfAnotherDataSetAreRefused()
     {
         // A second toy data set of the same shape; its score file replaced by the first one's.

@@ -6,6 +6,7 @@
 #include "formats/safetensors.h"
 #include "formats/tensorarray.h"
 #include "selection/lossscores.h"
+#include "selection/scoringprogress.h"
 #include "util/torchutil.h"
 
 #include <distillery/error.h>
@@ -238,8 +239,10 @@ void applyDataSelection(Dataset& data, const RunConfig& config, const std::strin
             } else {
                 say("data selection: scoring the " + std::to_string(images) + " training images (a " + std::to_string(key.epochs)
                     + "-epoch training, once per data set and model; kept in " + cached + ")");
-                scores = computeLossScores(data, key, progress, control);
+                const std::string kept = scoringProgressPath(cached);
+                scores = computeLossScores(data, key, progress, control, kept, say);
                 saveLossScores(cached, key, *scores);
+                removeScoringProgress(kept);
             }
             selection.scores = d.selectScore == "early" ? scores->early : scores->converged;
         }

@@ -9,6 +9,7 @@
 #include "nn/network.h"
 #include "nn/pieces.h"
 #include "nn/training.h"
+#include "selection/scoringprogress.h"
 #include "util/cachepaths.h"
 #include "util/torchutil.h"
 
@@ -17,8 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 namespace distillery::core {
 namespace {
@@ -56,6 +59,33 @@ namespace {
             net.parameters(), torch::optim::SGDOptions(lr).momentum(kMomentum).weight_decay(kWeightDecay));
     }
 
+    /// The network's parameters ("p_<name>") and buffers ("b_<name>"), copied to the CPU.
+    std::map<std::string, torch::Tensor> networkState(NetworkImpl& net)
+    {
+        std::map<std::string, torch::Tensor> state;
+        for (const auto& item : net.named_parameters())
+            state["p_" + item.key()] = item.value().detach().to(torch::kCPU).clone();
+        for (const auto& item : net.named_buffers())
+            state["b_" + item.key()] = item.value().detach().to(torch::kCPU).clone();
+        return state;
+    }
+
+    /// Puts `state` back into `net`; Error when an entry is missing or has another shape (progress of another network).
+    void restoreNetwork(NetworkImpl& net, const std::map<std::string, torch::Tensor>& state)
+    {
+        torch::NoGradGuard noGrad;
+        const auto restore = [&](const std::string& name, torch::Tensor into) {
+            const auto saved = state.find(name);
+            if (saved == state.end() || saved->second.sizes() != into.sizes())
+                throw Error("its " + name.substr(2) + " does not fit the network");
+            into.copy_(saved->second);
+        };
+        for (const auto& item : net.named_parameters())
+            restore("p_" + item.key(), item.value());
+        for (const auto& item : net.named_buffers())
+            restore("b_" + item.key(), item.value());
+    }
+
 } // namespace
 
 std::string ScoreKey::json() const
@@ -89,29 +119,94 @@ ScoreKey scoreKeyFor(const Dataset& data, const ModelConfig& model)
     return key;
 }
 
-LossScores computeLossScores(const Dataset& data, const ScoreKey& key, const StageProgressFn& progress, const RunControl* control)
+LossScores computeLossScores(const Dataset& data, const ScoreKey& key, const StageProgressFn& progress,
+    const RunControl* control, const std::string& progressPath, const std::function<void(const std::string&)>& log)
 {
+    using Clock = std::chrono::steady_clock;
     const torch::Tensor& images = data.trainImages();
     const torch::Tensor& labels = data.trainLabels();
-    Network net = makeSeededNetwork(key.model, networkShape(data), deriveSeed(key.seed, kStreamScoreTraining, 0), data.device());
-    net->train();
-    torch::manual_seed(deriveSeed(key.seed, kStreamScoreTraining, 1));
-    auto optimizer = makeSgd(*net, key.lr);
-    const long batches = static_cast<long>((images.size(0) + key.batchSize - 1) / key.batchSize);
-    const long total = batches * key.epochs;
-    long done = 0;
+    const std::int64_t n = images.size(0);
+    const NetworkShape shape = networkShape(data);
+    // As the protocol: from this epoch (from 0) on, a fresh optimiser at a tenth of the rate.
+    const int decayFrom = key.epochs / 2;
+    const auto rateAt = [&](int epoch) { return decayFrom > 0 && epoch >= decayFrom ? key.lr * 0.1 : key.lr; };
+    at::Generator generator = at::globalContext().defaultGenerator(images.device());
+
+    Network net;
+    std::unique_ptr<torch::optim::SGD> optimizer;
+    const auto startAfresh = [&] {
+        net = makeSeededNetwork(key.model, shape, deriveSeed(key.seed, kStreamScoreTraining, 0), data.device());
+        net->train();
+        torch::manual_seed(deriveSeed(key.seed, kStreamScoreTraining, 1));
+        optimizer = makeSgd(*net, key.lr);
+    };
+    startAfresh();
     LossScores scores;
-    for (int epoch = 1; epoch <= key.epochs; ++epoch) {
-        trainOnePass(*net, *optimizer, images, labels, key.batchSize, nullptr,
-            [&](const torch::Tensor&) {
-                if (progress)
-                    progress({"scoring the training images", "batches", ++done, total});
-            },
-            control);
-        if (epoch == key.earlyEpochs)
+    std::optional<ScoringProgress> from = progressPath.empty() ? std::nullopt : loadScoringProgress(progressPath, key, log);
+    if (from) {
+        try {
+            restoreNetwork(*net, from->network);
+            optimizer = makeSgd(*net, rateAt(from->epoch));
+            loadOptimizerStateBytes(*optimizer, from->optimizer, data.device());
+            generator.set_state(from->generator);
+            scores.early = from->early;
+            if (log)
+                log("data selection: the scoring continues where it stopped (epoch " + std::to_string(from->epoch + 1) + " of "
+                    + std::to_string(key.epochs) + ", batch " + std::to_string(from->batch + 1) + ")");
+        } catch (const std::exception& e) {
+            removeScoringProgress(progressPath);
+            if (log)
+                log("data selection: discarded the scoring's kept progress in " + progressPath + " (" + e.what()
+                    + "); it starts over");
+            from.reset();
+            scores.early = torch::Tensor();
+            startAfresh();
+        }
+    }
+
+    const long batches = static_cast<long>((n + key.batchSize - 1) / key.batchSize);
+    const long total = batches * key.epochs;
+    const int firstEpoch = from ? from->epoch : 0;
+    const long firstBatch = from ? from->batch : 0;
+    long done = static_cast<long>(firstEpoch) * batches + firstBatch;
+    auto lastKept = Clock::now();
+    for (int epoch = firstEpoch; epoch < key.epochs; ++epoch) {
+        const bool continued = from && epoch == firstEpoch; // its optimiser and generator came from the progress
+        if (!continued && epoch == decayFrom && epoch > 0)
+            optimizer = makeSgd(*net, rateAt(epoch));
+        // Each epoch's order is the generator's next permutation, as trainOnePass draws it: the scores of a training
+        // that never stopped, and of one that continued, are the same bit for bit.
+        const torch::Tensor epochStart = generator.get_state();
+        const torch::Tensor order = torch::randperm(n, torch::TensorOptions().dtype(torch::kInt64).device(images.device()));
+        for (long b = continued ? firstBatch : 0; b < batches; ++b) {
+            const auto keep = [&] {
+                if (progressPath.empty())
+                    return;
+                ScoringProgress p;
+                p.epoch = epoch;
+                p.batch = b;
+                p.generator = epochStart;
+                p.network = networkState(*net);
+                p.optimizer = optimizerStateBytes(*optimizer);
+                p.early = scores.early;
+                saveScoringProgress(progressPath, key, p);
+            };
+            // Checked every batch: an epoch over a whole training split takes many seconds on a CPU.
+            if (control && control->stopRequested()) {
+                keep();
+                throw Cancelled();
+            }
+            if (std::chrono::duration<double>(Clock::now() - lastKept).count() >= kKeepScoringSeconds) {
+                keep();
+                lastKept = Clock::now();
+            }
+            const std::int64_t start = b * key.batchSize;
+            trainStep(*net, *optimizer, images, labels, order.slice(0, start, std::min(n, start + key.batchSize)), nullptr);
+            if (progress)
+                progress({"scoring the training images", "batches", ++done, total});
+        }
+        if (epoch + 1 == key.earlyEpochs)
             scores.early = perImageLoss(*net, data, key.model);
-        if (epoch == key.epochs / 2)
-            optimizer = makeSgd(*net, key.lr * 0.1); // as the protocol: a fresh optimiser at a tenth of the rate
     }
     scores.converged = perImageLoss(*net, data, key.model);
     if (!torch::isfinite(scores.converged).all().item<bool>() || !torch::isfinite(scores.early).all().item<bool>())

@@ -52,8 +52,11 @@ struct LossScores
 
 /// Trains the scoring network as `key` says and scores every training image (eval mode, no augmentation).
 /// `progress` counts batches of the stage "scoring the training images"; a stop request ends it within one batch
-/// (Cancelled).
-LossScores computeLossScores(const Dataset& data, const ScoreKey& key, const StageProgressFn& progress, const RunControl* control);
+/// (Cancelled). With a `progressPath` (scoringProgressPath), where the training stands is kept there every
+/// kKeepScoringSeconds and on a stop, and a later call continues from it to the same scores; `log` says so. The
+/// caller removes it once the scores are saved.
+LossScores computeLossScores(const Dataset& data, const ScoreKey& key, const StageProgressFn& progress,
+    const RunControl* control, const std::string& progressPath = {}, const std::function<void(const std::string&)>& log = {});
 
 /// `<dir>/<key.id()>.safetensors`.
 std::string lossScoresPath(const std::string& dir, const ScoreKey& key);
