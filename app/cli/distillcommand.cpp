@@ -83,6 +83,7 @@ namespace {
                 progress.finish();
                 stageName = p.stage;
                 stageProgress = std::make_unique<Progress>(p.stage);
+                stageProgress->startAt(p.done); // its first report: the rate counts the work after it (kept work too)
             }
             stageProgress->update(p.done, p.total, p.unit);
             if (p.done >= p.total)
@@ -102,7 +103,8 @@ namespace {
         } catch (const core::Cancelled&) {
             if (stageProgress)
                 stageProgress->finish();
-            std::cerr << "stopped while preparing the run; nothing to continue from (start it again)" << std::endl;
+            std::cerr << "stopped while preparing the run; started again, it reuses what the preparation kept (finished "
+                         "experts and scores, and the progress of the one in training)" << std::endl;
             throw CLI::RuntimeError(stopOnSignal.interrupted() ? 130 : 1);
         }
         if (stageProgress)

@@ -48,8 +48,10 @@ namespace {
             std::cerr << line << std::endl;
         };
         callbacks.onStageProgress = [&](const core::StageProgress& p) {
-            if (!progress)
+            if (!progress) {
                 progress = std::make_unique<Progress>(p.stage);
+                progress->startAt(p.done); // its first report: the rate counts the work after it (kept work too)
+            }
             progress->update(p.done, p.total, p.unit);
         };
         try {

@@ -58,10 +58,14 @@ void Progress::update(long done, long total, const std::string& extra)
     m_lastDone = done;
     m_lastDecile = decile;
 
-    const double rate = elapsed > 0 ? static_cast<double>(done - m_startDone) / elapsed : 0.0;
+    // Nothing to go by until work beyond the starting point is done (a stage reports its first batch as it starts).
+    const double rate = elapsed > 0 && done > m_startDone ? static_cast<double>(done - m_startDone) / elapsed : 0.0;
     const double eta = rate > 0 ? static_cast<double>(total - done) / rate : -1.0;
+    char rateText[32] = "--";
+    if (rate > 0)
+        std::snprintf(rateText, sizeof rateText, "%.2f", rate);
     char numbers[160];
-    std::snprintf(numbers, sizeof numbers, "%ld/%ld  %.2f it/s  elapsed %s  ETA %s", done, total, rate,
+    std::snprintf(numbers, sizeof numbers, "%ld/%ld  %s it/s  elapsed %s  ETA %s", done, total, rateText,
         formatDuration(elapsed).c_str(), last ? "0:00" : formatDuration(eta).c_str());
     std::string line = m_label + " ";
     if (m_terminal) {

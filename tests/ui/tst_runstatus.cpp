@@ -91,6 +91,20 @@ private Q_SLOTS:
         QCOMPARE(status.view().label, QStringLiteral("Ready"));
         QVERIFY(!status.view().progressVisible);
     }
+
+    // A scoring or an expert that continues kept progress starts at batch 396: the ETA goes by the 65 batches done
+    // in these 10 s (about 4:51 for the 1889 left), not by all 461 (which would say 0:41).
+    void aContinuedStageCountsOnlyItsOwnWork()
+    {
+        RunStatus status;
+        status.preparing();
+        const QString stage = QStringLiteral("scoring the training images");
+        status.stage(stage, QStringLiteral("batches"), 396, 2350, 0.0, 396);
+        QCOMPARE(status.view().rate, QStringLiteral("ETA –"));
+        status.stage(stage, QStringLiteral("batches"), 461, 2350, 10.0, 396);
+        QCOMPARE(status.view().label, QStringLiteral("scoring the training images: 461 of 2350 batches"));
+        QCOMPARE(status.view().rate, QStringLiteral("ETA 4:51"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRunStatus)

@@ -54,7 +54,7 @@ void RunStatus::preparing()
     m_phase = Phase::Preparing;
 }
 
-void RunStatus::stage(const QString& stage, const QString& unit, qint64 done, qint64 total, double elapsedSeconds)
+void RunStatus::stage(const QString& stage, const QString& unit, qint64 done, qint64 total, double elapsedSeconds, qint64 doneAtStart)
 {
     if (m_phase == Phase::Stopping)
         return; // a stop asked during preparation ends it within a second
@@ -64,6 +64,7 @@ void RunStatus::stage(const QString& stage, const QString& unit, qint64 done, qi
     m_done = done;
     m_of = total;
     m_elapsed = elapsedSeconds;
+    m_doneAtStart = doneAtStart;
 }
 
 void RunStatus::prepared(int totalIterations)
@@ -141,7 +142,7 @@ RunStatus::View RunStatus::view() const
             v.value = clampInt(m_done);
             v.maximum = clampInt(std::max<qint64>(m_of, 1));
             v.progressVisible = true;
-            v.rate = tr("ETA %1").arg(formatDuration(timeLeft(m_done, m_of, m_elapsed)));
+            v.rate = tr("ETA %1").arg(formatDuration(timeLeft(m_done - m_doneAtStart, m_of - m_doneAtStart, m_elapsed)));
         }
         break;
     case Phase::Running:

@@ -40,8 +40,10 @@ public:
 
     void reset(); ///< Ready
     void preparing(); ///< a run was asked for: loading, preparing
-    /// A preparation stage's progress (feature network, expert trajectories), `elapsedSeconds` into the stage.
-    void stage(const QString& stage, const QString& unit, qint64 done, qint64 total, double elapsedSeconds);
+    /// A preparation stage's progress (feature network, expert trajectories), `elapsedSeconds` after it stood at
+    /// `doneAtStart`: a stage that continues kept work (experts, scoring) starts above 0, and its ETA counts only the
+    /// work done since.
+    void stage(const QString& stage, const QString& unit, qint64 done, qint64 total, double elapsedSeconds, qint64 doneAtStart = 0);
     void prepared(int totalIterations);
     void step(const distillery::core::StepStats& last);
     void setPaused(bool paused);
@@ -64,6 +66,7 @@ private:
     qint64 m_done = 0; ///< of the stage or the evaluation
     qint64 m_of = 0;
     double m_elapsed = 0; ///< seconds into the stage or the evaluation
+    qint64 m_doneAtStart = 0; ///< where the stage stood when m_elapsed started
     int m_model = 0;
     int m_models = 0;
 };

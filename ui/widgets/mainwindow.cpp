@@ -420,8 +420,9 @@ void MainWindow::connectController()
             if (stage != m_stage || done <= 1) {
                 m_stage = stage;
                 m_stageTimer.start();
+                m_stageDoneAtStart = done; // the work before this report was done before the timer started
             }
-            m_status.stage(stage, unit, done, total, static_cast<double>(m_stageTimer.elapsed()) / 1000.0);
+            m_status.stage(stage, unit, done, total, static_cast<double>(m_stageTimer.elapsed()) / 1000.0, m_stageDoneAtStart);
             showStatus();
         });
     connect(c, &RunController::finalEvaluationProgressed, this, [this](int model, int models, int done, int total) {

@@ -119,6 +119,7 @@ private:
     void showSelection(const QString& runDir);
     QString m_stage; // the preparation stage shown in the status bar
     QElapsedTimer m_stageTimer;
+    qint64 m_stageDoneAtStart = 0; // where the stage stood when m_stageTimer started (kept work continues above 0)
     QElapsedTimer m_evalTimer; // since the final evaluation began
     RunStatus m_status;
 
