@@ -92,6 +92,25 @@ private Q_SLOTS:
         QVERIFY(!status.view().progressVisible);
     }
 
+    // A stop before the first iteration has no iteration to name and no set: it says so.
+    void aStopWhilePreparingSaysSo()
+    {
+        RunStatus status;
+        status.preparing();
+        status.stage(QStringLiteral("scoring the training images"), QStringLiteral("batches"), 40, 2350, 6.0);
+        status.stopping();
+        status.ended(true, 0);
+        QVERIFY(status.stoppedWhilePreparing());
+        QCOMPARE(status.view().label, QStringLiteral("Stopped while preparing"));
+        QVERIFY(!status.view().progressVisible);
+        status.preparing();
+        status.prepared(200);
+        status.stopping();
+        status.ended(true, 0); // stopped as the first iteration began: a set exists
+        QVERIFY(!status.stoppedWhilePreparing());
+        QCOMPARE(status.view().label, QStringLiteral("Stopped at iteration 0 of 200"));
+    }
+
     // A scoring or an expert that continues kept progress starts at batch 396: the ETA goes by the 65 batches done
     // in these 10 s (about 4:51 for the 1889 left), not by all 461 (which would say 0:41).
     void aContinuedStageCountsOnlyItsOwnWork()

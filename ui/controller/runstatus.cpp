@@ -69,6 +69,7 @@ void RunStatus::stage(const QString& stage, const QString& unit, qint64 done, qi
 
 void RunStatus::prepared(int totalIterations)
 {
+    m_prepared = true;
     m_total = totalIterations;
     m_stage.clear();
     if (m_phase == Phase::Preparing)
@@ -169,6 +170,10 @@ RunStatus::View RunStatus::view() const
         v.rate = tr("ETA %1").arg(formatDuration(timeLeft(m_done, m_of, m_elapsed)));
         break;
     case Phase::Stopped:
+        if (!m_prepared) {
+            v.label = tr("Stopped while preparing");
+            break;
+        }
         iterations();
         v.label = tr("Stopped at iteration %1 of %2").arg(m_iteration).arg(m_total);
         break;

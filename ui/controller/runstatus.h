@@ -54,12 +54,16 @@ public:
     void failed();
 
     Phase phase() const { return m_phase; }
+    /// Stopped before its first iteration (while loading, training experts or scoring): no set exists, and what the
+    /// preparation kept (experts, scores, the progress of the one in training) is there for the next start.
+    bool stoppedWhilePreparing() const { return m_phase == Phase::Stopped && !m_prepared; }
     View view() const;
 
 private:
     Phase m_phase = Phase::Ready;
     int m_iteration = 0;
     int m_total = 0;
+    bool m_prepared = false; ///< prepared() came: the run reached its iterations
     double m_rate = 0; ///< iterations per second of step time
     QString m_stage;
     QString m_unit;

@@ -505,10 +505,14 @@ void MainWindow::connectController()
         }
         m_status.ended(result.stopped, result.iterations);
         showStatus();
-        statusBar()->showMessage(result.stopped ? tr("Stopped after %1 iterations; saved in %2")
-                                                      .arg(result.iterations)
-                                                      .arg(fromStd(result.runDir))
-                                                : tr("Finished %1 iterations; saved in %2").arg(result.iterations).arg(fromStd(result.runDir)));
+        if (m_status.stoppedWhilePreparing())
+            statusBar()->showMessage(tr("Stopped while preparing, before any set existed. Finished experts and scores, and "
+                                        "the progress of the one in training, are kept: Start continues from them."));
+        else
+            statusBar()->showMessage(result.stopped ? tr("Stopped after %1 iterations; saved in %2")
+                                                          .arg(result.iterations)
+                                                          .arg(fromStd(result.runDir))
+                                                    : tr("Finished %1 iterations; saved in %2").arg(result.iterations).arg(fromStd(result.runDir)));
         onRunEnded();
     });
     connect(c, &RunController::runFailed, this, [this](const QString& message) {
