@@ -154,10 +154,7 @@ LossScores computeLossScores(const Dataset& data, const ScoreKey& key, const Sta
                 log("data selection: the scoring continues where it stopped (epoch " + std::to_string(from->epoch + 1) + " of "
                     + std::to_string(key.epochs) + ", batch " + std::to_string(from->batch + 1) + ")");
         } catch (const std::exception& e) {
-            removeScoringProgress(progressPath);
-            if (log)
-                log("data selection: discarded the scoring's kept progress in " + progressPath + " (" + e.what()
-                    + "); it starts over");
+            discardScoringProgress(progressPath, e.what(), log);
             from.reset();
             scores.early = torch::Tensor();
             startAfresh();
@@ -246,10 +243,7 @@ std::optional<LossScores> loadLossScores(const std::string& path, const ScoreKey
 
 void saveLossScores(const std::string& path, const ScoreKey& key, const LossScores& scores)
 {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec)
-        throw Error(fs::path(path).parent_path().string() + ": cannot create the score folder (" + ec.message() + ")");
+    createCacheFolder(fs::path(path).parent_path().string(), "score");
     SafetensorsFile f;
     f.tensors["early"] = toFloatArray(scores.early);
     f.tensors["converged"] = toFloatArray(scores.converged);

@@ -4,6 +4,7 @@
 
 #include "formats/safetensors.h"
 #include "formats/tensorarray.h"
+#include "util/cachepaths.h"
 
 #include <distillery/error.h>
 
@@ -85,10 +86,7 @@ std::string scoringProgressPath(const std::string& scoresPath)
 
 void saveScoringProgress(const std::string& path, const ScoreKey& key, const ScoringProgress& progress)
 {
-    std::error_code ec;
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec)
-        throw Error(fs::path(path).parent_path().string() + ": cannot create the score folder (" + ec.message() + ")");
+    createCacheFolder(fs::path(path).parent_path().string(), "score");
     SafetensorsFile f;
     const torch::Tensor generator = progress.generator.to(torch::kCPU).contiguous();
     f.tensors["generator"] = bytesArray(generator.data_ptr<std::uint8_t>(), static_cast<std::size_t>(generator.numel()));
@@ -109,16 +107,19 @@ std::optional<ScoringProgress> loadScoringProgress(
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         return std::nullopt;
-    std::string problem;
     try {
         return progressOf(readSafetensors(path), key);
     } catch (const std::exception& e) {
-        problem = e.what();
+        discardScoringProgress(path, e.what(), log);
     }
+    return std::nullopt;
+}
+
+void discardScoringProgress(const std::string& path, const std::string& why, const std::function<void(const std::string&)>& log)
+{
     removeScoringProgress(path);
     if (log)
-        log("data selection: discarded the scoring's kept progress in " + path + " (" + problem + "); it starts over");
-    return std::nullopt;
+        log("data selection: discarded the scoring's kept progress in " + path + " (" + why + "); it starts over");
 }
 
 void removeScoringProgress(const std::string& path)

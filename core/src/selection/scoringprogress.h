@@ -45,6 +45,9 @@ std::optional<ScoringProgress> loadScoringProgress(
 /// Removes it (no error when there is none).
 void removeScoringProgress(const std::string& path);
 
+/// Progress that cannot be used (`why`): removes it and says so through `log`; the scoring starts over.
+void discardScoringProgress(const std::string& path, const std::string& why, const std::function<void(const std::string&)>& log);
+
 /// The optimizer's state as bytes, and back (LibTorch's own archive: what torch::save writes).
 std::string optimizerStateBytes(torch::optim::Optimizer& optimizer);
 void loadOptimizerStateBytes(torch::optim::Optimizer& optimizer, const std::string& bytes, torch::Device device);

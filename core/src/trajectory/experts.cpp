@@ -155,10 +155,7 @@ torch::Tensor ExpertStore::load(int index, std::int64_t parameters) const
 
 void ExpertStore::save(int index, const torch::Tensor& trajectory) const
 {
-    std::error_code ec;
-    fs::create_directories(m_folder, ec);
-    if (ec)
-        throw Error(m_folder + ": cannot create the expert folder (" + ec.message() + ")");
+    createCacheFolder(m_folder, "expert");
     const std::string keyPath = (fs::path(m_folder) / kKeyFile).string();
     if (!fs::exists(keyPath))
         writeTextAtomically(keyPath, nlohmann::json::parse(m_key.json()).dump(2) + "\n");
@@ -178,10 +175,7 @@ std::string ExpertStore::progressFile(int index) const
 
 void ExpertStore::saveProgress(int index, const ExpertProgress& progress) const
 {
-    std::error_code ec;
-    fs::create_directories(m_folder, ec);
-    if (ec)
-        throw Error(m_folder + ": cannot create the expert folder (" + ec.message() + ")");
+    createCacheFolder(m_folder, "expert");
     SafetensorsFile f;
     f.tensors["trajectory"] = toFloatArray(progress.trajectory);
     f.tensors["theta"] = toFloatArray(progress.theta);

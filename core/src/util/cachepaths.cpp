@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "util/cachepaths.h"
 
+#include <distillery/error.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,14 @@ std::string userDataDir(const std::string& what)
         return (fs::path(xdg) / "distillery" / what).string();
     const char* home = std::getenv("HOME");
     return (fs::path(home && *home ? home : ".") / ".local" / "share" / "distillery" / what).string();
+}
+
+void createCacheFolder(const std::string& folder, const std::string& what)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec)
+        throw Error(folder + ": cannot create the " + what + " folder (" + ec.message() + ")");
 }
 
 std::string lowerDashed(const std::string& text)
