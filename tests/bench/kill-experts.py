@@ -19,7 +19,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -27,7 +26,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from importlib import import_module
 
-safetensors_whole = import_module("kill-test").safetensors_whole
+kill_test = import_module("kill-test")
+safetensors_whole, run_and_kill, work_lost = kill_test.safetensors_whole, kill_test.run_and_kill, kill_test.work_lost
 
 
 def expert_files(cache):
@@ -68,22 +68,14 @@ def main():
     lost = []
     for trial in range(args.trials):
         delay = random.uniform(0.3, args.max_delay)
-        started = time.time()
-        proc = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        if not finished:
-            proc.send_signal(signal.SIGKILL)
-        killed = time.time()
-        proc.wait()
+        finished, started, killed = run_and_kill(build, delay)
         files = expert_files(cache)
         experts = [f for f in files if re.fullmatch(r"expert-\d{4}\.safetensors", os.path.basename(f))]
         progress = [f for f in files if re.fullmatch(r"progress-\d{4}\.safetensors", os.path.basename(f))]
         torn = [f for f in experts + progress if not safetensors_whole(f)]
         leftovers = [f for f in files if "partial" in os.path.basename(f)]
         torn_total += len(torn)
-        written = [os.path.getmtime(f) for f in experts + progress if os.path.getmtime(f) >= started]
-        lost_s = killed - max(written + [started])
+        lost_s = work_lost(experts + progress, started, killed)
         if not finished:
             lost.append(lost_s)
         print(f"{trial + 1:5d}  {delay:7.2f}  {len(experts):8d}  {len(progress):11d}  "

@@ -18,15 +18,14 @@ import argparse
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from importlib import import_module
 
-safetensors_whole = import_module("kill-test").safetensors_whole
+kill_test = import_module("kill-test")
+safetensors_whole, run_and_kill, work_lost = kill_test.safetensors_whole, kill_test.run_and_kill, kill_test.work_lost
 
 
 def main():
@@ -57,21 +56,13 @@ def main():
     lost = []
     for trial in range(args.trials):
         delay = random.uniform(args.min_delay, args.max_delay)
-        started = time.time()
-        proc = subprocess.Popen(run, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        if not finished:
-            proc.send_signal(signal.SIGKILL)
-        killed = time.time()
-        proc.wait()
+        finished, started, killed = run_and_kill(run, delay)
         progress = [f for f in files() if f.endswith(".progress.safetensors")]
         done = [f for f in files() if f.endswith(".safetensors") and f not in progress]
         torn = [f for f in progress + done if not safetensors_whole(f)]
         leftovers = [f for f in files() if "partial" in os.path.basename(f)]
         torn_total += len(torn)
-        written = [os.path.getmtime(f) for f in progress + done if os.path.getmtime(f) >= started]
-        lost_s = killed - max(written + [started])
+        lost_s = work_lost(progress + done, started, killed)
         if not finished:
             lost.append(lost_s)
         print(f"{trial + 1:5d}  {delay:7.2f}  {len(done):6d}  {len(progress):8d}  {len(progress) + len(done) - len(torn):5d}  "

@@ -39,6 +39,27 @@ def safetensors_whole(path):
     return len(data) == 8 + n + end
 
 
+def run_and_kill(command, delay):
+    """Runs `command` (output discarded) and SIGKILLs it after `delay` s unless it ended first.
+    Returns (finished, started, killed): whether it ended by itself, and the wall-clock times of its start and the kill."""
+    started = time.time()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    finished = proc.poll() is not None
+    if not finished:
+        proc.send_signal(signal.SIGKILL)
+    killed = time.time()
+    proc.wait()
+    return finished, started, killed
+
+
+def work_lost(paths, started, killed):
+    """An upper bound on the work a kill lost: the time from the newest of `paths` written since `started` (or from
+    `started`, loading included) to the kill."""
+    written = [os.path.getmtime(f) for f in paths if os.path.getmtime(f) >= started]
+    return killed - max(written + [started])
+
+
 def checkpoint_iteration(folder):
     path = os.path.join(folder, "checkpoint.safetensors")
     if not os.path.exists(path):
