@@ -6,7 +6,7 @@ bytes) and the committed files of a tiny real run of `distillery-cli` (tests/fuz
 from elsewhere. The run's files are committed rather than made on each call because they hold timings and
 timestamps, and a CI run of a fixed number of inputs must start from the same bytes every time.
 
-    tests/fuzz/make-corpus.py build-fuzz/corpus/seeds
+    tests/fuzz/make-corpus.py OUT_DIR                  # what tests/fuzz/run.sh does
     tests/fuzz/make-corpus.py --refresh-run-seeds build/app/cli/distillery-cli   # after a format change
 """
 import argparse

@@ -11,6 +11,9 @@
 #   tests/fuzz/run.sh [SECONDS] [TARGET…]    a campaign: SECONDS per target (default 60), growing build-fuzz/corpus/
 #   tests/fuzz/run.sh --runs N [TARGET…]     the CI check: exactly N inputs per target from the committed seeds, seed 1
 #
+# A target is fuzzed by one run.sh at a time (a lock per target), so a campaign uses every core by starting one run.sh
+# per core with different targets; each keeps its own seeds and leaves only its own targets' findings.
+#
 # Only the second is repeatable: a timed run tries as many inputs as the machine manages, so what it finds depends on
 # the machine and the hour. CI runs the repeatable check; campaigns (FUZZ_SEED=0 for a fresh libFuzzer seed) find
 # new inputs, which then become regressions.
@@ -29,25 +32,27 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(idx idx_gzip cifar medmnist npy npz safetensors timeline selection imagefile config metrics)
 fi
 
-# One run at a time per checkout: a second one would empty this one's findings and share its corpus.
 mkdir -p build-fuzz
-exec 9>build-fuzz/.run.lock
-if ! flock -n 9; then
-    echo "run.sh: another tests/fuzz/run.sh uses build-fuzz/; waiting for it" >&2
-    flock 9
-fi
 # Builds take the machine-wide build lock, so this never compiles beside another build of this machine
 # (DISTILLERY_BUILD_LOCK names another lock file).
 build_lock=(flock "${DISTILLERY_BUILD_LOCK:-/tmp/distillery-build.lock}")
 "${build_lock[@]}" cmake --preset fuzz >/dev/null
 "${build_lock[@]}" cmake --build build-fuzz --target fuzz_targets -j "$(nproc)"
 
-# A repeatable check starts from the seeds alone; a campaign keeps what earlier campaigns found.
-if [ -n "$runs" ]; then work=build-fuzz/corpus-check; rm -rf "$work"; else work=build-fuzz/corpus; fi
+# A repeatable check starts from the seeds alone (a corpus of its own, removed at the end); a campaign keeps what
+# earlier campaigns found. The seeds are this run's own, so another run.sh writing its seeds never disturbs them.
 findings=build-fuzz/findings
-rm -rf "$work/seeds" "$findings"
-mkdir -p "$work" "$findings"
-/usr/bin/python3 tests/fuzz/make-corpus.py "$work/seeds"
+mkdir -p build-fuzz/corpus "$findings"
+if [ -n "$runs" ]; then
+    work=$(mktemp -d build-fuzz/corpus-check.XXXXXX)
+    seeds=$work/seeds
+    trap 'rm -rf "$work"' EXIT
+else
+    work=build-fuzz/corpus
+    seeds=$(mktemp -d build-fuzz/seeds.XXXXXX)
+    trap 'rm -rf "$seeds"' EXIT
+fi
+/usr/bin/python3 tests/fuzz/make-corpus.py "$seeds"
 
 # Memory: a header that promises gigabytes must be refused before it is allocated, so any single allocation over
 # 2 GB is a finding, and so is a process over 2 GB (every target peaks below 0.8 GB in a 60 s run). Leaks: LibTorch's
@@ -74,6 +79,13 @@ failed=0
 printf '%-12s %12s %10s %8s  %s\n' target executions exec/s corpus result
 for t in "${targets[@]}"; do
     exe=build-fuzz/tests/fuzz/fuzz_$t
+    # Two runs on one target would share its corpus and findings: the second waits for the first.
+    exec 9>"build-fuzz/.fuzz-$t.lock"
+    if ! flock -n 9; then
+        echo "run.sh: another tests/fuzz/run.sh fuzzes $t; waiting for it" >&2
+        flock 9
+    fi
+    rm -f "$findings/$t.log" "$findings/$t-"*
     # Every input that once crashed a target must now be refused or read cleanly.
     if [ -d "tests/fuzz/regressions/$t" ]; then
         shopt -s nullglob
@@ -90,7 +102,7 @@ for t in "${targets[@]}"; do
     log="$findings/$t.log"
     result=ok
     if ! "${fixed_addresses[@]}" "$exe" "${limits[@]}" "${seed[@]}" "${budget[@]}" -print_final_stats=1 -artifact_prefix="$findings/$t-" \
-        "$work/$t" "$work/seeds/$t" >"$log" 2>&1; then
+        "$work/$t" "$seeds/$t" >"$log" 2>&1; then
         artifact=$(ls "$findings" | grep -E "^$t-(crash|leak|timeout|oom|slow-unit)" | head -1 || true)
         result="FOUND ${artifact:-(no input saved, see $log)}"
         failed=1
@@ -105,5 +117,6 @@ for t in "${targets[@]}"; do
             echo "$t: keep the input as a regression: cp $findings/$artifact tests/fuzz/regressions/$t/" >&2
         fi
     fi
+    exec 9>&-
 done
 exit $failed
