@@ -21,11 +21,11 @@ std::vector<std::uint8_t> readFileBytes(const std::string& path)
     gzFile file = gzopen(path.c_str(), "rb");
     if (!file)
         throw Error(path + ": cannot open for reading");
-    // zlib's own buffers (1 MiB in, 2 MiB out) pay for themselves only on large files: for a small one they are most
-    // of the work (a fuzz run of small inputs spent its time mapping them).
-    constexpr std::uintmax_t kLargeFile = 1 << 20;
-    if (!ec && onDisk > kLargeFile)
-        gzbuffer(file, 1 << 20);
+    // zlib's own large buffers (1 MiB in, 2 MiB out) pay for themselves only on files larger than they are: for a
+    // small one they are most of the work (a fuzz run of small inputs spent its time mapping them).
+    constexpr unsigned kZlibBuffer = 1 << 20;
+    if (!ec && onDisk > kZlibBuffer)
+        gzbuffer(file, kZlibBuffer);
     // Read straight into the result: a plain file fills exactly its size on disk (the one spare byte lets the read
     // that finds the end return 0 without growing), a gzip file grows by doubling.
     std::vector<std::uint8_t> bytes(std::max<std::uintmax_t>(ec ? 0 : onDisk, 4095) + 1);
