@@ -163,7 +163,7 @@ void addBenchCommand(CLI::App& app)
     cmd->add_flag("--no-cudnn-benchmark", o->noCudnnBenchmark, "CUDA: no cuDNN autotuning");
     cmd->add_flag("--channels-last", o->channelsLast, "CUDA: NHWC layout");
     cmd->add_flag("--no-fused", o->noFused,
-        "CUDA: stock kernels only (by default, where Distillery's fused ConvNet kernels run, both are timed)");
+        "Stock kernels only (by default, where Distillery's fused ConvNet kernels run, CUDA or CPU, both are timed)");
     cmd->add_flag("--no-cuda-graphs", o->noCudaGraphs, "CUDA: DC/DSA's inner loop without CUDA graphs");
     cmd->add_flag("--bf16", o->bf16, "bfloat16 autocast for the real-image passes (with --forward: the forward)");
     cmd->add_option("--cpu-piece-mib", v.performance.cpuPieceMiB,

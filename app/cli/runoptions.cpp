@@ -68,7 +68,7 @@ void addRunOptions(CLI::App* cmd, RunOptions& o)
         ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-eval", o.noEval, "Skip the final evaluation");
     cmd->add_flag("--no-fused-kernels", o.noFusedKernels,
-        "CUDA: stock LibTorch kernels only, not Distillery's fused ConvNet forward");
+        "Stock LibTorch kernels only: not Distillery's fused ConvNet forward (CUDA) or fused norm/ReLU/pool (CPU)");
     cmd->add_flag("--no-cuda-graphs", o.noCudaGraphs,
         "CUDA: run DC/DSA's inner loop launch by launch instead of replaying captured CUDA graphs");
     cmd->add_flag("--no-tf32", o.noTf32, "CUDA: full fp32 convolutions and matrix products (no TensorFloat-32)");

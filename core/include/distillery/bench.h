@@ -24,7 +24,7 @@ struct BenchResult
     double iterationsPerSecond = 0; ///< 1000 / median
     long long peakMemoryBytes = 0; ///< torch's peak device allocation (0 on the CPU)
     double setupSeconds = 0; ///< data loading and method initialisation
-    bool fusedKernels = false; ///< the fused CUDA ConvNet kernels were available and switched on
+    bool fusedKernels = false; ///< the fused ConvNet kernels (CUDA, or the CPU's) were available and switched on
     bool bf16 = false; ///< real-image passes under bf16 autocast (performance.bf16)
     int images = 0; ///< benchmarkForward: images per forward
     std::string configJson; ///< the resolved config that was timed

@@ -66,7 +66,7 @@ struct PerformanceConfig
     bool tf32 = true; ///< TensorFloat-32 in convolutions and matrix products
     bool cudnnBenchmark = true; ///< let cuDNN time its algorithms for the fixed shapes of a run
     bool channelsLast = false; ///< NHWC memory layout for images and convolution weights
-    bool fusedKernels = true; ///< Distillery's fused ConvNet kernels for no-grad forwards, where built (CUDA)
+    bool fusedKernels = true; ///< Distillery's fused ConvNet kernels: CUDA no-grad forwards where built; the CPU's norm/ReLU/pool
     bool cudaGraphs = true; ///< DC/DSA's inner training loop captured once as CUDA graphs and replayed (CUDA)
     /// bfloat16 autocast for the passes over real images whose results are constant targets (DM's real
     /// embeddings, DC/DSA's real gradients); everything differentiated with respect to the synthetic images stays

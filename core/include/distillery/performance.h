@@ -8,10 +8,12 @@
 
 namespace distillery::core {
 
-/// Applies the CUDA speed settings (TF32, cuDNN benchmark, fused kernels) process-wide; nothing on the CPU.
+/// Applies the speed settings process-wide: the fused kernels' switch on any device, and on CUDA also TF32 and
+/// cuDNN autotuning.
 void applyPerformanceSettings(const PerformanceConfig& performance, const std::string& device);
 
-/// Whether this build has Distillery's fused ConvNet kernels and they run on `device` ("cuda:N"; false on the CPU).
+/// Whether Distillery's fused ConvNet kernels run on `device`: always on "cpu" (the norm/ReLU/pool tail, forward and
+/// backward); on "cuda:N" where this build has the CUDA kernels for its architecture (no-grad forwards).
 bool fusedKernelsAvailable(const std::string& device);
 
 /// Whether this build can capture CUDA graphs and `device` is a CUDA device ("cuda:N"; false on the CPU).

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nn/convnet.h"
 
+#include "nn/cpunormrelupool.h"
 #include "nn/fusedconvnet.h"
 #include "nn/layers.h"
 
@@ -79,10 +80,29 @@ torch::Tensor ConvNetImpl::fusedFeatures(const torch::Tensor& x)
     return h;
 }
 
+bool ConvNetImpl::usesCpuFusedPath(const torch::Tensor& x) const
+{
+    return m_fusable && fusedKernelsEnabled() && cpuNormReluPoolSupports(x);
+}
+
+torch::Tensor ConvNetImpl::cpuFusedFeatures(const torch::Tensor& x)
+{
+    torch::Tensor h = x;
+    for (const Block& b : m_blocks) {
+        const torch::Tensor y = torch::conv2d(h, b.convWeight, b.convBias, 1, b.padding);
+        // Under bf16 autocast the convolution answers in bf16, which the fused pass does not take: the stock layers.
+        h = cpuNormReluPoolSupports(y) ? cpuNormReluPool(y, b.normWeight, b.normBias, kInstanceNormEps)
+                                       : avgPool2x2(torch::relu(instanceNorm(y, b.normWeight, b.normBias)));
+    }
+    return h;
+}
+
 torch::Tensor ConvNetImpl::embed(torch::Tensor x)
 {
     if (usesFusedPath(x))
         return fusedFeatures(x).flatten(1);
+    if (usesCpuFusedPath(x))
+        return cpuFusedFeatures(x).flatten(1);
     return m_features->forward(x).flatten(1);
 }
 

@@ -36,9 +36,13 @@ public:
     /// Whether a no-grad forward of `x` takes the fused CUDA kernels (nn/fusedconvnet.h): instance norm, ReLU
     /// and average pooling, a CUDA float32/bfloat16 input, the kernels built and switched on.
     bool usesFusedPath(const torch::Tensor& x) const;
+    /// Whether a forward of `x` (with or without gradients) runs each block's norm, ReLU and pool as one CPU pass
+    /// (nn/cpunormrelupool.h): the same configuration, a CPU float32 input, the fused kernels switched on.
+    bool usesCpuFusedPath(const torch::Tensor& x) const;
 
 private:
     torch::Tensor fusedFeatures(const torch::Tensor& x);
+    torch::Tensor cpuFusedFeatures(const torch::Tensor& x);
 
 
     torch::nn::Sequential m_features{nullptr};

@@ -167,6 +167,32 @@ struct PiecesCheck
 PiecesCheck checkPieces(const ModelConfig& model, int channels, int size, int classes, int images, std::int64_t budgetBytes,
     std::uint64_t seed);
 
+/// The CPU's fused instance norm → ReLU → 2×2 average pool (nn/cpunormrelupool.h) against the stock operations on
+/// the same random input: the forward, the gradients of a weighted sum of the output with respect to the input, γ
+/// and β, and a gradient of a gradient (create_graph, as DC/DSA and MTT take). Errors are max |fused − stock| /
+/// max |stock|.
+struct CpuNormReluPoolCheck
+{
+    double forwardError = 0;
+    double noGradForwardError = 0; ///< the forward without autograd (DM's real embeddings, testing)
+    double inputGradientError = 0;
+    double gammaGradientError = 0;
+    double betaGradientError = 0;
+    double secondOrderError = 0; ///< ∂‖∂L/∂x‖²/∂γ
+};
+CpuNormReluPoolCheck checkCpuNormReluPool(int batch, int channels, int height, int width, std::uint64_t seed);
+
+/// A ConvNet (instance norm, ReLU, average pooling) on the CPU with its fused passes and with the stock layers: the
+/// embeddings, and the gradients of a loss on the embeddings and logits with respect to the pixels and every parameter.
+struct CpuFusedConvNetCheck
+{
+    bool fusedPathTaken = false; ///< the fused passes were used (else the comparison would be stock against stock)
+    double embeddingError = 0;
+    double pixelGradientError = 0;
+    double parameterGradientError = 0; ///< over every parameter, relative to the largest gradient
+};
+CpuFusedConvNetCheck checkCpuFusedConvNet(const ModelConfig& model, int channels, int size, int images, std::uint64_t seed);
+
 /// Kernel ridge regression (methods/kernelridge.h) on random features against the textbook formula with an explicit
 /// inverse, its interpolation with a tiny ridge, and whether gradients reach the supports.
 struct KernelRidgeCheck
