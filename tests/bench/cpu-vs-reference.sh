@@ -5,7 +5,7 @@
 # The reference implementation (VICO-UoE/DatasetCondensation: main_DM.py, main.py) and Distillery side by side on
 # this machine's CPU, in one run, so that every ratio is taken at the same time under the same load.
 #
-#   tests/bench/cpu-vs-reference.sh REFERENCE_CHECKOUT [--threads N] [--quick]
+#   tests/bench/cpu-vs-reference.sh REFERENCE_CHECKOUT [--threads N] [--quick] [--tuned-reference]
 #
 # Needs Debian's python3-torch, python3-torchvision and python3-scipy (the reference's imports) and a built
 # distillery-cli (build/ or $DISTILLERY_CLI). Fetches nothing: the reference is a checkout you give, copied to a
@@ -17,16 +17,23 @@
 # loading cancel). The evaluation loop is timed the same way on both sides: one model trained for 30 and for 330
 # epochs (DSA augmentation, batch 256, ConvNet-128) on an IPC 10 set; the difference is 300 epochs. Distillery's
 # distillation steps come from `distillery-cli bench` (mean over timed iterations after a warm-up).
+#
+# Distillery tells glibc to keep freed memory (core::tuneAllocatorForTensors); the reference runs with glibc's
+# defaults, under which every large tensor is a fresh mapping paid in page faults, which are expensive on some
+# virtual machines. --tuned-reference gives the reference the same allocator settings through glibc's environment
+# variables, so that the ratio shows what is left without that difference.
 set -euo pipefail
 
-ref=${1:?usage: cpu-vs-reference.sh REFERENCE_CHECKOUT [--threads N] [--quick]}
+ref=${1:?usage: cpu-vs-reference.sh REFERENCE_CHECKOUT [--threads N] [--quick] [--tuned-reference]}
 shift
 threads=2
 quick=0
+ref_env=() # extra environment of the reference's runs
 while [ $# -gt 0 ]; do
     case $1 in
     --threads) threads=$2; shift 2 ;;
     --quick) quick=1; shift ;;
+    --tuned-reference) ref_env=(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_ARENA_MAX=1); shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -54,7 +61,7 @@ calc() { awk "BEGIN { printf \"%.6f\", $1 }"; } # arithmetic on seconds
 ref_seconds() {
     local log=$work/ref-$RANDOM.log start end
     start=$(now)
-    (cd "$work/ref" && "$py" "$@" --data_path "$work/data" --save_path "$work/result" --num_exp 1 > "$log" 2>&1) \
+    (cd "$work/ref" && env "${ref_env[@]}" "$py" "$@" --data_path "$work/data" --save_path "$work/result" --num_exp 1 > "$log" 2>&1) \
         || { echo "reference run failed: $*" >&2; tail -20 "$log" >&2; exit 1; }
     end=$(now)
     calc "$end - $start"
@@ -109,7 +116,7 @@ o=$(calc "$o2 - $o1")
 row "Evaluation, $((ev_long - 30)) epochs of ConvNet-128 on IPC 10 (DSA)" "$r" "$o"
 
 echo
-echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $threads threads; reference: torch $("$py" -c 'import torch; print(torch.__version__)'); $("$cli" --version)"
+echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $threads threads; reference${ref_env[*]:+ (${ref_env[*]})}: torch $("$py" -c 'import torch; print(torch.__version__)'); $("$cli" --version)"
 echo
 echo "| setting | reference | Distillery | speed ratio |"
 echo "| --- | --- | --- | --- |"
