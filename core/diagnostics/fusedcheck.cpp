@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // checkFusedConvNetForward (diagnostics.h): the parity check behind tst_fused, runnable on any CUDA machine.
+#include "comparison.h"
 #include "data/dataset.h"
 #include "nn/convnet.h"
 #include "nn/fusedconvnet.h"
@@ -15,14 +16,6 @@
 
 namespace distillery::core {
 namespace {
-
-    double relativeError(const torch::Tensor& fused, const torch::Tensor& stock)
-    {
-        const torch::Tensor a = fused.to(torch::kDouble);
-        const torch::Tensor b = stock.to(torch::kDouble);
-        const double scale = b.abs().max().item<double>();
-        return (a - b).abs().max().item<double>() / (scale > 0 ? scale : 1.0);
-    }
 
     long long stillNaN(const torch::Tensor& t)
     {

@@ -2,6 +2,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The inner-loop checks of distillery/diagnostics.h: the fixed-shape and graphed inner loops against the reference.
 #include "augment/dsa.h"
+#include "comparison.h"
 #include "methods/innerloop.h"
 #include "nn/network.h"
 #include "util/cudagraph.h"
@@ -39,23 +40,6 @@ namespace {
             return "graphed";
         }
         return "?";
-    }
-
-    double maxAbs(const std::vector<torch::Tensor>& tensors)
-    {
-        double m = 0;
-        for (const auto& t : tensors)
-            m = std::max(m, t.abs().max().item<double>());
-        return m;
-    }
-
-    double relativeDifference(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
-    {
-        double d = 0;
-        for (std::size_t i = 0; i < a.size(); ++i)
-            d = std::max(d, (a[i] - b[i]).abs().max().item<double>());
-        const double scale = maxAbs(a);
-        return scale > 0 ? d / scale : d;
     }
 
     /// Parameters, then buffers (batch-norm statistics).
@@ -166,8 +150,8 @@ InnerLoopCheck checkInnerLoop(const InnerLoopCase& c)
         const std::vector<torch::Tensor> first = runMode(c.first, check.firstMode, check.fallbackReason);
         check.lossAfter = setLoss(*net, images, labels);
         const std::vector<torch::Tensor> second = runMode(c.second, check.secondMode, check.fallbackReason);
-        check.parameterDifference = relativeDifference(first, second);
-        check.parameterChange = relativeDifference(start, first);
+        check.parameterDifference = relativeError(second, first);
+        check.parameterChange = relativeError(first, start);
         return check;
     });
 }

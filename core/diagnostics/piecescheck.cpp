@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The Distillery developers
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The pieces check of distillery/diagnostics.h: a pass in pieces against the same pass in one batch.
+#include "comparison.h"
 #include "nn/network.h"
 #include "nn/pieces.h"
 #include "util/torchutil.h"
@@ -9,15 +10,6 @@
 #include <distillery/error.h>
 
 namespace distillery::core {
-namespace {
-
-    double relativeError(const torch::Tensor& pieces, const torch::Tensor& whole)
-    {
-        const double scale = whole.abs().max().item<double>();
-        return (pieces - whole).abs().max().item<double>() / std::max(scale, 1e-30);
-    }
-
-} // namespace
 
 PiecesCheck checkPieces(const ModelConfig& model, int channels, int size, int classes, int images, std::int64_t budgetBytes,
     std::uint64_t seed)
@@ -58,14 +50,7 @@ PiecesCheck checkPieces(const ModelConfig& model, int channels, int size, int cl
         if (pieces.size() != whole.size())
             throw Error("pieces check: " + std::to_string(pieces.size()) + " gradients in pieces, " + std::to_string(whole.size())
                 + " in one batch");
-        // Relative to the largest gradient of all: a ConvNet's convolution biases before instance norm have a true
-        // gradient of zero, so their own scale is rounding noise.
-        double scale = 0, difference = 0;
-        for (std::size_t i = 0; i < whole.size(); ++i) {
-            scale = std::max(scale, whole[i].abs().max().item<double>());
-            difference = std::max(difference, (pieces[i] - whole[i]).abs().max().item<double>());
-        }
-        check.gradientError = difference / std::max(scale, 1e-30);
+        check.gradientError = relativeError(pieces, whole);
         return check;
     });
 }
