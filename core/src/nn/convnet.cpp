@@ -91,8 +91,8 @@ torch::Tensor ConvNetImpl::cpuFusedFeatures(const torch::Tensor& x)
     for (const Block& b : m_blocks) {
         const torch::Tensor y = torch::conv2d(h, b.convWeight, b.convBias, 1, b.padding);
         // Under bf16 autocast the convolution answers in bf16, which the fused pass does not take: the stock layers.
-        h = cpuNormReluPoolSupports(y) ? cpuNormReluPool(y, b.normWeight, b.normBias, kInstanceNormEps)
-                                       : avgPool2x2(torch::relu(instanceNorm(y, b.normWeight, b.normBias)));
+        h = cpuNormReluPoolSupports(y) ? cpuNormReluPool(y, b.normWeight, b.normBias)
+                                       : instanceNormReluPool(y, b.normWeight, b.normBias);
     }
     return h;
 }

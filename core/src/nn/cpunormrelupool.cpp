@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nn/cpunormrelupool.h"
 
+#include "nn/layers.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -160,7 +162,7 @@ torch::Tensor floatVector(const torch::Tensor& p)
 }
 
 /// The forward; `mean` and `rstd` (N×C) are filled when defined, for the backward.
-torch::Tensor forwardPlanes(const torch::Tensor& input, const torch::Tensor& gamma, const torch::Tensor& beta, double eps,
+torch::Tensor forwardPlanes(const torch::Tensor& input, const torch::Tensor& gamma, const torch::Tensor& beta,
     const torch::Tensor& mean, const torch::Tensor& rstd)
 {
     const torch::Tensor x = input.contiguous();
@@ -184,7 +186,7 @@ torch::Tensor forwardPlanes(const torch::Tensor& input, const torch::Tensor& gam
             const double m = planeSum(plane, s.size(), 0.0, false) / static_cast<double>(s.size());
             const double var = planeSum(plane, s.size(), m, true) / static_cast<double>(s.size());
             const float mu = static_cast<float>(m);
-            const float r = static_cast<float>(1.0 / std::sqrt(var + eps));
+            const float r = static_cast<float>(1.0 / std::sqrt(var + kInstanceNormEps));
             if (meanOut) {
                 meanOut[p] = mu;
                 rstdOut[p] = r;
@@ -197,24 +199,15 @@ torch::Tensor forwardPlanes(const torch::Tensor& input, const torch::Tensor& gam
     return out;
 }
 
-/// The stock operations, for gradients of gradients: the same result, built from differentiable pieces.
-torch::Tensor stockNormReluPool(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta, double eps)
-{
-    const torch::Tensor y = torch::relu(torch::group_norm(x, x.size(1), gamma, beta, eps));
-    const PlaneShape s = planeShape(x);
-    return torch::avg_pool2d(y.slice(2, 0, 2 * s.outHeight).slice(3, 0, 2 * s.outWidth), 2, 2);
-}
-
 struct NormReluPoolFunction : public torch::autograd::Function<NormReluPoolFunction>
 {
     static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, const torch::Tensor& gamma,
-        const torch::Tensor& beta, double eps)
+        const torch::Tensor& beta)
     {
         const torch::Tensor mean = torch::empty({x.size(0), x.size(1)}, x.options());
         const torch::Tensor rstd = torch::empty_like(mean);
-        torch::Tensor out = forwardPlanes(x, gamma, beta, eps, mean, rstd);
+        torch::Tensor out = forwardPlanes(x, gamma, beta, mean, rstd);
         ctx->save_for_backward({x, gamma, beta, mean, rstd});
-        ctx->saved_data["eps"] = eps;
         return out;
     }
 
@@ -222,9 +215,8 @@ struct NormReluPoolFunction : public torch::autograd::Function<NormReluPoolFunct
     {
         const auto saved = ctx->get_saved_variables();
         const torch::Tensor &x = saved[0], &gamma = saved[1], &beta = saved[2], &mean = saved[3], &rstd = saved[4];
-        const double eps = ctx->saved_data["eps"].toDouble();
         if (torch::GradMode::is_enabled()) // create_graph: the gradient must itself be differentiable
-            return stockBackward(ctx, x, gamma, beta, eps, grads[0]);
+            return stockBackward(ctx, x, gamma, beta, grads[0]);
 
         const torch::Tensor gradOut = grads[0].contiguous();
         const torch::Tensor input = x.contiguous();
@@ -261,15 +253,15 @@ struct NormReluPoolFunction : public torch::autograd::Function<NormReluPoolFunct
             gradGamma = perChannel[1].to(gamma.scalar_type());
         if (ctx->needs_input_grad(2))
             gradBeta = perChannel[0].to(beta.scalar_type());
-        return {dx, gradGamma, gradBeta, torch::Tensor()};
+        return {dx, gradGamma, gradBeta};
     }
 
     static torch::autograd::variable_list stockBackward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x,
-        const torch::Tensor& gamma, const torch::Tensor& beta, double eps, const torch::Tensor& gradOut)
+        const torch::Tensor& gamma, const torch::Tensor& beta, const torch::Tensor& gradOut)
     {
         // Recompute the forward from stock operations on the saved inputs (still attached to their graph) and take
         // its gradient with create_graph, for the inputs that want one.
-        const torch::Tensor y = stockNormReluPool(x, gamma, beta, eps);
+        const torch::Tensor y = instanceNormReluPool(x, gamma, beta);
         std::vector<torch::Tensor> wanted;
         std::vector<std::size_t> slots;
         const std::array<const torch::Tensor*, 3> inputs{&x, &gamma, &beta};
@@ -278,7 +270,7 @@ struct NormReluPoolFunction : public torch::autograd::Function<NormReluPoolFunct
                 wanted.push_back(*inputs[i]);
                 slots.push_back(i);
             }
-        torch::autograd::variable_list result(4);
+        torch::autograd::variable_list result(inputs.size());
         if (wanted.empty())
             return result;
         const auto grads = torch::autograd::grad({y}, wanted, {gradOut}, /*retain_graph=*/true, /*create_graph=*/true,
@@ -297,13 +289,13 @@ bool cpuNormReluPoolSupports(const torch::Tensor& x)
         && x.numel() > 0;
 }
 
-torch::Tensor cpuNormReluPool(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta, double eps)
+torch::Tensor cpuNormReluPool(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta)
 {
     const bool wantsGraph = torch::GradMode::is_enabled()
         && (x.requires_grad() || gamma.requires_grad() || beta.requires_grad());
     if (!wantsGraph)
-        return forwardPlanes(x, gamma, beta, eps, {}, {});
-    return NormReluPoolFunction::apply(x, gamma, beta, eps);
+        return forwardPlanes(x, gamma, beta, {}, {});
+    return NormReluPoolFunction::apply(x, gamma, beta);
 }
 
 } // namespace distillery::core

@@ -15,8 +15,9 @@ namespace distillery::core {
 bool cpuNormReluPoolSupports(const torch::Tensor& x);
 
 /// relu(instance_norm(x) · gamma + beta), then 2×2 average pooling (an odd last row or column is dropped, as the
-/// stock pooling does; the norm's statistics still include it). Differentiable: the backward is fused too, and
-/// under create_graph (gradients of gradients: DC/DSA, MTT) it is recomputed from stock operations instead.
-torch::Tensor cpuNormReluPool(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta, double eps);
+/// stock pooling does; the norm's statistics still include it), with the ConvNet's kInstanceNormEps: the same as
+/// nn/layers' instanceNormReluPool. Differentiable: the backward is fused too, and under create_graph (gradients of
+/// gradients: DC/DSA, MTT) it is recomputed through instanceNormReluPool instead.
+torch::Tensor cpuNormReluPool(const torch::Tensor& x, const torch::Tensor& gamma, const torch::Tensor& beta);
 
 } // namespace distillery::core

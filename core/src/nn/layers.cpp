@@ -56,6 +56,11 @@ torch::Tensor avgPool2x2(torch::Tensor x)
     return CpuAvgPool2x2::pool(x);
 }
 
+torch::Tensor instanceNormReluPool(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias)
+{
+    return avgPool2x2(torch::relu(instanceNorm(x, weight, bias)));
+}
+
 torch::Tensor activate(const torch::Tensor& x, const std::string& activation)
 {
     if (activation == "relu")

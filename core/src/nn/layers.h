@@ -29,6 +29,10 @@ public:
 /// upsampling; other devices use the library op.
 torch::Tensor avgPool2x2(torch::Tensor x);
 
+/// A ConvNet block's tail from library operations: instanceNorm → ReLU → avgPool2x2. What the CPU's fused pass
+/// (nn/cpunormrelupool) computes in one go, and what it falls back to where it cannot (bf16, gradients of gradients).
+torch::Tensor instanceNormReluPool(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+
 /// The functional forms of makeActivation() and makePool(), for networks run with explicit parameters
 /// (class-parallel gradients, the functional forward).
 torch::Tensor activate(const torch::Tensor& x, const std::string& activation); ///< relu | leakyrelu | sigmoid
